@@ -1,0 +1,59 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// ExMy: bit-exact emulation of small floating-point formats.
+//
+// Modules, one job each:
+//   ExMy           the format engine: descriptions, the rounding primitive, typed values, batch conversion
+//   CMPFR          system-library module over GNU MPFR (libmpfr-dev), with a small C shim
+//   MPFRReference  the oracle: correctly rounded reference conversions built only on MPFR
+//   TensorIO       .npy and .safetensors readers and writers
+//   Capybara       the Capybara floating-point quantization scaling law
+//   ExMyAnalysis   block scaling, error metrics, synthetic data, reports
+//   ExMyCLI        the `exmy` commands, as a library so tests call them directly
+//
+// The `exmy` command builds without MPFR. `exmy check` (the MPFR cross-check) is compiled in when the
+// package trait `MPFR` is enabled: `swift run --traits MPFR exmy check e4m3fn`.
+let package = Package(
+    name: "ExMy",
+    products: [
+        .library(name: "ExMy", targets: ["ExMy"]),
+        .library(name: "ExMyAnalysis", targets: ["ExMyAnalysis", "Capybara", "TensorIO"]),
+        .library(name: "MPFRReference", targets: ["MPFRReference"]),
+        .executable(name: "exmy", targets: ["exmy"]),
+    ],
+    traits: [
+        .trait(name: "MPFR", description: "Build `exmy check`, the MPFR cross-check (needs libmpfr-dev)."),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "ExMy"),
+        .systemLibrary(
+            name: "CMPFR",
+            pkgConfig: "mpfr",
+            providers: [.apt(["libmpfr-dev", "libgmp-dev"]), .brew(["mpfr", "gmp"])]
+        ),
+        .target(name: "MPFRReference", dependencies: ["CMPFR"]),
+        .target(name: "TensorIO"),
+        .target(name: "Capybara"),
+        .target(name: "ExMyAnalysis", dependencies: ["ExMy", "TensorIO", "Capybara"]),
+        .target(
+            name: "ExMyCLI",
+            dependencies: [
+                "ExMy", "ExMyAnalysis", "TensorIO", "Capybara",
+                .target(name: "MPFRReference", condition: .when(traits: ["MPFR"])),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "exmy", dependencies: ["ExMyCLI"]),
+        .testTarget(name: "ExMyTests", dependencies: ["ExMy", "MPFRReference"]),
+        .testTarget(name: "MPFRReferenceTests", dependencies: ["MPFRReference"]),
+        .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
+        .testTarget(name: "CapybaraTests", dependencies: ["Capybara"]),
+        .testTarget(name: "ExMyAnalysisTests", dependencies: ["ExMyAnalysis", "ExMy"]),
+        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

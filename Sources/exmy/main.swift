@@ -1,0 +1,2 @@
+import ExMyCLI
+ExMyCommand.main()

@@ -1,0 +1,114 @@
+/// How a value between two adjacent representable values is rounded.
+///
+/// Every rule is applied by one primitive (``FloatFormat/roundMagnitude(significand:exponent:negative:rule:random:)``)
+/// that every conversion path uses. With `lo ≤ |x| ≤ hi` the two neighbours of `|x|` on the format's grid:
+///
+/// | rule | 2.5 → (grid 1) | −2.5 → | 2.25 → |
+/// |---|---|---|---|
+/// | ``toNearestOrEven`` | 2 | −2 | 2 |
+/// | ``toNearestOrAwayFromZero`` | 3 | −3 | 2 |
+/// | ``toNearestOrZero`` | 2 | −2 | 2 |
+/// | ``towardZero`` | 2 | −2 | 2 |
+/// | ``up`` | 3 | −2 | 3 |
+/// | ``down`` | 2 | −3 | 2 |
+/// | ``awayFromZero`` | 3 | −3 | 3 |
+/// | ``toOdd`` | 3 | −3 | 3 |
+///
+/// Stochastic rules round `|x|` up to `hi` with a probability that depends on
+/// `ν = (|x| − lo)/(hi − lo)` and on randomness supplied by the caller, so results are reproducible.
+/// ``toOdd`` and the ties-to-zero rule are not IEEE 754 attributes; the stochastic variants follow
+/// IEEE P3109.
+public enum RoundingRule: Hashable, Sendable {
+    /// Round to nearest, ties to the even neighbour (IEEE roundTiesToEven). With M = 0 every nonzero
+    /// value counts as odd, so ties round up in magnitude (3 → 4 in E8M0), as MPFR does.
+    case toNearestOrEven
+    /// Round to nearest, ties away from zero (IEEE roundTiesToAway).
+    case toNearestOrAwayFromZero
+    /// Round to nearest, ties toward zero (not an IEEE 754 attribute).
+    case toNearestOrZero
+    /// Truncate (IEEE roundTowardZero).
+    case towardZero
+    /// Toward +∞ (IEEE roundTowardPositive).
+    case up
+    /// Toward −∞ (IEEE roundTowardNegative).
+    case down
+    /// Away from zero whenever inexact (not an IEEE 754 attribute).
+    case awayFromZero
+    /// Round to odd: when inexact, the neighbour with an odd significand (not an IEEE 754 attribute;
+    /// used to avoid double rounding).
+    case toOdd
+    /// Stochastic rounding with exact probability `ν`: a uniform `u ∈ [0, 1)` drawn from the
+    /// caller's generator (as many 64-bit words as needed) rounds up iff `u < ν`.
+    case stochastic
+    /// P3109 stochastic variant A with `bits` random bits `R`: up iff `⌊ν·2^N⌋ + R ≥ 2^N`.
+    /// (Hardware SR with N bits, e.g. 8 for FP4.) `bits` is 1 … 62.
+    case stochasticA(bits: Int)
+    /// P3109 stochastic variant B: up iff `⌊ν·2^(N+1)⌋ + 2R + 1 ≥ 2^(N+1)` (unbiased on average).
+    case stochasticB(bits: Int)
+    /// P3109 stochastic variant C: up iff `roundTiesToEven(ν·2^N) + R ≥ 2^N`.
+    case stochasticC(bits: Int)
+
+    /// Whether the rule consumes randomness.
+    @inlinable public var isStochastic: Bool {
+        switch self {
+        case .stochastic, .stochasticA, .stochasticB, .stochasticC: return true
+        default: return false
+        }
+    }
+
+    /// The deterministic rules, in a fixed order (for sweeps and tests).
+    public static let deterministicRules: [RoundingRule] = [
+        .toNearestOrEven, .toNearestOrAwayFromZero, .toNearestOrZero, .towardZero, .up, .down, .awayFromZero, .toOdd,
+    ]
+
+    /// Checks the number of random bits of a stochastic variant.
+    public func validated() throws -> RoundingRule {
+        switch self {
+        case .stochasticA(let n), .stochasticB(let n), .stochasticC(let n):
+            guard (1...62).contains(n) else {
+                throw FormatError("stochastic rounding needs 1 … 62 random bits, not \(n)")
+            }
+        default: break
+        }
+        return self
+    }
+}
+
+/// What happens when the rounded magnitude exceeds the greatest finite value (and to ±∞ inputs).
+///
+/// Rounding happens first, from the exact input, then the overflow test (OCP, P3109 and IEEE 754
+/// agree on that order). See `docs/semantics.md` §4 for every case.
+public enum OverflowRule: String, Hashable, Sendable, Codable, CaseIterable {
+    /// P3109 SatFinite: overflow and ±∞ become ±greatestFiniteMagnitude.
+    case saturateFinite = "sat-finite"
+    /// P3109 SatPropagate: finite overflow saturates; ±∞ stays ±∞ (NaN where the format has no ∞).
+    case saturatePropagate = "sat-propagate"
+    /// P3109 SatNone / IEEE 754: overflow gives ±∞ or ±greatestFiniteMagnitude depending on the
+    /// rounding direction; ∞ is replaced by NaN where the format has no ∞ (OCP E4M3 non-saturating).
+    case none
+}
+
+/// IEEE 754-style exception flags raised by a conversion.
+public struct ConversionStatus: OptionSet, Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: UInt8
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    /// The result differs from the exact input.
+    public static let inexact = ConversionStatus(rawValue: 1)
+    /// The input was tiny (below the least normal magnitude, before rounding) and the result inexact.
+    public static let underflow = ConversionStatus(rawValue: 2)
+    /// The rounded magnitude exceeded the greatest finite value.
+    public static let overflow = ConversionStatus(rawValue: 4)
+    /// The input has no meaningful representation (NaN into a format without NaN, a negative value
+    /// into an unsigned format, zero into a format without zero, ∞ turned into NaN).
+    public static let invalid = ConversionStatus(rawValue: 8)
+
+    public var description: String {
+        var names: [String] = []
+        if contains(.inexact) { names.append("inexact") }
+        if contains(.underflow) { names.append("underflow") }
+        if contains(.overflow) { names.append("overflow") }
+        if contains(.invalid) { names.append("invalid") }
+        return "[" + names.joined(separator: ", ") + "]"
+    }
+}

@@ -1,0 +1,147 @@
+/// Classification, fields, neighbours and limits, with `BinaryFloatingPoint`'s names.
+extension ExMy {
+    // MARK: Classification
+
+    @inlinable var codeClass: FloatFormat.CodeClass { Format.format.classify(code) }
+
+    /// Whether the value is NaN.
+    @inlinable public var isNaN: Bool { codeClass == .nan }
+    /// Whether the value is ±∞.
+    @inlinable public var isInfinite: Bool { codeClass == .infinity }
+    /// Whether the value is finite (not NaN, not ∞).
+    @inlinable public var isFinite: Bool { let c = codeClass; return c != .nan && c != .infinity }
+    /// Whether the value is ±0 (non-canonical codes of formats without subnormals included).
+    @inlinable public var isZero: Bool { let c = codeClass; return c == .zero || c == .nonCanonical }
+    /// Whether the value is subnormal (all nonzero values of `E = 0` fixed-point formats are).
+    @inlinable public var isSubnormal: Bool { codeClass == .subnormal }
+    /// Whether the value is normal.
+    @inlinable public var isNormal: Bool { codeClass == .normal }
+    /// Whether the code is the format's canonical encoding of its value.
+    @inlinable public var isCanonical: Bool { codeClass != .nonCanonical }
+    /// Always `false`: ExMy formats have no signaling NaNs (IEEE-style formats treat every NaN as quiet).
+    @inlinable public var isSignalingNaN: Bool { false }
+
+    /// The sign: `.minus` for negative values, −0 and NaNs carrying a sign bit.
+    @inlinable public var sign: FloatingPointSign { Format.format.isNegative(code) ? .minus : .plus }
+
+    // MARK: Fields
+
+    /// The raw exponent field (0 for `E = 0` formats).
+    @inlinable public var exponentBitPattern: UInt64 {
+        let f = Format.format
+        return f.exponentBitCount == 0 ? 0 : f.magnitudeCode(code) >> UInt64(f.significandBitCount)
+    }
+
+    /// The raw trailing significand field (for two's complement: the magnitude in quanta).
+    @inlinable public var significandBitPattern: UInt64 {
+        let f = Format.format
+        if f.exponentBitCount == 0 { return f.magnitudeCode(code) }
+        return f.magnitudeCode(code) & ((1 << UInt64(f.significandBitCount)) - 1)
+    }
+
+    /// Creates a value from its fields. Field bits beyond their widths are ignored; a negative sign
+    /// on an unsigned format is ignored; on a format without −0, `-0` is +0.
+    @inlinable public init(sign: FloatingPointSign, exponentBitPattern: UInt64, significandBitPattern: UInt64) {
+        let f = Format.format
+        let m = UInt64(f.significandBitCount)
+        let magnitude = ((exponentBitPattern << m) | (significandBitPattern & ((1 << m) - 1))) & f.magnitudeMask
+        self.init(bitPattern: Format.BitPattern(truncatingIfNeeded: f.assembleCode(negative: sign == .minus, magnitude: magnitude)))
+    }
+
+    /// `floor(log2(|x|))` for finite nonzero values; `Int.min` for zero, `Int.max` for NaN and ∞
+    /// (as `BinaryFloatingPoint.exponent` does).
+    @inlinable public var exponent: Int {
+        let v = doubleValue
+        if v.isNaN || v.isInfinite { return .max }
+        if v == 0 { return .min }
+        return Int(v.exponent)
+    }
+
+    /// `|x| / 2^exponent`, in [1, 2) for finite nonzero values, rounded into the format if it cannot
+    /// hold it (only `E = 0` fixed-point formats); NaN for NaN, 1 for ∞, 0 for zero.
+    @inlinable public var significand: ExMy {
+        let v = doubleValue
+        if v.isNaN { return .nan }
+        return ExMy(v.significand)
+    }
+
+    // MARK: Limits
+
+    /// The greatest finite value.
+    @inlinable public static var greatestFiniteMagnitude: ExMy { ExMy(encoded: .init(code: Format.format.maxMagnitudeCode, status: [])) }
+    /// The least positive normal value (2^leastNormalExponent), rounded into the format.
+    @inlinable public static var leastNormalMagnitude: ExMy { ExMy(Format.format.leastNormalMagnitude) }
+    /// The least positive value.
+    @inlinable public static var leastNonzeroMagnitude: ExMy { ExMy(Format.format.leastNonzeroMagnitude) }
+    /// The grid spacing at 1, rounded into the format.
+    @inlinable public static var ulpOfOne: ExMy { ExMy(Format.format.ulpOfOne) }
+    /// The canonical NaN. A format without NaN has none: this is then +0 (check `format.specials`).
+    @inlinable public static var nan: ExMy { ExMy(encoded: .init(code: Format.format.nanCode() ?? 0, status: [])) }
+    /// +∞. A format without ∞ has none: this is then its NaN, or the greatest finite value where it
+    /// has no NaN either — what converting `Double.infinity` with overflow rule `none` gives.
+    @inlinable public static var infinity: ExMy {
+        ExMy(encoded: Format.format.encodeInfinity(negative: false, overflow: .none))
+    }
+    /// Zero (+0; the least value for a format without zero).
+    @inlinable public static var zero: ExMy { ExMy(encoded: .init(code: 0, status: [])) }
+
+    // MARK: Neighbours
+
+    /// The least value greater than `self`. For the greatest finite value: +∞ where the format has
+    /// it, else NaN where it has NaN, else `self`. NaN stays NaN; +∞ stays +∞.
+    @inlinable public var nextUp: ExMy { step(up: true) }
+
+    /// The greatest value less than `self` (mirror of ``nextUp``).
+    @inlinable public var nextDown: ExMy { step(up: false) }
+
+    @inlinable func step(up: Bool) -> ExMy {
+        let f = Format.format
+        let v = doubleValue
+        if v.isNaN { return self }
+        if v.isInfinite {
+            if (v > 0) == up { return self }
+            return ExMy(encoded: .init(code: f.extremeFiniteCode(negative: v < 0), status: []))
+        }
+        // Every format value is a Double whose grid is no finer than Double's, so the Double
+        // neighbour of v rounded outward (up or down) is the format's neighbour of v.
+        let target = up ? v.nextUp : v.nextDown
+        var g = SystemRandomNumberGenerator()
+        var r: FloatFormat.Encoded
+        if v == 0 {
+            r = f.encode(up ? f.leastNonzeroMagnitude : -f.leastNonzeroMagnitude, rounding: .toNearestOrEven, overflow: .saturateFinite, random: &g)
+            if !up && f.signedness == .unsigned { return self }
+            if !f.hasZero && !up { return self }
+        } else {
+            r = f.encode(target, rounding: up ? .up : .down, overflow: .none, random: &g)
+            if r.status.contains(.overflow) {
+                let inf = f.infinityCode(negative: !up) ?? f.nanCode(negative: !up)
+                guard let special = inf else { return self }
+                r = .init(code: special, status: [])
+            }
+            if r.status.contains(.invalid) { return self }  // below 0 in an unsigned format
+        }
+        return ExMy(encoded: r)
+    }
+
+    /// The distance from `|self|` to the next larger magnitude on the format's grid, rounded into the
+    /// format; NaN for NaN and ∞; the least nonzero magnitude for zero.
+    @inlinable public var ulp: ExMy {
+        ExMy(ulpValue)
+    }
+
+    /// ``ulp`` as an exact `Double`.
+    @inlinable public var ulpValue: Double {
+        let f = Format.format
+        let v = doubleValue.magnitude
+        if v.isNaN || v.isInfinite { return .nan }
+        if v == 0 { return f.leastNonzeroMagnitude }
+        let e = Int(v.exponent)
+        let q: Int
+        if f.exponentBitCount == 0 || (e < f.leastNormalExponent && f.hasSubnormals) {
+            q = f.leastNormalExponent - f.significandBitCount
+        } else {
+            q = max(e, f.leastNormalExponent) - f.significandBitCount
+        }
+        return Double(sign: .plus, exponent: q, significand: 1)
+    }
+}

@@ -1,0 +1,82 @@
+/// Equality, order, hashing, literals, text and coding.
+extension ExMy: Equatable {
+    /// Numeric equality: NaN is unequal to everything, −0 equals +0, non-canonical codes equal zero.
+    @inlinable public static func == (lhs: ExMy, rhs: ExMy) -> Bool { lhs.doubleValue == rhs.doubleValue }
+}
+
+extension ExMy: Hashable {
+    /// Hashes the value: −0 and +0 (and non-canonical zeros) hash alike.
+    @inlinable public func hash(into hasher: inout Hasher) {
+        let v = doubleValue
+        hasher.combine(v == 0 ? 0.0 : v)
+    }
+}
+
+extension ExMy: Comparable {
+    /// Numeric order; comparisons with NaN are false.
+    @inlinable public static func < (lhs: ExMy, rhs: ExMy) -> Bool { lhs.doubleValue < rhs.doubleValue }
+
+    /// IEEE 754 `totalOrder`: −NaN < −∞ < … < −0 < +0 < … < +∞ < +NaN; codes of equal value are
+    /// ordered by their code (non-canonical zeros after the canonical one).
+    @inlinable public func isTotallyOrdered(belowOrEqualTo other: ExMy) -> Bool {
+        let a = totalOrderKey, b = other.totalOrderKey
+        return a.0 != b.0 ? a.0 < b.0 : (a.1 != b.1 ? a.1 < b.1 : a.2 <= b.2)
+    }
+
+    /// (class rank, value, code) — the value is ±∞ for NaN ranks.
+    @inlinable var totalOrderKey: (Int, Double, UInt64) {
+        let v = doubleValue
+        if v.isNaN { return (sign == .minus ? 0 : 2, 0, code) }
+        let signedZeroRank: Double = (v == 0 && sign == .minus) ? -0.5 : 0
+        return (1, v == 0 ? signedZeroRank : v, code)
+    }
+}
+
+extension ExMy: ExpressibleByFloatLiteral {
+    /// A literal, rounded to nearest even (through `Double`: exact for formats with M ≤ 25, see
+    /// ``init(_:)-(String)``).
+    @inlinable public init(floatLiteral value: Double) { self.init(value) }
+}
+
+extension ExMy: ExpressibleByIntegerLiteral {
+    /// An integer literal, rounded to nearest even.
+    @inlinable public init(integerLiteral value: Int) { self.init(value) }
+}
+
+extension ExMy: CustomStringConvertible, CustomDebugStringConvertible {
+    /// The shortest decimal that converts back to the same value (round to nearest even); `nan`,
+    /// `inf`, `-inf`.
+    public var description: String { Format.format.shortestDescription(ofCode: code) }
+
+    public var debugDescription: String {
+        "\(description) (0x\(String(code, radix: 16, uppercase: true)) \(Format.format.canonicalSpelling))"
+    }
+}
+
+extension ExMy: LosslessStringConvertible {
+    /// Parses a decimal or hexadecimal number, `nan`, `inf`, `infinity` (optionally signed) and
+    /// rounds it to nearest even. The text is read as a `Double` first; by the 2p+2 theorem this
+    /// double rounding is innocuous for formats with M ≤ 25 (every catalog format). Formats with
+    /// 26 ≤ M ≤ 52 may differ from the correctly rounded result for inputs within 2^-53 of a tie.
+    public init?(_ description: String) {
+        guard let v = FloatFormat.parseNumber(description) else { return nil }
+        self.init(v)
+    }
+}
+
+extension ExMy: Codable {
+    /// Decodes the code (an unsigned integer).
+    public init(from decoder: Decoder) throws {
+        let raw = try decoder.singleValueContainer().decode(Format.BitPattern.self)
+        guard UInt64(truncatingIfNeeded: raw) & ~Format.format.codeMask == 0 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "code \(raw) does not fit in \(Format.format.bitWidth) bits of \(Format.format)"))
+        }
+        self.init(bitPattern: raw)
+    }
+
+    /// Encodes the code (an unsigned integer), which round-trips every value including NaN payloads.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(bitPattern)
+    }
+}

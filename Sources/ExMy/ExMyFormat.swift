@@ -1,0 +1,106 @@
+/// A compile-time format: the phantom type parameter of ``ExMy``.
+///
+/// Conform a caseless enum to describe your own format:
+///
+/// ```swift
+/// enum E3M3NoSub: ExMyFormat {
+///     typealias BitPattern = UInt8
+///     static let format = try! FloatFormat(parsing: "e3m3:bias=5,subnormals=off")
+/// }
+/// typealias Float7E3M3 = ExMy<E3M3NoSub>
+/// ```
+///
+/// `format.bitWidth` must not exceed `BitPattern.bitWidth`.
+public protocol ExMyFormat: Sendable {
+    /// The unsigned integer type that stores a code.
+    associatedtype BitPattern: FixedWidthInteger & UnsignedInteger & Sendable & Codable & Hashable
+    /// The runtime description the typed value shares its engine with.
+    static var format: FloatFormat { get }
+    /// The default rounding rule of the format (used by initialisers that take none).
+    static var defaultRounding: RoundingRule { get }
+    /// The default overflow rule of the format (used by initialisers that take none).
+    static var defaultOverflow: OverflowRule { get }
+}
+
+extension ExMyFormat {
+    /// Round to nearest, ties to even: every catalog spec's default.
+    public static var defaultRounding: RoundingRule { .toNearestOrEven }
+    /// `none`: OCP's non-saturating mode, IEEE 754's and P3109's SatNone.
+    public static var defaultOverflow: OverflowRule { .none }
+}
+
+/// The catalog formats as compile-time types.
+public enum ExMyFormats {
+    public enum E4M3FN: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e4m3fn }
+    public enum E5M2: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e5m2 }
+    public enum E4M3FNUZ: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e4m3fnuz }
+    public enum E5M2FNUZ: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e5m2fnuz }
+    public enum E4M3B11FNUZ: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e4m3b11fnuz }
+    public enum E3M4: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e3m4 }
+    public enum E4M3: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e4m3 }
+    public enum E2M3FN: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e2m3fn }
+    public enum E3M2FN: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e3m2fn }
+    public enum E2M1FN: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e2m1fn }
+    public enum E8M0FNU: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.e8m0fnu }
+    public enum UE4M3: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.ue4m3 }
+    public enum Binary16: ExMyFormat { public typealias BitPattern = UInt16; public static let format = FloatFormat.fp16 }
+    public enum BFloat16: ExMyFormat { public typealias BitPattern = UInt16; public static let format = FloatFormat.bf16 }
+    public enum TF32: ExMyFormat { public typealias BitPattern = UInt32; public static let format = FloatFormat.tf32 }
+    public enum Binary32: ExMyFormat { public typealias BitPattern = UInt32; public static let format = FloatFormat.fp32 }
+    public enum MXINT8: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.mxint8 }
+    public enum FP3E1M1: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.fp3E1M1 }
+    public enum FP3E2M0: ExMyFormat { public typealias BitPattern = UInt8; public static let format = FloatFormat.fp3E2M0 }
+    /// P3109 binary8p3se (signed, extended, P = 3).
+    public enum Binary8P3SE: ExMyFormat {
+        public typealias BitPattern = UInt8
+        public static let format = FloatFormat.p3109Family.first { $0.name == "binary8p3se" }!
+    }
+    /// P3109 binary8p4se (signed, extended, P = 4).
+    public enum Binary8P4SE: ExMyFormat {
+        public typealias BitPattern = UInt8
+        public static let format = FloatFormat.p3109Family.first { $0.name == "binary8p4se" }!
+    }
+}
+
+/// OCP FP8 E4M3 (ml_dtypes `float8_e4m3fn`).
+public typealias Float8E4M3FN = ExMy<ExMyFormats.E4M3FN>
+/// OCP FP8 E5M2 (ml_dtypes `float8_e5m2`).
+public typealias Float8E5M2 = ExMy<ExMyFormats.E5M2>
+/// E4M3FNUZ (ml_dtypes `float8_e4m3fnuz`).
+public typealias Float8E4M3FNUZ = ExMy<ExMyFormats.E4M3FNUZ>
+/// E5M2FNUZ (ml_dtypes `float8_e5m2fnuz`).
+public typealias Float8E5M2FNUZ = ExMy<ExMyFormats.E5M2FNUZ>
+/// E4M3B11FNUZ (ml_dtypes `float8_e4m3b11fnuz`).
+public typealias Float8E4M3B11FNUZ = ExMy<ExMyFormats.E4M3B11FNUZ>
+/// IEEE-style E3M4 (ml_dtypes `float8_e3m4`).
+public typealias Float8E3M4 = ExMy<ExMyFormats.E3M4>
+/// IEEE-style E4M3 (ml_dtypes `float8_e4m3`).
+public typealias Float8E4M3 = ExMy<ExMyFormats.E4M3>
+/// OCP MX FP6 E2M3.
+public typealias Float6E2M3FN = ExMy<ExMyFormats.E2M3FN>
+/// OCP MX FP6 E3M2.
+public typealias Float6E3M2FN = ExMy<ExMyFormats.E3M2FN>
+/// OCP MX FP4 E2M1.
+public typealias Float4E2M1FN = ExMy<ExMyFormats.E2M1FN>
+/// OCP MX E8M0 scale.
+public typealias Float8E8M0FNU = ExMy<ExMyFormats.E8M0FNU>
+/// NVFP4 block scale UE4M3.
+public typealias FloatUE4M3 = ExMy<ExMyFormats.UE4M3>
+/// IEEE binary16 as an ExMy value (bit-compatible with `Float16`).
+public typealias ExMyBinary16 = ExMy<ExMyFormats.Binary16>
+/// bfloat16 as an ExMy value.
+public typealias BFloat16 = ExMy<ExMyFormats.BFloat16>
+/// TensorFloat-32 as an ExMy value (19 bits in a `UInt32`).
+public typealias TensorFloat32 = ExMy<ExMyFormats.TF32>
+/// IEEE binary32 as an ExMy value (bit-compatible with `Float`).
+public typealias ExMyBinary32 = ExMy<ExMyFormats.Binary32>
+/// OCP MX INT8 element.
+public typealias MXInt8 = ExMy<ExMyFormats.MXINT8>
+/// FP3 E1M1 with subnormals.
+public typealias Float3E1M1 = ExMy<ExMyFormats.FP3E1M1>
+/// FP3 E2M0.
+public typealias Float3E2M0 = ExMy<ExMyFormats.FP3E2M0>
+/// P3109 binary8p3se.
+public typealias Binary8P3SE = ExMy<ExMyFormats.Binary8P3SE>
+/// P3109 binary8p4se.
+public typealias Binary8P4SE = ExMy<ExMyFormats.Binary8P4SE>

@@ -48,7 +48,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "exmy", dependencies: ["ExMyCLI"]),
-        .testTarget(name: "ExMyTests", dependencies: ["ExMy", "MPFRReference"]),
+        .testTarget(name: "ExMyTests", dependencies: ["ExMy", "MPFRReference"], exclude: ["Fixtures"]),
         .testTarget(name: "MPFRReferenceTests", dependencies: ["MPFRReference"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
         .testTarget(name: "CapybaraTests", dependencies: ["Capybara"]),

@@ -147,7 +147,7 @@ extension FloatFormat {
     /// Encodes a `Double`, rounding once from its exact value.
     ///
     /// ```swift
-    /// FloatFormat.e4m3fn.encode(-431.99999999999994).code   // 0xDA (−416), not −448
+    /// FloatFormat.e4m3fn.encode(-431.99999999999994).code   // 0xFD (−416), not −448 (0xFE)
     /// ```
     @inlinable
     public func encode<G: RandomNumberGenerator>(

@@ -45,11 +45,15 @@ extension ExMy: ExpressibleByIntegerLiteral {
 
 extension ExMy: CustomStringConvertible, CustomDebugStringConvertible {
     /// The shortest decimal that converts back to the same value (round to nearest even); `nan`,
-    /// `inf`, `-inf`.
+    /// `inf`, `-inf`. Tiny formats need few digits: E4M3FN's 448 prints as `4.5e2`, because every
+    /// number in [432, 464] rounds to it. ``debugDescription`` adds the exact value and the code.
     public var description: String { Format.format.shortestDescription(ofCode: code) }
 
     public var debugDescription: String {
-        "\(description) (0x\(String(code, radix: 16, uppercase: true)) \(Format.format.canonicalSpelling))"
+        let exact = Format.format.exactDescription(ofCode: code)
+        let shortest = description
+        let head = exact == shortest ? shortest : "\(shortest) = \(exact)"
+        return "\(head) (0x\(String(code, radix: 16, uppercase: true)) \(Format.format.canonicalSpelling))"
     }
 }
 

@@ -17,6 +17,20 @@ extension FloatFormat {
         return "\(v)"
     }
 
+    /// The exact decimal value of `code` (every finite value is a dyadic rational, so its decimal
+    /// expansion terminates; at most 767 significant digits for the least Double).
+    public func exactDescription(ofCode code: UInt64) -> String {
+        let v = decode(code)
+        if v.isNaN || v.isInfinite { return shortestDescription(ofCode: code) }
+        if v == v.rounded() && abs(v) < 1e17 { return v.sign == .minus && v == 0 ? "-0" : String(Int64(v)) }
+        // Enough digits to be exact: a dyadic value with k fractional bits has at most k decimals.
+        let fractionalBits = max(0, -Int(v.exponent) + significandBitCount + 1)
+        var text = String(format: "%.\(min(fractionalBits, 1100))f", v)
+        while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
+        return text
+    }
+
     /// Normalises C's `%g` output: `1e+02` → `1e2`, keeps `-0`.
     static func tidy(_ text: String) -> String {
         var t = text

@@ -1,0 +1,12 @@
+import ArgumentParser
+
+extension ExMyCommand {
+    /// Every subcommand, in the order `exmy --help` lists them.
+    static var allSubcommands: [ParsableCommand.Type] {
+        var commands: [ParsableCommand.Type] = [InfoCommand.self, ValuesCommand.self, EncodeCommand.self, DecodeCommand.self]
+        #if MPFR
+        commands.append(CheckCommand.self)
+        #endif
+        return commands
+    }
+}

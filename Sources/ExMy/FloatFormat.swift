@@ -39,8 +39,9 @@ public struct FloatFormat: Hashable, Sendable {
     public let bitWidth: Int
     /// Exponent of the least normal binade (`2^leastNormalExponent` is the least normal value).
     public let leastNormalExponent: Int
-    /// The largest finite magnitude code (magnitude = code without its sign bit).
-    @usableFromInline let maxMagnitudeCode: UInt64
+    /// The largest finite magnitude code (magnitude = code without its sign bit): the code of
+    /// ``greatestFiniteMagnitude``.
+    public let maxMagnitudeCode: UInt64
     /// For two's complement: the largest magnitude of a negative value, in quanta; otherwise equal
     /// to `maxMagnitudeCode`.
     @usableFromInline let maxNegativeMagnitudeCode: UInt64
@@ -50,7 +51,7 @@ public struct FloatFormat: Hashable, Sendable {
     /// Mask of the magnitude bits, `2^(E+M) − 1`.
     @usableFromInline let magnitudeMask: UInt64
     /// Mask of all code bits, `2^K − 1`.
-    @usableFromInline let codeMask: UInt64
+    public let codeMask: UInt64
     /// The sign bit (0 for unsigned and two's-complement formats).
     @usableFromInline let signBit: UInt64
 

@@ -34,7 +34,7 @@ enum RawType: String, ExpressibleByArgument, CaseIterable {
         case ...8: return .u8
         case ...16: return .u16
         case ...32: return .u32
-        default: throw ValidationError("\(format) is \(format.bitWidth) bits wide; binary and .npy codes are limited to 32 bits (use --io text)")
+        default: throw CLIError("\(format) is \(format.bitWidth) bits wide; binary and .npy codes are limited to 32 bits (use --io text)")
         }
     }
 }
@@ -42,7 +42,7 @@ enum RawType: String, ExpressibleByArgument, CaseIterable {
 /// Reads all of the input (a file or standard input).
 func readInput(_ path: String?) throws -> Data {
     if let path {
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("\(path): no such file") }
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
         return try Data(contentsOf: URL(fileURLWithPath: path))
     }
     return FileHandle.standardInput.readDataToEndOfFile()
@@ -59,14 +59,14 @@ func writeOutput(_ data: Data, to path: String?) throws {
         try FileManager.default.moveItem(atPath: temporary, toPath: path)
     } catch {
         try? FileManager.default.removeItem(atPath: temporary)
-        throw ValidationError("\(path): cannot write output (\(error.localizedDescription))")
+        throw CLIError("\(path): cannot write output (\(error.localizedDescription))")
     }
 }
 
 /// Reads little-endian elements of a raw type as Doubles (exact).
 func decodeRaw(_ data: Data, as type: RawType, source: String) throws -> [Double] {
     guard data.count % type.size == 0 else {
-        throw ValidationError("\(source): \(data.count) bytes is not a whole number of \(type.rawValue) elements (\(type.size) bytes each)")
+        throw CLIError("\(source): \(data.count) bytes is not a whole number of \(type.rawValue) elements (\(type.size) bytes each)")
     }
     return data.withUnsafeBytes { raw -> [Double] in
         let n = data.count / type.size
@@ -102,17 +102,17 @@ func encodeRawCodes(_ codes: [UInt64], as type: RawType) -> Data {
 
 /// Parses one number per line (blank lines and `#` comments skipped).
 func parseTextNumbers(_ data: Data, source: String, codes: Bool) throws -> [Double] {
-    guard let text = String(data: data, encoding: .utf8) else { throw ValidationError("\(source): input is not UTF-8 text (use --io binary or npy)") }
+    guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(source): input is not UTF-8 text (use --io binary or npy)") }
     var values: [Double] = []
     for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
         let t = line.trimmingCharacters(in: .whitespacesAndNewlines)
         if t.isEmpty || t.hasPrefix("#") { continue }
         if codes {
             let parsed = t.lowercased().hasPrefix("0x") ? UInt64(t.dropFirst(2), radix: 16) : UInt64(t)
-            guard let c = parsed else { throw ValidationError("\(source) line \(index + 1): '\(t)' is not a code (decimal or 0x hex)") }
+            guard let c = parsed else { throw CLIError("\(source) line \(index + 1): '\(t)' is not a code (decimal or 0x hex)") }
             values.append(Double(c))
         } else {
-            guard let v = FloatFormat.parseNumber(t) else { throw ValidationError("\(source) line \(index + 1): '\(t)' is not a number") }
+            guard let v = FloatFormat.parseNumber(t) else { throw CLIError("\(source) line \(index + 1): '\(t)' is not a number") }
             values.append(v)
         }
     }
@@ -149,13 +149,13 @@ struct EncodeCommand: ParsableCommand {
         switch kind {
         case .text: values = try parseTextNumbers(try readInput(input), source: source, codes: false)
         case .binary:
-            guard [.f32, .f64, .f16, .bf16].contains(dtype) else { throw ValidationError("--dtype for encode is f32, f64, f16 or bf16") }
+            guard [.f32, .f64, .f16, .bf16].contains(dtype) else { throw CLIError("--dtype for encode is f32, f64, f16 or bf16") }
             values = try decodeRaw(try readInput(input), as: dtype, source: source)
         case .npy:
-            guard let path = input else { throw ValidationError(".npy input needs --input FILE") }
+            guard let path = input else { throw CLIError(".npy input needs --input FILE") }
             let file = try NpyFile(path: path)
             guard [.float32, .float64, .float16, .bfloat16].contains(file.dtype) else {
-                throw ValidationError("\(path): dtype \(file.dtype) is not a float type (float32, float64, float16)")
+                throw CLIError("\(path): dtype \(file.dtype) is not a float type (float32, float64, float16)")
             }
             values = try file.readDoubles()
             shape = file.shape
@@ -174,7 +174,7 @@ struct EncodeCommand: ParsableCommand {
                 try writeOutput(encodeRawCodes(codes, as: try RawType.codeType(for: f)), to: output)
             }
         case .npy:
-            guard let path = output else { throw ValidationError(".npy output needs --output FILE") }
+            guard let path = output else { throw CLIError(".npy output needs --output FILE") }
             let bytes: [UInt8]
             switch try RawType.codeType(for: f) {
             case .u8: bytes = try NpyWriter.encode(codes.map { UInt8(truncatingIfNeeded: $0) }, shape: shape ?? [codes.count])
@@ -211,7 +211,7 @@ struct DecodeCommand: ParsableCommand {
         let f = try FormatArgument.parse(format)
         let kind = io ?? IOKind.guess(input ?? output)
         let source = input ?? "<stdin>"
-        guard [.f32, .f64].contains(dtype) else { throw ValidationError("--dtype for decode output is f32 or f64") }
+        guard [.f32, .f64].contains(dtype) else { throw CLIError("--dtype for decode output is f32 or f64") }
         var shape: [Int]? = nil
         var codes: [UInt64]
         switch kind {
@@ -224,18 +224,18 @@ struct DecodeCommand: ParsableCommand {
                 codes = try decodeRaw(data, as: try RawType.codeType(for: f), source: source).map { UInt64($0) }
             }
         case .npy:
-            guard let path = input else { throw ValidationError(".npy input needs --input FILE") }
+            guard let path = input else { throw CLIError(".npy input needs --input FILE") }
             let file = try NpyFile(path: path)
             switch file.dtype {
             case .uint8: codes = try file.readElements(as: UInt8.self).map { UInt64($0) }
             case .uint16: codes = try file.readElements(as: UInt16.self).map { UInt64($0) }
             case .uint32: codes = try file.readElements(as: UInt32.self).map { UInt64($0) }
-            default: throw ValidationError("\(path): dtype \(file.dtype) holds no codes (use uint8, uint16 or uint32)")
+            default: throw CLIError("\(path): dtype \(file.dtype) holds no codes (use uint8, uint16 or uint32)")
             }
             shape = file.shape
         }
         if let bad = codes.firstIndex(where: { $0 & ~f.codeMask != 0 }) {
-            throw ValidationError("\(source): element \(bad) (code \(codes[bad])) does not fit in the \(f.bitWidth) bits of \(f)")
+            throw CLIError("\(source): element \(bad) (code \(codes[bad])) does not fit in the \(f.bitWidth) bits of \(f)")
         }
         let values = codes.map { f.decode($0) }
         switch kind {
@@ -249,7 +249,7 @@ struct DecodeCommand: ParsableCommand {
             else { for v in values { withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { data.append(contentsOf: $0) } } }
             try writeOutput(data, to: output)
         case .npy:
-            guard let path = output else { throw ValidationError(".npy output needs --output FILE") }
+            guard let path = output else { throw CLIError(".npy output needs --output FILE") }
             let bytes = dtype == .f64 ? try NpyWriter.encode(values, shape: shape ?? [values.count]) : try NpyWriter.encode(values.map { Float($0) }, shape: shape ?? [values.count])
             try writeOutput(Data(bytes), to: path)
         }

@@ -52,3 +52,10 @@ extension ExMyCommand {
         }
     }
 }
+
+/// A one-line error for bad input (a file, a number, a format): ArgumentParser prints
+/// `Error: <message>` without the usage text and exits with status 1.
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

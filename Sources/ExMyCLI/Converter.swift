@@ -12,8 +12,8 @@ struct Converter {
     init(format: FloatFormat, rules: RoundingOptions) throws {
         self.format = format
         profile = try rules.resolvedProfile()
-        rule = profile?.rounding ?? (try rules.rule())
-        overflow = profile?.overflow(for: format) ?? (try rules.overflowRule())
+        rule = try profile?.rounding ?? rules.rule()
+        overflow = try profile?.overflow(for: format) ?? rules.overflowRule()
         seed = rules.seed
     }
 
@@ -26,13 +26,16 @@ struct Converter {
             if let profile {
                 r = profile.encode(x, into: format)
                 if r.status.contains(.invalid) && x.isNaN && profile.rejectsNaNWithoutNaNCode {
-                    throw ValidationError("\(source): element \(i) is NaN, and \(format) has no NaN code (profile \(profile.rawValue) leaves this undefined; --profile ml_dtypes maps it to a zero)")
+                    throw CLIError("\(source): element \(i) is NaN, and \(format) has no NaN code (profile \(profile.rawValue) leaves this undefined; --profile ml_dtypes maps it to a zero)")
                 }
             } else {
                 var g = ElementRandom(seed: seed, index: UInt64(i))
                 r = format.encode(x, rounding: rule, overflow: overflow, random: &g)
                 if r.status.contains(.invalid) && format.nanCode() == nil {
-                    throw ValidationError("\(source): element \(i) (\(x)) has no code in \(format): it has no NaN to signal an invalid conversion (try --overflow sat-finite, or --profile ml_dtypes)")
+                    let why = x.isNaN ? "NaN, and \(format) has no NaN code (--profile ml_dtypes maps NaN to a zero)"
+                        : x < 0 || x.sign == .minus ? "\(x), which the unsigned \(format) cannot hold and it has no NaN to signal it"
+                        : "\(x), which \(format) cannot hold and it has no NaN to signal it"
+                    throw CLIError("\(source): element \(i) is \(why)")
                 }
             }
             codes[i] = r.code
@@ -75,15 +78,15 @@ enum Packing {
             }
             return out
         default:
-            throw ValidationError("--pack applies to 4-bit and 6-bit formats, not \(bitWidth)-bit ones")
+            throw CLIError("--pack applies to 4-bit and 6-bit formats, not \(bitWidth)-bit ones")
         }
     }
 
     static func unpack(_ bytes: [UInt8], bitWidth: Int, count: Int?) throws -> [UInt64] {
-        guard bitWidth == 4 || bitWidth == 6 else { throw ValidationError("--pack applies to 4-bit and 6-bit formats, not \(bitWidth)-bit ones") }
+        guard bitWidth == 4 || bitWidth == 6 else { throw CLIError("--pack applies to 4-bit and 6-bit formats, not \(bitWidth)-bit ones") }
         let capacity = bytes.count * 8 / bitWidth
         let n = count ?? capacity
-        guard n >= 0, n <= capacity else { throw ValidationError("--count \(n) exceeds the \(capacity) codes \(bytes.count) bytes hold") }
+        guard n >= 0, n <= capacity else { throw CLIError("--count \(n) exceeds the \(capacity) codes \(bytes.count) bytes hold") }
         return (0..<n).map { i in
             let bit = i * bitWidth
             var v = UInt32(bytes[bit / 8])

@@ -82,10 +82,14 @@ struct FormatInfo: Encodable {
 
     /// An exact value: the shortest exact decimal, or `2^k` for powers of two far from 1.
     static func number(_ v: Double) -> String {
-        if v != 0 && v.significandWidth == 0 && abs(v.exponent) >= 16 { return "2^\(v.exponent)" }
+        if v != 0 && abs(v.exponent) >= 20 {
+            let significand = v.significand
+            return significand == 1 ? "2^\(v.exponent)" : "\(number(significand)) × 2^\(v.exponent)"
+        }
         if v == v.rounded() && abs(v) < 1e17 { return String(Int64(v)) }
         var text = String(format: "%.1100f", v)
         while text.hasSuffix("0") { text.removeLast() }
+        if text.hasSuffix(".") { text.removeLast() }
         return text
     }
 

@@ -9,7 +9,7 @@ struct FormatArgument: ExpressibleByArgument {
         format = f
     }
     static func parse(_ text: String) throws -> FloatFormat {
-        do { return try FloatFormat(parsing: text) } catch let e as FormatError { throw ValidationError(e.message) }
+        do { return try FloatFormat(parsing: text) } catch let e as FormatError { throw CLIError(e.message) }
     }
 }
 

@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholder_ExMyCLITests() { #expect(1 == 1) }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The whole test suite. Installs MPFR's headers where they are missing (Debian/Ubuntu apt, or brew),
+# then runs `swift test` with the MPFR cross-check, then each fuzz target for a short smoke period.
+#
+#   bash Tests/run.sh            # everything (what .ci/run runs)
+#   EXMY_LONG=1 bash Tests/run.sh  # also the opt-in long sweeps (all 2^32 Float inputs per 8-bit format)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! pkg-config --exists mpfr 2>/dev/null && ! [ -f /usr/include/mpfr.h ]; then
+    echo "== installing MPFR headers (libmpfr-dev)"
+    if command -v apt-get >/dev/null; then
+        SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+        $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libmpfr-dev libgmp-dev pkg-config >/dev/null
+    elif command -v brew >/dev/null; then
+        brew install mpfr gmp pkg-config
+    else
+        echo "error: MPFR headers are missing and neither apt-get nor brew is available; install libmpfr-dev (MPFR ≥ 4.1)" >&2
+        exit 1
+    fi
+fi
+
+echo "== swift test (debug, with the MPFR trait for exmy check)"
+swift test --traits MPFR
+
+if [ -x Fuzz/run.sh ]; then
+    echo "== fuzz smoke"
+    FUZZ_SECONDS="${FUZZ_SECONDS:-20}" Fuzz/run.sh
+fi
+echo "== all tests passed"

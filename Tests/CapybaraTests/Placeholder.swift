@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholder_CapybaraTests() { #expect(1 == 1) }

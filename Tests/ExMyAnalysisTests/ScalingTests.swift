@@ -77,8 +77,10 @@ struct MetricsTests {
         #expect(abs(m.bias - (0 + 0.5 - 1 - 0.2 - 1) / 5) < 1e-15)
         #expect(m.maxAbsoluteError == 1)
         #expect(m.flushedToZero == 0.2 && m.saturated == 0.2)
-        // ulps: 2.5 → 3 is +0.5 ulp (spacing 1 in [2, 4)); 5 → 4 and 7 → 6 are −0.5 ulp (spacing 2).
-        #expect(m.ulpHistogram[Int((0.5 + 2) * 8)] == 1 && m.ulpHistogram[Int((-0.5 + 2) * 8)] == 2)
+        // ulps: 2.5 → 3 is +0.5 ulp (spacing 1 in [2, 4)); 5 → 4 and 7 → 6 are −0.5 ulp (spacing 2);
+        // 0.2 → 0 is −0.4 ulp (subnormal spacing 0.5), in the same 1/8-wide bin [−0.5, −0.375).
+        #expect(m.ulpHistogram[Int((0.5 + 2) * 8)] == 1 && m.ulpHistogram[Int((-0.5 + 2) * 8)] == 3)
+        #expect(m.ulpHistogram[16] == 1 && m.ulpHistogram.reduce(0, +) == 5)
         var n = ErrorMetrics(element: .e2m1fn)
         n.add(input: 1, output: .nan, scale: 1)
         #expect(n.mse == .infinity && n.nanFraction == 1)

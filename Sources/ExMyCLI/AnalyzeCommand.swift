@@ -1,0 +1,186 @@
+import ArgumentParser
+import Capybara
+import ExMy
+import ExMyAnalysis
+import Foundation
+
+/// `exmy analyze`: measure quantization error of formats under a scaling scheme.
+struct AnalyzeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "analyze",
+        abstract: "Measure the quantization error of formats under a block-scaling scheme, on synthetic or real tensors.",
+        discussion: """
+        Schemes: absmax (FP32 absmax over blocks of --block, the Capybara paper's), per-tensor, per-channel (--axis),
+        and the named mxfp8-e4m3, mxfp8-e5m2, mxfp6-e3m2, mxfp6-e2m3, mxfp4, mxint8 (OCP MX: blocks of 32, E8M0 floor
+        scales), nvfp4 (E2M1, blocks of 16, UE4M3 scales rounded up, FP32 tensor scale). --format overrides a named
+        scheme's element format; --block, --scale-format and --scale-rounding override its block and scale.
+        Data: --input FILE.npy | FILE.safetensors [--tensor NAME-OR-GLOB], or --distribution (default normal).
+        Metrics are defined in docs/analysis.md.
+        """
+    )
+
+    @Option(help: "Element formats, comma-separated (required except for the named schemes).") var format: String?
+    @Option(help: "Scheme: absmax | per-tensor | per-channel | mxfp8-e4m3 | mxfp8-e5m2 | mxfp6-e3m2 | mxfp6-e2m3 | mxfp4 | mxint8 | nvfp4.") var scheme: String = "absmax"
+    @Option(help: "Block size B (absmax default 128; MX 32; NVFP4 16).") var block: Int?
+    @Option(help: "Axis of per-channel scaling.") var axis: Int = 0
+    @Option(name: .customLong("scale-format"), help: "Scale format: fp32 | e8m0 | ue4m3 | any format spelling.") var scaleFormat: String?
+    @Option(name: .customLong("scale-rounding"), help: "Scale rounding: floor | ceil | even | up (E8M0); up | even (UE4M3 and ExMy scales).") var scaleRounding: String?
+    @Option(help: "A .npy or .safetensors file.") var input: String?
+    @Option(help: "Tensor name or glob (safetensors).") var tensor: String?
+    @Option(help: "Synthetic distribution: normal[:σ] | laplace[:b] | uniform[:a] | student-t[:ν] | lognormal[:μ:σ] | outliers[:rate:scale].") var distribution: String = "normal"
+    @Option(help: "Number of synthetic values.") var count: Int = 1 << 18
+    @Option(help: "Seed of the synthetic data and of stochastic rounding.") var seed: UInt64 = 0
+    @Option(help: "Element rounding (default nearest-even): nearest-even | nearest-away | toward-zero | stochastic-a … (with --random-bits).") var rounding: String?
+    @Option(name: .customLong("random-bits"), help: "Random bits for stochastic element rounding.") var randomBits: Int?
+    @Option(help: "Element overflow rule (default sat-finite, as MX/NVFP4): sat-finite | sat-propagate | none.") var overflow: String?
+    @Flag(name: .customLong("per-tensor"), help: "Also print one row per tensor.") var perTensor = false
+    @Flag(help: "Add the ulp-error histogram.") var histogram = false
+    @Option(name: .customLong("output-format"), help: "text | markdown | csv | json | latex.") var outputFormat: TableFormat = .text
+    @Flag(help: "Same as --output-format json.") var json = false
+
+    func run() throws {
+        let schemes = try buildSchemes()
+        let source = try dataSource()
+        let started = Date()
+        let rows = try Study.run(schemes, on: source, perTensor: perTensor, seed: seed) { done, total in
+            Console.shared.progress("analyze: \(done)/\(total) scheme runs")
+        }
+        Console.shared.progressDone()
+        let law = CapybaraLaw()
+        var table = Table(title: "Quantization error on \(source)", columns: AnalyzeCommand.columns)
+        for r in rows {
+            table.rows.append(AnalyzeCommand.cells(r, law: law))
+        }
+        Console.shared.print(table.render(json ? .json : outputFormat))
+        if histogram {
+            var h = Table(title: "Error histogram (fraction of elements per 1/8 ulp)", headers: ["format", "scheme"] + (0..<32).map { Table.number(-2 + Double($0) / 8) } + ["<-2", ">=2"])
+            for r in rows {
+                let n = Double(max(r.metrics.count, 1))
+                h.rows.append([r.format.canonicalSpelling, r.scheme.name] + r.metrics.ulpHistogram.map { Table.number(Double($0) / n) }
+                              + [Table.number(Double(r.metrics.ulpBelow) / n), Table.number(Double(r.metrics.ulpAbove) / n)])
+            }
+            Console.shared.print(h.render(json ? .json : outputFormat))
+        }
+        if !json && outputFormat == .text {
+            Console.shared.progress(String(format: "%d runs in %.2f s\n", rows.count, Date().timeIntervalSince(started)))
+        }
+    }
+
+    static let columns: [Table.Column] = [
+        .init("data"), .init("format"), .init("scheme"), .init("block", alignment: .right), .init("scale"),
+        .init("mse", alignment: .right), .init("rel_mse", alignment: .right), .init("sqnr_db", alignment: .right),
+        .init("mean_abs", alignment: .right), .init("max_abs", alignment: .right), .init("mean_rel", alignment: .right),
+        .init("max_rel", alignment: .right), .init("bias", alignment: .right), .init("flushed", alignment: .right),
+        .init("saturated", alignment: .right), .init("nan", alignment: .right), .init("zero_blocks", alignment: .right),
+        .init("nonfinite_blocks", alignment: .right), .init("capybara_term", alignment: .right),
+    ]
+
+    static func cells(_ r: StudyRow, law: CapybaraLaw) -> [String] {
+        let m = r.metrics
+        let block: String
+        let lawBlock: BlockSize
+        switch r.scheme.granularity {
+        case .block(let b): block = "\(b)"; lawBlock = .elements(b)
+        case .channel: block = "channel"; lawBlock = .channel
+        case .tensor: block = "tensor"; lawBlock = .effectiveLog2(log2(Double(max(m.count + m.nonFiniteInputs, 1))))
+        }
+        let term = (try? law.informationLoss(E: Double(r.format.exponentBitCount), M: Double(r.format.significandBitCount), B: lawBlock)) ?? .nan
+        func n(_ v: Double) -> String { Table.number(v) }
+        return [r.dataset, r.format.canonicalSpelling, r.scheme.name, block, r.scheme.scale.description,
+                n(m.mse), n(m.relativeMSE), n(m.sqnrDB), n(m.meanAbsoluteError), n(m.maxAbsoluteError), n(m.meanRelativeError),
+                n(m.maxRelativeError), n(m.bias), n(m.flushedToZero), n(m.saturated), n(m.nanFraction),
+                "\(r.counts.zeroGroups)", "\(r.counts.nonFiniteGroups)", n(term)]
+    }
+
+    func dataSource() throws -> DataSource {
+        if let input {
+            guard FileManager.default.fileExists(atPath: input) else { throw CLIError("\(input): no such file") }
+            if input.hasSuffix(".npy") {
+                if tensor != nil { throw CLIError("--tensor applies to .safetensors files only") }
+                return .npy(path: input)
+            }
+            if input.hasSuffix(".safetensors") { return .safetensors(path: input, pattern: tensor) }
+            throw CLIError("\(input): unknown file type (use .npy or .safetensors)")
+        }
+        if tensor != nil { throw CLIError("--tensor needs --input FILE.safetensors") }
+        do {
+            return .synthetic(try Distribution(parsing: distribution), count: count, seed: seed)
+        } catch let e as AnalysisError { throw CLIError(e.description) }
+    }
+
+    func elementRule() throws -> RoundingRule {
+        var options = try RoundingOptions.parse([])
+        options.rounding = rounding
+        options.randomBits = randomBits
+        return try options.rule()
+    }
+
+    func buildSchemes() throws -> [QuantizationScheme] {
+        let formats = try format.map { try $0.split(separator: ",").map { try FormatArgument.parse(String($0)) } }
+        let rule = try elementRule()
+        var overflowRule = OverflowRule.saturateFinite
+        if let overflow {
+            guard let o = OverflowRule(rawValue: overflow) else { throw CLIError("unknown overflow rule '\(overflow)': use sat-finite, sat-propagate or none") }
+            overflowRule = o
+        }
+        if let block, block < 1 || block > 1 << 30 { throw CLIError("--block \(block) is out of range 1 … 2^30") }
+        var base: [QuantizationScheme]
+        if let named = QuantizationScheme.named(scheme) {
+            base = (formats ?? [named.element]).map { f in var s = named; s.element = f; return s }
+            if let block { base = base.map { var s = $0; s.granularity = .block(block); return s } }
+        } else {
+            guard let formats, !formats.isEmpty else { throw CLIError("--format is required with scheme '\(scheme)'") }
+            switch scheme {
+            case "absmax": base = formats.map { .absmax($0, block: block ?? 128) }
+            case "per-tensor": base = formats.map { .perTensor($0) }
+            case "per-channel": base = formats.map { .perChannel($0, axis: axis) }
+            default:
+                throw CLIError("unknown scheme '\(scheme)': use absmax, per-tensor, per-channel, \(QuantizationScheme.namedSchemes.joined(separator: ", "))")
+            }
+        }
+        let scale = try resolvedScale(current: base.first?.scale)
+        return base.map { var s = $0; s.rounding = rule; s.overflow = overflowRule; if let scale { s.scale = scale }; return s }
+    }
+
+    /// The scale format after --scale-format and --scale-rounding.
+    func resolvedScale(current: ScaleFormat?) throws -> ScaleFormat? {
+        guard scaleFormat != nil || scaleRounding != nil else { return nil }
+        let name = scaleFormat ?? {
+            switch current {
+            case .e8m0: return "e8m0"
+            case .ue4m3: return "ue4m3"
+            case .exmy(let f, _): return f.canonicalSpelling
+            default: return "fp32"
+            }
+        }()
+        switch name {
+        case "fp32":
+            if scaleRounding != nil { throw CLIError("--scale-rounding does not apply to FP32 scales") }
+            return .fp32
+        case "e8m0", "e8m0fnu":
+            let r = scaleRounding ?? "floor"
+            guard let rule = PowerOfTwoScaleRule(rawValue: r) else { throw CLIError("E8M0 scale rounding is floor, ceil, even or up, not '\(r)'") }
+            return .e8m0(rule)
+        case "ue4m3":
+            let r = scaleRounding ?? "up"
+            guard let rule = BlockScaleRounding(rawValue: r) else { throw CLIError("UE4M3 scale rounding is up or even, not '\(r)'") }
+            var twoLevel = true
+            if case .ue4m3(_, let t) = current { twoLevel = t }
+            return .ue4m3(rule, twoLevel: twoLevel)
+        default:
+            let f = try FormatArgument.parse(name)
+            let r = scaleRounding ?? "even"
+            let rule: RoundingRule
+            switch r {
+            case "even": rule = .toNearestOrEven
+            case "up": rule = .up
+            case "floor": rule = .down
+            case "ceil": rule = .up
+            default: throw CLIError("scale rounding for \(f) is even, up, floor or ceil, not '\(r)'")
+            }
+            return .exmy(f, rule)
+        }
+    }
+}
+
+extension TableFormat: ExpressibleByArgument {}

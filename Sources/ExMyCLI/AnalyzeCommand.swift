@@ -56,8 +56,8 @@ struct AnalyzeCommand: ParsableCommand {
             var h = Table(title: "Error histogram (fraction of elements per 1/8 ulp)", headers: ["format", "scheme"] + (0..<32).map { Table.number(-2 + Double($0) / 8) } + ["<-2", ">=2"])
             for r in rows {
                 let n = Double(max(r.metrics.count, 1))
-                h.rows.append([r.format.canonicalSpelling, r.scheme.name] + r.metrics.ulpHistogram.map { Table.number(Double($0) / n) }
-                              + [Table.number(Double(r.metrics.ulpBelow) / n), Table.number(Double(r.metrics.ulpAbove) / n)])
+                h.rows.append([r.format.canonicalSpelling, r.scheme.name] + r.metrics.ulpHistogram.map { Table.number(Double($0) / n, .significant(4)) }
+                              + [Table.number(Double(r.metrics.ulpBelow) / n, .significant(4)), Table.number(Double(r.metrics.ulpAbove) / n, .significant(4))])
             }
             Console.shared.print(h.render(json ? .json : outputFormat))
         }
@@ -85,7 +85,7 @@ struct AnalyzeCommand: ParsableCommand {
         case .tensor: block = "tensor"; lawBlock = .effectiveLog2(log2(Double(max(m.count + m.nonFiniteInputs, 1))))
         }
         let term = (try? law.informationLoss(E: Double(r.format.exponentBitCount), M: Double(r.format.significandBitCount), B: lawBlock)) ?? .nan
-        func n(_ v: Double) -> String { Table.number(v) }
+        func n(_ v: Double) -> String { Table.number(v, .significant(6)) }
         return [r.dataset, r.format.canonicalSpelling, r.scheme.name, block, r.scheme.scale.description,
                 n(m.mse), n(m.relativeMSE), n(m.sqnrDB), n(m.meanAbsoluteError), n(m.maxAbsoluteError), n(m.meanRelativeError),
                 n(m.maxRelativeError), n(m.bias), n(m.flushedToZero), n(m.saturated), n(m.nanFraction),

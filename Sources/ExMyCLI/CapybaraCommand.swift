@@ -60,7 +60,7 @@ struct CapybaraCommand: ParsableCommand {
         let e = Double(f.exponentBitCount), m = Double(f.significandBitCount)
         let width = 1 + f.exponentBitCount + f.significandBitCount
         var rows: [(String, String)] = []
-        func add(_ k: String, _ v: Double) { rows.append((k, Table.number(v))) }
+        func add(_ k: String, _ v: Double) { rows.append((k, Table.number(v, .significant(7)))) }
         rows.append(("format", "\(f.canonicalSpelling) (E\(f.exponentBitCount)M\(f.significandBitCount), \(width) bits with sign)"))
         add("N", n); add("D", d); rows.append(("log2(B)", Table.number(try b.log2B())))
         add("loss", try law.loss(N: n, D: d, E: e, M: m, B: b))
@@ -70,15 +70,15 @@ struct CapybaraCommand: ParsableCommand {
         add("knowledge intensity D^β/N^α", try law.knowledgeIntensity(N: n, D: d))
         add("critical data size D_crit", try law.criticalDataSize(N: n, E: e, M: m, B: b))
         let split = try law.optimalSplit(width: width)
-        rows.append(("optimal split at this width", "\(split.name) (continuous E \(Table.number(split.continuous.exponentBits)), M \(Table.number(split.continuous.significandBits)))"))
+        rows.append(("optimal split at this width", "\(split.name) (continuous E \(Table.number(split.continuous.exponentBits, .significant(4))), M \(Table.number(split.continuous.significandBits, .significant(4))))"))
         add("optimal width at fixed D", try law.optimalWidth(fixedD: d, B: b))
         if let compute {
             let c = try parseScaledNumber(compute)
             add("C", c)
             let atN = try law.optimalPrecision(fixedN: n, C: c, B: b)
-            rows.append(("optimal precision at fixed N", "\(Table.number(atN.width)) bits (best integer \(atN.bestInteger.name), D = \(Table.number(atN.tokens)))"))
+            rows.append(("optimal precision at fixed N", "\(Table.number(atN.width, .significant(4))) bits (best integer \(atN.bestInteger.name), D = \(Table.number(atN.tokens, .significant(4))))"))
             let joint = try law.optimalPrecision(C: c, B: b)
-            rows.append(("optimal precision at fixed C", "\(Table.number(joint.width)) bits (best integer \(joint.bestInteger.name), N = \(Table.number(joint.parameters)), D = \(Table.number(joint.tokens)))"))
+            rows.append(("optimal precision at fixed C", "\(Table.number(joint.width, .significant(4))) bits (best integer \(joint.bestInteger.name), N = \(Table.number(joint.parameters, .significant(4))), D = \(Table.number(joint.tokens, .significant(4))))"))
         }
         if json {
             var object: [String: String] = [:]

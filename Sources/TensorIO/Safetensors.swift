@@ -120,7 +120,7 @@ public final class SafetensorsFile: Sendable {
         }
 
         // Overlap: sort by start; each non-empty range must begin at or after the furthest end so far.
-        ranges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        ranges.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
         var furthest: (name: String, end: UInt64)?
         for range in ranges where range.end > range.begin {
             if let previous = furthest, range.begin < previous.end {
@@ -129,7 +129,9 @@ public final class SafetensorsFile: Sendable {
             if furthest.map({ range.end > $0.end }) ?? true { furthest = (range.name, range.end) }
         }
 
-        tensors.sort { ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound) }
+        tensors.sort {
+            ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound, $0.name) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound, $1.name)
+        }
         self.tensors = tensors
         self.unsupportedTensors = unsupported
         var index: [String: Int] = [:]

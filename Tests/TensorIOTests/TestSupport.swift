@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import TensorIO
 
@@ -19,11 +22,21 @@ final class TemporaryDirectory {
 
     func file(_ name: String) -> String { path + "/" + name }
 
-    /// Writes `bytes` to `name` and returns the path.
+    /// Writes `bytes` to `name` (in place, not atomically: this is fast enough to call thousands
+    /// of times) and returns the path.
     @discardableResult
     func write(_ bytes: [UInt8], to name: String) -> String {
         let target = file(name)
-        _ = FileManager.default.createFile(atPath: target, contents: Data(bytes))
+        // Replace by unlinking first: truncating an existing file makes ext4 flush it on close
+        // (auto_da_alloc), which costs milliseconds per call.
+        _ = unlink(target)
+        do {
+            let writer = try SequentialFileWriter(path: target)
+            try writer.write(bytes)
+            try writer.close()
+        } catch {
+            Issue.record("cannot write \(target): \(error)")
+        }
         return target
     }
 }
@@ -104,13 +117,27 @@ func npyImage(dict: String, data: [UInt8] = [], major: UInt8 = 1, minor: UInt8 =
     return bytes + text + data
 }
 
-/// Bitwise equality for float arrays (NaN payloads and signed zeros included).
-func sameBits(_ a: [Float], _ b: [Float]) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+/// Bitwise equality for arrays (NaN payloads and signed zeros included); memcmp, so it is fast
+/// even in debug builds.
+func sameBits<T: BitwiseCopyable>(_ a: [T], _ b: [T]) -> Bool {
+    guard a.count == b.count else { return false }
+    return a.withUnsafeBytes { x in
+        b.withUnsafeBytes { y in
+            x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0
+        }
+    }
 }
 
-func sameBits(_ a: [Double], _ b: [Double]) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { $0.bitPattern == $1.bitPattern }
+/// `count` pseudo-random floats, uniform in [-scale, scale), generated quickly.
+func randomFloats(count: Int, scale: Float = 4, seed: UInt64) -> [Float] {
+    var rng = SplitMix64(seed: seed)
+    return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        for i in 0..<count {
+            let unit = Float(rng.next() >> 40) * 0x1p-24  // [0, 1)
+            buffer[i] = (unit * 2 - 1) * scale
+        }
+        initialized = count
+    }
 }
 
 /// A deterministic pseudo-random generator (SplitMix64) so failures reproduce.

@@ -73,7 +73,7 @@ struct MalformedSafetensorsTests {
         #expect(successes > 0)
     }
 
-    @Test func headerLength() {
+    @Test func headerLength() throws {
         // Declared length beyond the file.
         var bytes = safetensorsImage(header: "{}")
         bytes[0] = 0xFF
@@ -83,6 +83,14 @@ struct MalformedSafetensorsTests {
         #expect(error(huge)?.kind == .headerLengthBeyondFile(headerLength: .max, fileSize: huge.count))
         #expect(error(huge)?.description.contains("18446744073709551615") == true)
         #expect(error([1, 0, 0])?.kind == .truncatedHeader(needed: 8, available: 3))
+        // A length inside the file but above the limit.
+        var writer = SafetensorsWriter()
+        try writer.add("a", [Float](repeating: 0, count: 64), shape: [64])
+        let path = directory.write(writer.encode(), to: "limit.safetensors")
+        let limited = expectTensorIOError { _ = try SafetensorsFile(path: path, maximumHeaderLength: 16) }
+        #expect(limited?.kind.caseName == "headerTooLarge")
+        #expect(limited?.description.contains("exceeds the limit of 16 bytes") == true)
+        #expect(throws: Never.self) { _ = try SafetensorsFile(path: path, maximumHeaderLength: 1000) }
     }
 
     @Test func notAJSONObject() {

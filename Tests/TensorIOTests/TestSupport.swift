@@ -77,6 +77,7 @@ extension TensorIOError.Kind {
         case .truncatedHeader: return "truncatedHeader"
         case .unsupportedVersion: return "unsupportedVersion"
         case .headerLengthBeyondFile: return "headerLengthBeyondFile"
+        case .headerTooLarge: return "headerTooLarge"
         case .malformedHeader: return "malformedHeader"
         case .unsupportedDType: return "unsupportedDType"
         case .fortranOrder: return "fortranOrder"

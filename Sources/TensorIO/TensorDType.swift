@@ -127,6 +127,13 @@ public enum TensorDType: String, Sendable, Hashable, CaseIterable, CustomStringC
         return (byteSize == 1 ? "|" : "<") + code
     }
 
+    /// The type named by a `.npy` descr such as `"<f4"`, `">u2"`, `"|b1"` or `"f8"` (any byte-order
+    /// character), or `nil` for descrs this module does not read (strings, complex, void, …).
+    public init?(npyDescr descr: String) {
+        guard let (dtype, _) = try? NpyFile.parseDescr(descr, voidType: nil, path: "") else { return nil }
+        self = dtype
+    }
+
     /// NumPy kind letter plus size, without the byte-order character.
     var npyTypeCode: String? {
         switch self {

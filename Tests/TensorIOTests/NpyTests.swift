@@ -118,6 +118,20 @@ struct NpyNumpyFixtureTests {
         #expect(try fp8.readFloats() == [1.0, -2.5, 448.0])
     }
 
+    @Test func bfloat16BitsSavedAsUInt16() throws {
+        // np.save(f, bf16_array.view(np.uint16)) — the u2 fixture read as bfloat16 bits.
+        let file = try open("u2_2x2")
+        let bf16 = try file.reinterpreted(as: .bfloat16)
+        #expect(bf16.dtype == .bfloat16)
+        #expect(bf16.shape == [2, 2])
+        #expect(sameBits(try bf16.readFloats(), [0, 1, 40000, 65535].map { BitPatterns.float(fromBFloat16: $0) }))
+        let error = expectTensorIOError { _ = try file.reinterpreted(as: .float32) }
+        #expect(error?.kind == .elementTypeMismatch(stored: .uint16, requested: "float32"))
+        // Byte order is kept.
+        let big = try open("u2_be").reinterpreted(as: .float16)
+        #expect(try big.readFloats() == [BitPatterns.float(fromFloat16: 1), BitPatterns.float(fromFloat16: 258)])
+    }
+
     @Test func unsupportedNumpyTypesNameTheDescr() throws {
         for (name, text) in [("str_U3", "<U3"), ("structured", "structured"), ("c8", "<c8")] {
             let error = expectTensorIOError { _ = try open(name) }

@@ -85,6 +85,26 @@ public final class NpyFile: Sendable {
         self.header = try NpyFile.readHeader(file, voidType: voidType)
     }
 
+    private init(path: String, header: NpyHeader, file: RandomAccessFile) {
+        self.path = path
+        self.header = header
+        self.file = file
+    }
+
+    /// The same file read as elements of another type of the same size, for bit patterns stored
+    /// under a NumPy integer type: an array of bfloat16 bits saved as `uint16`
+    /// (`x.view(np.uint16)`) is read with `try NpyFile(path: p).reinterpreted(as: .bfloat16)`.
+    /// The byte order of the file is kept.
+    /// - Throws: ``TensorIOError/Kind/elementTypeMismatch(stored:requested:)`` if the sizes differ.
+    public func reinterpreted(as dtype: TensorDType) throws -> NpyFile {
+        guard dtype.byteSize == header.dtype.byteSize else {
+            throw TensorIOError(path: path, kind: .elementTypeMismatch(stored: header.dtype, requested: "\(dtype)"))
+        }
+        var header = self.header
+        header.dtype = dtype
+        return NpyFile(path: path, header: header, file: file)
+    }
+
     private var stored: StoredTensor {
         StoredTensor(
             file: file, offset: header.dataOffset, elementCount: header.elementCount,

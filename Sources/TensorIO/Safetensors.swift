@@ -34,6 +34,10 @@ public struct TensorInfo: Sendable, Hashable {
 /// The class is immutable and uses positional reads only, so it can be shared between tasks;
 /// several tensors may be read concurrently.
 public final class SafetensorsFile: Sendable {
+    /// The default limit on the JSON header length: 100 000 000 bytes, as in the reference
+    /// implementation.
+    public static let defaultMaximumHeaderLength = 100_000_000
+
     /// The path the file was opened with.
     public let path: String
     /// All supported tensors, in order of their position in the file.
@@ -55,11 +59,17 @@ public final class SafetensorsFile: Sendable {
     ///   - skippingUnsupportedDTypes: When `true`, tensors whose dtype is not supported (such as
     ///     the packed `F4` or `F6_*` types) are listed in ``unsupportedTensors`` instead of
     ///     failing the open. Their offsets are still checked for range and overlap.
+    ///   - maximumHeaderLength: The largest JSON header accepted, in bytes. The default,
+    ///     ``defaultMaximumHeaderLength`` (100 MB), is the reference implementation's limit; real
+    ///     headers are far smaller, so a larger length means a corrupt file, and the limit keeps
+    ///     such a file from making the reader allocate gigabytes.
     /// - Throws: ``TensorIOError``: missing file, file shorter than 8 bytes, header length beyond
-    ///   the file, header not a JSON object (`badMagic` when it does not start with `{`),
+    ///   the file or above the limit, header not a JSON object (`badMagic` when it does not start with `{`),
     ///   malformed JSON or entries, unsupported dtype, invalid shape, size overflow, invalid,
     ///   out-of-range, mis-sized or overlapping data offsets.
-    public init(path: String, skippingUnsupportedDTypes: Bool = false) throws {
+    public init(
+        path: String, skippingUnsupportedDTypes: Bool = false, maximumHeaderLength: Int = SafetensorsFile.defaultMaximumHeaderLength
+    ) throws {
         self.path = path
         let file = try RandomAccessFile(path: path)
         self.file = file
@@ -71,6 +81,9 @@ public final class SafetensorsFile: Sendable {
         for byte in lengthBytes.reversed() { declared = declared << 8 | UInt64(byte) }
         guard declared <= UInt64(file.size - 8) else {
             throw TensorIOError(path: path, kind: .headerLengthBeyondFile(headerLength: declared, fileSize: file.size))
+        }
+        guard declared <= UInt64(max(0, maximumHeaderLength)) else {
+            throw TensorIOError(path: path, kind: .headerTooLarge(headerLength: declared, limit: maximumHeaderLength))
         }
         let headerLength = Int(declared)
         self.headerLength = headerLength
@@ -86,10 +99,15 @@ public final class SafetensorsFile: Sendable {
         var tensors: [TensorInfo] = []
         tensors.reserveCapacity(parsed.entries.count)
         var unsupported: [String: String] = [:]
+        var index: [String: Int] = [:]
+        index.reserveCapacity(parsed.entries.count)
         var ranges: [(name: String, begin: UInt64, end: UInt64)] = []
         ranges.reserveCapacity(parsed.entries.count)
         for entry in parsed.entries {
             let name = entry.name
+            guard index.updateValue(tensors.count, forKey: name) == nil, unsupported[name] == nil else {
+                throw TensorIOError(path: path, kind: .malformedHeader("duplicate tensor name '\(name)'"))
+            }
             guard entry.begin <= entry.end else {
                 throw TensorIOError(path: path, kind: .invalidDataOffsets(tensor: name, begin: entry.begin, end: entry.end))
             }
@@ -98,6 +116,7 @@ public final class SafetensorsFile: Sendable {
                     guard entry.end <= UInt64(dataSize) else {
                         throw TensorIOError(path: path, kind: .dataOffsetsOutOfRange(tensor: name, end: entry.end, dataSectionSize: dataSize))
                     }
+                    index[name] = nil
                     unsupported[name] = entry.dtypeName
                     ranges.append((name, entry.begin, entry.end))
                     continue
@@ -120,7 +139,10 @@ public final class SafetensorsFile: Sendable {
         }
 
         // Overlap: sort by start; each non-empty range must begin at or after the furthest end so far.
-        ranges.sort { ($0.begin, $0.end) < ($1.begin, $1.end) }
+        let rangeOrder: ((name: String, begin: UInt64, end: UInt64), (name: String, begin: UInt64, end: UInt64)) -> Bool = {
+            ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name)
+        }
+        if !isSorted(ranges, by: rangeOrder) { ranges.sort(by: rangeOrder) }
         var furthest: (name: String, end: UInt64)?
         for range in ranges where range.end > range.begin {
             if let previous = furthest, range.begin < previous.end {
@@ -129,12 +151,15 @@ public final class SafetensorsFile: Sendable {
             if furthest.map({ range.end > $0.end }) ?? true { furthest = (range.name, range.end) }
         }
 
-        tensors.sort { ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound) }
+        let tensorOrder: (TensorInfo, TensorInfo) -> Bool = {
+            ($0.dataOffsets.lowerBound, $0.dataOffsets.upperBound, $0.name) < ($1.dataOffsets.lowerBound, $1.dataOffsets.upperBound, $1.name)
+        }
+        if !isSorted(tensors, by: tensorOrder) {
+            tensors.sort(by: tensorOrder)
+            for (position, tensor) in tensors.enumerated() { index[tensor.name] = position }
+        }
         self.tensors = tensors
         self.unsupportedTensors = unsupported
-        var index: [String: Int] = [:]
-        index.reserveCapacity(tensors.count)
-        for (position, tensor) in tensors.enumerated() { index[tensor.name] = position }
         self.index = index
     }
 
@@ -337,6 +362,17 @@ public struct SafetensorsWriter: Sendable {
         for entry in entries { try writer.write(entry.bytes) }
         try writer.close()
     }
+}
+
+/// Whether `items` is in non-decreasing order (files are nearly always written in offset order,
+/// so checking first saves a sort of a large header).
+private func isSorted<T>(_ items: [T], by areInIncreasingOrder: (T, T) -> Bool) -> Bool {
+    var index = 1
+    while index < items.count {
+        if areInIncreasingOrder(items[index], items[index - 1]) { return false }
+        index += 1
+    }
+    return true
 }
 
 /// A JSON string literal for `text`.

@@ -26,7 +26,8 @@ struct SafetensorsHeaderParser {
         self.path = path
     }
 
-    /// Parses the header: tensor entries in file order, and the string entries of `__metadata__`.
+    /// Parses the header: tensor entries in header order, and the string entries of `__metadata__`.
+    /// Duplicate tensor names are left for the caller to detect (it hashes the names anyway).
     mutating func parse() throws -> (entries: [RawSafetensorsEntry], metadata: [String: String]) {
         guard bytes.first == UInt8(ascii: "{") else {
             throw TensorIOError(path: path, kind: .badMagic)
@@ -34,7 +35,6 @@ struct SafetensorsHeaderParser {
         position = 1
         var entries: [RawSafetensorsEntry] = []
         var metadata: [String: String] = [:]
-        var seen = Set<String>()
         var sawMetadata = false
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
@@ -50,7 +50,6 @@ struct SafetensorsHeaderParser {
                     sawMetadata = true
                     metadata = try parseMetadata()
                 } else {
-                    guard seen.insert(name).inserted else { throw malformed("duplicate tensor name '\(name)'") }
                     entries.append(try parseEntry(name: name))
                 }
                 skipWhitespace()
@@ -286,16 +285,22 @@ struct SafetensorsHeaderParser {
         position += 1
         let contentStart = position
         // Fast path: no escapes.
+        var combined: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let content = UnsafeBufferPointer(rebasing: bytes[contentStart..<position])
                 position += 1
+                if combined < 0x80 {
+                    // ASCII is valid UTF-8; this initialiser is much faster than the validating one.
+                    return String(decoding: content, as: UTF8.self)
+                }
                 guard let string = String(validating: content, as: UTF8.self) else {
                     throw malformed("invalid UTF-8 in the string at header byte \(start)")
                 }
                 return string
             }
+            combined |= byte
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw malformed("control character in the string at header byte \(start)") }
             position += 1

@@ -3,7 +3,7 @@ enum Sizes {
     /// The number of elements of `shape` (1 for the empty shape of a scalar), or an error if a
     /// dimension is negative or the product overflows `Int`.
     static func elementCount(of shape: [Int], tensor: String? = nil, path: String) throws(TensorIOError) -> Int {
-        let subject = tensor.map { "tensor '\($0)' " } ?? ""
+        var subject: String { tensor.map { "tensor '\($0)' " } ?? "" }
         var count = 1
         for dimension in shape {
             guard dimension >= 0 else {
@@ -22,7 +22,7 @@ enum Sizes {
     static func byteCount(
         elementCount: Int, dtype: TensorDType, shape: [Int], tensor: String? = nil, path: String
     ) throws(TensorIOError) -> Int {
-        let subject = tensor.map { "tensor '\($0)' " } ?? ""
+        var subject: String { tensor.map { "tensor '\($0)' " } ?? "" }
         let (bytes, overflow) = elementCount.multipliedReportingOverflow(by: dtype.byteSize)
         guard !overflow else {
             throw TensorIOError(path: path, kind: .sizeOverflow("the byte count of \(subject)\(dtype) × shape \(shape)"))

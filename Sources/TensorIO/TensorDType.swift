@@ -99,8 +99,25 @@ public enum TensorDType: String, Sendable, Hashable, CaseIterable, CustomStringC
     /// The type named by a safetensors dtype string, or `nil` for names this module does not
     /// support (for example the packed sub-byte types `F4`, `F6_E2M3`, or complex `C64`).
     public init?(safetensorsName name: String) {
-        guard let match = TensorDType.allCases.first(where: { $0.safetensorsName == name }) else { return nil }
-        self = match
+        switch name {
+        case "F64": self = .float64
+        case "F32": self = .float32
+        case "F16": self = .float16
+        case "BF16": self = .bfloat16
+        case "F8_E4M3": self = .float8E4M3FN
+        case "F8_E5M2": self = .float8E5M2
+        case "F8_E8M0": self = .float8E8M0
+        case "I64": self = .int64
+        case "I32": self = .int32
+        case "I16": self = .int16
+        case "I8": self = .int8
+        case "U64": self = .uint64
+        case "U32": self = .uint32
+        case "U16": self = .uint16
+        case "U8": self = .uint8
+        case "BOOL": self = .bool
+        default: return nil
+        }
     }
 
     /// The little-endian `.npy` descr NumPy writes for this type (`"<f4"`, `"|u1"`, `"|b1"`, …),
@@ -108,6 +125,13 @@ public enum TensorDType: String, Sendable, Hashable, CaseIterable, CustomStringC
     public var npyDescr: String? {
         guard let code = npyTypeCode else { return nil }
         return (byteSize == 1 ? "|" : "<") + code
+    }
+
+    /// The type named by a `.npy` descr such as `"<f4"`, `">u2"`, `"|b1"` or `"f8"` (any byte-order
+    /// character), or `nil` for descrs this module does not read (strings, complex, void, …).
+    public init?(npyDescr descr: String) {
+        guard let (dtype, _) = try? NpyFile.parseDescr(descr, voidType: nil, path: "") else { return nil }
+        self = dtype
     }
 
     /// NumPy kind letter plus size, without the byte-order character.

@@ -24,6 +24,9 @@ public struct TensorIOError: Error, CustomStringConvertible, Sendable, Equatable
         case unsupportedVersion(major: Int, minor: Int)
         /// The header length field points past the end of the file.
         case headerLengthBeyondFile(headerLength: UInt64, fileSize: Int)
+        /// The safetensors header length is larger than the reader's limit (100 MB by default, the
+        /// limit of the reference implementation); such a length is corrupt, not a real header.
+        case headerTooLarge(headerLength: UInt64, limit: Int)
         /// The header (the `.npy` dict literal or the safetensors JSON) is not well formed, or
         /// lacks or duplicates a required entry; the string says what and where.
         case malformedHeader(String)
@@ -88,6 +91,8 @@ public struct TensorIOError: Error, CustomStringConvertible, Sendable, Equatable
             return "unsupported .npy format version \(major).\(minor) (supported: 1.0, 2.0, 3.0)"
         case let .headerLengthBeyondFile(length, size):
             return "header length \(length) runs past the end of the file (\(size) bytes)"
+        case let .headerTooLarge(length, limit):
+            return "header length \(length) exceeds the limit of \(limit) bytes"
         case let .malformedHeader(what):
             return "malformed header: \(what)"
         case let .unsupportedDType(name, tensor):

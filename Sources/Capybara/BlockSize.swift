@@ -60,6 +60,7 @@ public enum BlockSize: Sendable, Hashable, CustomStringConvertible {
         return value
     }
 
+    /// A short label for reports, e.g. `B=128` or `channel-wise (log2 B = 13.1567)`.
     public var description: String {
         switch self {
         case let .elements(count): return "B=\(count)"

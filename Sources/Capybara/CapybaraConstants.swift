@@ -74,6 +74,7 @@ public struct CapybaraConstants: Sendable, Hashable, CustomStringConvertible {
         self.epsilon = epsilon; self.gamma = gamma; self.delta = delta; self.nu = nu
     }
 
+    /// All eight constants on one line, for reports.
     public var description: String {
         "n=\(n) α=\(alpha) d=\(d) β=\(beta) ε=\(epsilon) γ=\(gamma) δ=\(delta) ν=\(nu)"
     }

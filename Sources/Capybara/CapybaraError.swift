@@ -18,6 +18,7 @@ public enum CapybaraError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A least-squares fit is not determined by its samples.
     case illPosedFit(reason: String)
 
+    /// A one-line message naming the offending value and what was expected.
     public var description: String {
         switch self {
         case let .invalidConstant(name, value, requirement):

@@ -8,11 +8,13 @@ public struct ContinuousFormat: Sendable, Hashable, CustomStringConvertible {
     /// `P = 1 + E + M`, sign bit included.
     public var width: Double { 1 + exponentBits + significandBits }
 
+    /// Creates a format from (possibly fractional) exponent and significand bit counts.
     public init(exponentBits: Double, significandBits: Double) {
         self.exponentBits = exponentBits
         self.significandBits = significandBits
     }
 
+    /// The format as `E<e>M<m>` with the fractional bit counts, e.g. `E3.3109M3.0`.
     public var description: String { "E\(exponentBits)M\(significandBits)" }
 }
 

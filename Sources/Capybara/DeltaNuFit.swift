@@ -1,4 +1,4 @@
-/// One measurement for ``fitDeltaNu(samples:)-(_:[InformationLossSample])``: a format `(E, M)`
+/// One measurement for ``fitDeltaNu(samples:)-([InformationLossSample])``: a format `(E, M)`
 /// and a positive value believed to follow `value = 1 / (γ' (E+0.5)^δ (M+0.5)^ν)`.
 public struct InformationLossSample: Sendable, Hashable {
     /// Exponent bits (the law needs `E > -0.5`).
@@ -8,6 +8,7 @@ public struct InformationLossSample: Sendable, Hashable {
     /// The measured value (finite, > 0): an information-loss term or any error proportional to it.
     public let value: Double
 
+    /// Creates a sample: format `(E, M)` and its measured value.
     public init(E: Double, M: Double, value: Double) {
         self.exponentBits = E
         self.significandBits = M
@@ -15,7 +16,7 @@ public struct InformationLossSample: Sendable, Hashable {
     }
 }
 
-/// The result of ``fitDeltaNu(samples:)-(_:[InformationLossSample])``: the ordinary-least-squares
+/// The result of ``fitDeltaNu(samples:)-([InformationLossSample])``: the ordinary-least-squares
 /// fit of `ln(value) = −ln γ' − δ·ln(E+0.5) − ν·ln(M+0.5)`.
 public struct DeltaNuFit: Sendable, Hashable {
     /// `ln γ'` (natural logarithm). When the values are information-loss terms at one block size,
@@ -147,7 +148,7 @@ public func fitDeltaNu(samples: [InformationLossSample]) throws(CapybaraError) -
 }
 
 /// Fits `ln(value) = −ln γ' − δ·ln(E+0.5) − ν·ln(M+0.5)` from `(E, M, value)` tuples; see
-/// ``fitDeltaNu(samples:)-(_:[InformationLossSample])``.
+/// ``fitDeltaNu(samples:)-([InformationLossSample])``.
 public func fitDeltaNu(samples: [(E: Double, M: Double, value: Double)]) throws(CapybaraError) -> DeltaNuFit {
     try fitDeltaNu(samples: samples.map { InformationLossSample(E: $0.E, M: $0.M, value: $0.value) })
 }

@@ -21,8 +21,10 @@
 /// try parseScaledNumber("1.2X")   // throws: unknown suffix "X"
 /// ```
 ///
-/// - Parameter allowNegative: whether a leading `-` is accepted. Model sizes, token counts and
-///   compute budgets are never negative, so the default is `false`.
+/// - Parameters:
+///   - text: the number as typed, e.g. `"27T"`.
+///   - allowNegative: whether a leading `-` is accepted. Model sizes, token counts and
+///     compute budgets are never negative, so the default is `false`.
 /// - Throws: ``CapybaraError/malformedNumber(text:reason:)`` with the reason.
 public func parseScaledNumber(_ text: String, allowNegative: Bool = false) throws(CapybaraError) -> Double {
     let bytes = Array(text.utf8)

@@ -141,8 +141,9 @@ struct ComputeTests {
             let P = try law.optimalWidth(C: C, B: b128)
             #expect(close(P, refJointWidths128[i], rel: 1e-13))
             #expect(P >= 4 && P <= 8, "C = 1e\(e): P = \(P)")
-            let w = try law.optimalPrecision(C: C, B: b128).bestInteger.width
-            #expect(w >= 4 && w <= 8, "C = 1e\(e): best integer width \(w)")
+            let best = try law.optimalPrecision(C: C, B: b128).bestInteger
+            #expect(best.width >= 4 && best.width <= 8, "C = 1e\(e): best integer width \(best.width)")
+            #expect(best.name == refJointIntegerFormats128[i])   // BEGIN-PY-INT in ExpectedValues.swift
         }
     }
 
@@ -155,6 +156,10 @@ struct ComputeTests {
         }
         #expect(try law.optimalWidth(C: 1e31, B: .channel) > 8)
         #expect(try law.optimalWidth(C: 1e30, B: .channel) < 8)
+        // The best *integer* format still has at most 8 bits there (E4M3 at 1e30 and 1e31), as the
+        // independent brute force BEGIN-PY-INT in ExpectedValues.swift also finds.
+        let names = try (21...31).map { try law.optimalPrecision(C: pow(10.0, Double($0)), B: .channel).bestInteger.name }
+        #expect(names == refJointIntegerFormatsChannel)
     }
 
     @Test func compareClosedFormWithIntegerSearchWidths() throws {

@@ -17,7 +17,7 @@ let b128 = BlockSize.elements(128)
 
 // The paper's constants, typed in again here rather than read back from the module.
 let pDelta = 3.1926, pNu = 2.9543
-let pAlpha = 0.2368, pBeta = 0.5162, pGamma = 11334.5197
+let pGamma = 11334.5197
 
 /// Golden-section minimisation of a unimodal `f` on `[lo, hi]`; returns the argmin.
 func goldenMinimum(_ lo0: Double, _ hi0: Double, iterations: Int = 120, _ f: (Double) -> Double) -> Double {

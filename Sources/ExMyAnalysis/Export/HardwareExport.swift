@@ -601,20 +601,20 @@ public struct HardwareExport: Sendable {
                 assign sign = value[\(w - 1)];
                 assign mag = value[\(w - 2):0];
                 always_comb begin
-                    if (mag > \(w - 1)'h\(infPattern)) code = sign ? \(code(specials.negativeNaN)) : \(code(specials.nan)); // NaN
-                    else if (mag == \(w - 1)'h\(infPattern)) code = sign ? \(code(specials.negativeInfinity)) : \(code(specials.infinity)); // infinity
-                    else if (mag == \(w - 1)'h\(zeroPattern)) code = sign ? \(code(specials.negativeZero)) : \(code(specials.zero)); // zero
+                    if (mag > \(w - 1)'h\(infPattern)) code = sign ? \(code(specials.negativeNaN)) : \(code(specials.nan)); // NaN input
+                    else if (mag == \(w - 1)'h\(infPattern)) code = sign ? \(code(specials.negativeInfinity)) : \(code(specials.infinity)); // infinity input
+                    else if (mag == \(w - 1)'h\(zeroPattern)) code = sign ? \(code(specials.negativeZero)) : \(code(specials.zero)); // zero input
 
             """
         for (name, side, opening) in [("positive", positive, "else if (!sign) begin"), ("negative", negative, "else begin")] {
-            out += "            \(opening) // \(name) inputs\n"
+            out += "        \(opening) // \(name) inputs, on the magnitude\n"
             for (i, t) in side.thresholds.enumerated() {
                 let op = t.tie == .lower ? "<=" : "< "
                 let keyword = i == 0 ? "if     " : "else if"
-                out += "                \(keyword) (mag \(op) \(w - 1)'h\(svPattern(t.value))) code = \(code(t.codeBelow)); // \(t.kind.rawValue) \(Self.exactDecimal(t.value))\n"
+                out += "            \(keyword) (mag \(op) \(w - 1)'h\(svPattern(t.value))) code = \(code(t.codeBelow)); // \(t.kind.rawValue) \(Self.exactDecimal(t.value)), tie to \(t.tie.rawValue)\n"
             }
-            out += "                else code = \(code(side.thresholds[side.thresholds.count - 1].codeAbove)); // overflow\n"
-            out += "            end\n"
+            out += "            else code = \(code(side.thresholds[side.thresholds.count - 1].codeAbove)); // past the overflow threshold\n"
+            out += "        end\n"
         }
         out += """
                 end

@@ -263,7 +263,7 @@ public struct SVGPlot: Hashable, Sendable {
             w.line("    <text x=\"\(num(px(t.position)))\" y=\"\(num(area.y1 + 16))\" text-anchor=\"middle\">\(t.label)</text>")
         }
         for t in yTicks {
-            w.line("    <text x=\"\(num(area.x0 - 6))\" y=\"\(num(py(t.position) + 3.5))\" text-anchor=\"end\">\(t.label)</text>")
+            w.line("    <text x=\"\(num(area.x0 - 8))\" y=\"\(num(py(t.position) + 3.5))\" text-anchor=\"end\">\(t.label)</text>")
         }
         w.line("  </g>")
         w.line("  <g stroke=\"#333333\" stroke-width=\"1\">")

@@ -316,7 +316,7 @@ public enum MPFRReference {
         case .down: return negative
         case .away: return true
         case .odd:
-            return !loIsEven(plan, w)
+            return loIsEven(plan, w)  // take hi exactly when lo is even: the result is odd
         }
     }
 

@@ -147,7 +147,7 @@ struct Plan {
             guard case .finite(true) = decode(1 << UInt64(m), into: w.code) else {
                 return "internal: two's-complement decode"
             }
-            mostNegativeMagnitude = -mpfr_get_d(w.code, MPFR_RNDN)
+            mostNegativeMagnitude = mpfr_get_d(w.code, MPFR_RNDN)  // the register holds |value|
         }
         // Least positive code: the first subnormal, the first normal, or code 0 without zero.
         let leastCode: UInt64 = !hasZero ? 0 : (format.hasSubnormals ? 1 : 1 << UInt64(m))

@@ -101,12 +101,23 @@ public enum MPFRReference {
         defer { saved.restore() }
         w.usePrecision(plan.precision)
         let negative = x.sign == .minus
-        let c = candidates(x.magnitude, plan, w, nearestEven: rounding == .nearestEven)
+        let need: Need
+        switch rounding {
+        case .nearestEven: need = .nearest
+        case .towardZero: need = .lo
+        case .away: need = .hi
+        case .up: need = negative ? .lo : .hi
+        case .down: need = negative ? .hi : .lo
+        case .nearestAway, .nearestZero, .odd: need = .both
+        }
+        let c = candidates(x.magnitude, plan, w, need)
         let result: MP
-        if c.exact || c.clamped {
-            result = w.lo
-        } else {
-            result = pickHi(rounding, negative: negative, plan, w) ? w.hi : w.lo
+        switch need {
+        case .nearest: result = w.rn
+        case .lo: result = w.lo
+        case .hi: result = w.hi
+        case .both:
+            result = c.exact || c.clamped || !pickHi(rounding, plan, w) ? w.lo : w.hi
         }
         let toInfinity: Bool
         switch rounding {
@@ -116,7 +127,7 @@ public enum MPFRReference {
         case .towardZero, .odd: toInfinity = false
         }
         return finish(result, negative: negative, inexact: !c.exact, tiny: c.tiny,
-                      toInfinity: toInfinity, overflow, plan)
+                      toInfinity: toInfinity, overflow, plan, w)
     }
 
     // MARK: Stochastic rounding
@@ -152,7 +163,7 @@ public enum MPFRReference {
         let saved = SavedRange()
         defer { saved.restore() }
         w.usePrecision(plan.precision)
-        let c = candidates(x.magnitude, plan, w, nearestEven: false)
+        let c = candidates(x.magnitude, plan, w, .both)
         let sign: Double = x.sign == .minus ? -1 : 1
         let lo = sign * mpfr_get_d(w.lo, MPFR_RNDN)
         let hi = sign * mpfr_get_d(w.hi, MPFR_RNDN)
@@ -251,25 +262,39 @@ public enum MPFRReference {
         defer { saved.restore() }
         w.usePrecision(plan.precision)
         let negative = x.sign == .minus
-        let c = candidates(x.magnitude, plan, w, nearestEven: false)
+        let c = candidates(x.magnitude, plan, w, .both)
         var result = w.lo
         if !(c.exact || c.clamped) {
             let g = exactFraction(w)
             if decide(w, g) { result = w.hi }
         }
         return finish(result, negative: negative, inexact: !c.exact, tiny: c.tiny,
-                      toInfinity: true, overflow, plan)
+                      toInfinity: true, overflow, plan, w)
     }
 
-    /// Step 4's candidates for a finite positive `a`, in `w.lo` (MPFR_RNDZ) and `w.hi` (MPFR_RNDA),
-    /// plus `w.rn` (MPFR_RNDN) when asked; `w.ax` holds `a`. Wide range on entry and on return.
+    /// Which of step 4's roundings a caller needs.
+    enum Need {
+        /// `w.rn` only (MPFR_RNDN).
+        case nearest
+        /// `w.lo` only (MPFR_RNDZ).
+        case lo
+        /// `w.hi` only (MPFR_RNDA).
+        case hi
+        /// `w.lo` and `w.hi`.
+        case both
+    }
+
+    /// Step 4's roundings of a finite positive `a` on the format's grid: `w.lo` (MPFR_RNDZ), `w.hi`
+    /// (MPFR_RNDA), `w.rn` (MPFR_RNDN), as many as `need` asks for; `w.ax` holds `a`. Wide range on
+    /// entry and on return.
     ///
-    /// - `exact`: `a` is on the grid (`lo = hi = a`).
+    /// - `exact`: `a` is on the grid (then `w.hi` equals `w.lo` when both are asked for).
     /// - `tiny`: `a < 2^emin` (exact MPFR comparison).
-    /// - `clamped`: a format without zero and a tiny `a`: the only candidate is `2^emin`.
+    /// - `clamped`: a format without zero and a tiny `a`: the only candidate is `2^emin` (all three
+    ///   registers hold it).
     @inline(__always)
     private static func candidates(
-        _ a: Double, _ plan: Plan, _ w: Workspace, nearestEven: Bool
+        _ a: Double, _ plan: Plan, _ w: Workspace, _ need: Need
     ) -> (exact: Bool, tiny: Bool, clamped: Bool) {
         mpfr_set_d(w.ax, a, MPFR_RNDN)  // exact: 53 bits, wide range
         let tiny = mpfr_cmp_ui_2exp(w.ax, 1, plan.emin) < 0
@@ -282,41 +307,37 @@ public enum MPFRReference {
         // The format's grid: precision p, least positive MPFR number 2^(emin_mpfr − 1), and
         // mpfr_subnormalize for the gradual-underflow part. emax stays wide: unbounded above.
         mpfr_set_emin(plan.mpfrEmin)
-        var t = mpfr_set_d(w.lo, a, MPFR_RNDZ)
-        if plan.subnormalize { t = mpfr_subnormalize(w.lo, t, MPFR_RNDZ) }
-        let exact = t == 0
-        if exact {
-            mpfr_set(w.hi, w.lo, MPFR_RNDN)
-            if nearestEven { mpfr_set(w.rn, w.lo, MPFR_RNDN) }
-        } else {
-            t = mpfr_set_d(w.hi, a, MPFR_RNDA)
-            if plan.subnormalize { t = mpfr_subnormalize(w.hi, t, MPFR_RNDA) }
-            if nearestEven {
-                t = mpfr_set_d(w.rn, a, MPFR_RNDN)
-                if plan.subnormalize { t = mpfr_subnormalize(w.rn, t, MPFR_RNDN) }
-            }
+        defer { mpfr_set_emin(wideEmin) }
+        @inline(__always) func round(_ v: MP, _ rnd: mpfr_rnd_t) -> Int32 {
+            let t = mpfr_set_d(v, a, rnd)
+            return plan.subnormalize ? mpfr_subnormalize(v, t, rnd) : t
         }
-        mpfr_set_emin(wideEmin)
-        return (exact, tiny, false)
+        switch need {
+        case .nearest: return (round(w.rn, MPFR_RNDN) == 0, tiny, false)
+        case .lo: return (round(w.lo, MPFR_RNDZ) == 0, tiny, false)
+        case .hi: return (round(w.hi, MPFR_RNDA) == 0, tiny, false)
+        case .both:
+            if round(w.lo, MPFR_RNDZ) == 0 {
+                mpfr_set(w.hi, w.lo, MPFR_RNDN)
+                return (true, tiny, false)
+            }
+            _ = round(w.hi, MPFR_RNDA)
+            return (false, tiny, false)
+        }
     }
 
-    /// Whether a deterministic rule takes `hi` (inexact, lo < hi; wide range on entry and return).
-    private static func pickHi(
-        _ rule: ReferenceRounding, negative: Bool, _ plan: Plan, _ w: Workspace
-    ) -> Bool {
+    /// Whether nearestAway, nearestZero or odd takes `hi` (inexact, `w.lo < w.hi`; wide range on
+    /// entry and return).
+    private static func pickHi(_ rule: ReferenceRounding, _ plan: Plan, _ w: Workspace) -> Bool {
         switch rule {
-        case .nearestEven:
-            return mpfr_equal_p(w.rn, w.hi) != 0
         case .nearestAway, .nearestZero:
             setMidpoint(w)
             let c = mpfr_cmp(w.ax, w.mid)
             return c > 0 || (c == 0 && rule == .nearestAway)
-        case .towardZero: return false
-        case .up: return !negative
-        case .down: return negative
-        case .away: return true
         case .odd:
             return loIsEven(plan, w)  // take hi exactly when lo is even: the result is odd
+        case .nearestEven, .towardZero, .up, .down, .away:
+            preconditionFailure("\(rule) needs one MPFR rounding, not a choice")
         }
     }
 
@@ -404,7 +425,7 @@ public enum MPFRReference {
     @inline(__always)
     private static func finish(
         _ r: MP, negative: Bool, inexact: Bool, tiny: Bool, toInfinity: Bool,
-        _ overflow: ReferenceOverflow, _ plan: Plan
+        _ overflow: ReferenceOverflow, _ plan: Plan, _ w: Workspace
     ) -> ReferenceResult {
         var flags: ReferenceFlags = []
         if inexact {
@@ -417,7 +438,7 @@ public enum MPFRReference {
             return invalidNegative(plan, overflow)
         }
         let limit = negative && plan.twos ? plan.mostNegativeMagnitude : plan.greatestFinite
-        if mpfr_cmp_d(r, limit) > 0 {
+        if mpfr_cmp(r, negative && plan.twos ? w.negativeLimit : w.limit) > 0 {
             let saturated = negative ? -limit : limit
             let value: Double
             if overflow != .none || !toInfinity {

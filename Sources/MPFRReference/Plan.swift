@@ -3,8 +3,11 @@ import CMPFR
 /// Everything the oracle derives from a format once: the MPFR emulation parameters (precision,
 /// emin, whether to subnormalize), the code layout, and the extremes (computed with MPFR by decoding
 /// the extreme codes).
-struct Plan {
-    var format: ReferenceFormat
+///
+/// A class so that the per-call lookup hands out a reference instead of copying the fields; built
+/// once per format and thread, never mutated afterwards, never shared across threads.
+final class Plan {
+    let format: ReferenceFormat
     /// Why the format is rejected; `nil` when valid. Every other field is meaningful only when valid.
     var problem: String?
 
@@ -35,8 +38,10 @@ struct Plan {
     var leastNormal = Double.nan
 
     /// Derives the plan; uses `w.code` and sets this thread's range to the wide one on return.
+    private init(format: ReferenceFormat) { self.format = format }
+
     static func make(_ f: ReferenceFormat, in w: Workspace? = nil) -> Plan {
-        var p = Plan(format: f)
+        let p = Plan(format: f)
         if let problem = p.layout() {
             p.problem = problem
             return p
@@ -49,7 +54,7 @@ struct Plan {
     }
 
     /// Fills the layout and emulation fields; returns a problem or nil.
-    private mutating func layout() -> String? {
+    private func layout() -> String? {
         let f = format
         e = f.exponentBits
         m = f.significandBits
@@ -120,7 +125,7 @@ struct Plan {
     }
 
     /// Computes the extremes with MPFR (wide range must be active); returns a problem or nil.
-    private mutating func extremes(_ w: Workspace) -> String? {
+    private func extremes(_ w: Workspace) -> String? {
         let allOnes: UInt64 = (1 << UInt64(e + m)) &- 1  // E + M ≤ 63
         let maxCode: UInt64
         if twos {

@@ -37,6 +37,8 @@ final class Workspace {
     let scaled = makeMP(192), threshold = makeMP(192)
     /// Decoded code values.
     let code = makeMP(128)
+    /// The current plan's overflow limits: greatestFinite, and the most negative magnitude.
+    let limit = makeMP(64), negativeLimit = makeMP(64)
 
     private var currentPrecision = 53
     private var lastFormat: ReferenceFormat?
@@ -44,13 +46,13 @@ final class Workspace {
     private var plans: [ReferenceFormat: Plan] = [:]
 
     deinit {
-        for p in [ax, lo, hi, rn, mid, step, diff, scaled, threshold, code] {
+        for p in [ax, lo, hi, rn, mid, step, diff, scaled, threshold, code, limit, negativeLimit] {
             mpfr_clear(p)
             p.deallocate()
         }
     }
 
-    /// The plan for `format`, cached.
+    /// The plan for `format`, cached; also loads ``limit`` and ``negativeLimit``.
     func plan(for format: ReferenceFormat) -> Plan {
         if let lastPlan, lastFormat == format { return lastPlan }
         let plan: Plan
@@ -63,6 +65,12 @@ final class Workspace {
         }
         lastFormat = format
         lastPlan = plan
+        if plan.problem == nil {
+            let saved = SavedRange()
+            mpfr_set_d(limit, plan.greatestFinite, MPFR_RNDN)
+            mpfr_set_d(negativeLimit, plan.mostNegativeMagnitude, MPFR_RNDN)
+            saved.restore()
+        }
         return plan
     }
 
@@ -116,15 +124,11 @@ struct SavedRange {
     @inline(__always) init() {
         emin = mpfr_get_emin()
         emax = mpfr_get_emax()
-        setWideRange()
+        if emin != wideEmin { mpfr_set_emin(wideEmin) }
+        if emax != wideEmax { mpfr_set_emax(wideEmax) }
     }
     @inline(__always) func restore() {
-        mpfr_set_emin(emin)
-        mpfr_set_emax(emax)
+        if emin != wideEmin { mpfr_set_emin(emin) }
+        if emax != wideEmax { mpfr_set_emax(emax) }
     }
-}
-
-@inline(__always) func setWideRange() {
-    mpfr_set_emin(wideEmin)
-    mpfr_set_emax(wideEmax)
 }

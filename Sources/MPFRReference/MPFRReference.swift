@@ -87,7 +87,7 @@ public enum MPFRReference {
     /// ```swift
     /// convert(464, to: e4m3fn, rounding: .nearestEven, overflow: .none)  // 448 [inexact]
     /// convert(465, to: e4m3fn, rounding: .nearestEven, overflow: .none)  // NaN [inexact, overflow]
-    /// convert(5, to: e2m1, rounding: .nearestAway, overflow: .none)      // 6 []
+    /// convert(5, to: e2m1, rounding: .nearestAway, overflow: .none)      // 6 [inexact]
     /// ```
     public static func convert(
         _ x: Double, to format: ReferenceFormat,

@@ -280,3 +280,32 @@ import Testing
         }
     }
 }
+
+/// Formats the grid-property sweep does not reach.
+@Suite struct UnusualFormatTests {
+    typealias O = MPFRReference
+
+    /// E = 0 without zero: one binade [2^emin, 2^(emin+1)) with step 2^(emin−M); emin = −bias = 0.
+    @Test func oneBinadeWithoutZero() {
+        let f = ReferenceFormat(exponentBits: 0, significandBits: 2, bias: 0, hasSubnormals: false,
+                                hasZero: false, specials: .none)
+        #expect(f.validationProblem == nil)
+        #expect((0..<4).map { O.value(ofCode: UInt64($0), in: f) } == [1, 1.25, 1.5, 1.75])
+        #expect(O.value(ofCode: 5, in: f) == -1.25)
+        #expect(rne(0.3, f) == r(1, [.inexact, .underflow]))
+        #expect(rne(-0.3, f) == r(-1, [.inexact, .underflow]))
+        #expect(rne(1.3, f) == r(1.25, .inexact))
+        #expect(rne(1.875, f) == r(1.75, [.overflow, .inexact]))   // 1.75 = 7 quanta is odd → 2
+        #expect(rne(0, f) == r(1, .invalid))                       // no zero, no NaN
+        #expect(rne(.nan, f) == r(1, .invalid))
+    }
+
+    /// Unsigned binary64-wide format: K = 63.
+    @Test func unsignedWide() {
+        let f = ReferenceFormat(exponentBits: 11, significandBits: 52, bias: 1023, signedness: .unsigned)
+        #expect(f.bitWidth == 63)
+        #expect(O.value(ofCode: 0x3FF0_0000_0000_0000, in: f) == 1)
+        #expect(rne(.pi, f) == r(.pi))
+        #expect(rne(-.pi, f) == r(.nan, .invalid))
+    }
+}

@@ -1,2 +1,0 @@
-import Testing
-@Test func placeholder_MPFRReferenceTests() { #expect(1 == 1) }

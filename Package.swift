@@ -7,6 +7,7 @@ import PackageDescription
 //   ExMy           the format engine: descriptions, the rounding primitive, typed values, batch conversion
 //   CMPFR          system-library module over GNU MPFR (libmpfr-dev), with a small C shim
 //   MPFRReference  the oracle: correctly rounded reference conversions built only on MPFR
+//   ExMyVerification  the cross-check of the engine against the oracle (tests, `exmy check`, fuzzing)
 //   TensorIO       .npy and .safetensors readers and writers
 //   Capybara       the Capybara floating-point quantization scaling law
 //   ExMyAnalysis   block scaling, error metrics, synthetic data, reports
@@ -19,7 +20,7 @@ let package = Package(
     products: [
         .library(name: "ExMy", targets: ["ExMy"]),
         .library(name: "ExMyAnalysis", targets: ["ExMyAnalysis", "Capybara", "TensorIO"]),
-        .library(name: "MPFRReference", targets: ["MPFRReference"]),
+        .library(name: "MPFRReference", targets: ["MPFRReference", "ExMyVerification"]),
         .executable(name: "exmy", targets: ["exmy"]),
     ],
     traits: [
@@ -36,6 +37,7 @@ let package = Package(
             providers: [.apt(["libmpfr-dev", "libgmp-dev"]), .brew(["mpfr", "gmp"])]
         ),
         .target(name: "MPFRReference", dependencies: ["CMPFR"]),
+        .target(name: "ExMyVerification", dependencies: ["ExMy", "MPFRReference"]),
         .target(name: "TensorIO"),
         .target(name: "Capybara"),
         .target(name: "ExMyAnalysis", dependencies: ["ExMy", "TensorIO", "Capybara"]),
@@ -43,12 +45,12 @@ let package = Package(
             name: "ExMyCLI",
             dependencies: [
                 "ExMy", "ExMyAnalysis", "TensorIO", "Capybara",
-                .target(name: "MPFRReference", condition: .when(traits: ["MPFR"])),
+                .target(name: "ExMyVerification", condition: .when(traits: ["MPFR"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "exmy", dependencies: ["ExMyCLI"]),
-        .testTarget(name: "ExMyTests", dependencies: ["ExMy", "MPFRReference"], exclude: ["Fixtures"]),
+        .testTarget(name: "ExMyTests", dependencies: ["ExMy", "MPFRReference", "ExMyVerification"], exclude: ["Fixtures"]),
         .testTarget(name: "MPFRReferenceTests", dependencies: ["MPFRReference"]),
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
         .testTarget(name: "CapybaraTests", dependencies: ["Capybara"]),

@@ -137,7 +137,7 @@ extension ExMy {
         if v == 0 { return f.leastNonzeroMagnitude }
         let e = Int(v.exponent)
         let q: Int
-        if f.exponentBitCount == 0 || (e < f.leastNormalExponent && f.hasSubnormals) {
+        if f.isFixedPoint || (e < f.leastNormalExponent && f.hasSubnormals) {
             q = f.leastNormalExponent - f.significandBitCount
         } else {
             q = max(e, f.leastNormalExponent) - f.significandBitCount

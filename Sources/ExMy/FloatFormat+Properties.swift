@@ -2,6 +2,11 @@ import Foundation
 
 /// Derived properties, named as `BinaryFloatingPoint` names them.
 extension FloatFormat {
+    /// Whether the format is fixed point: no exponent bits, subnormals on, so every value is a
+    /// multiple of one quantum `2^(leastNormalExponent − M)` (MXINT8, E0M7). Such formats have no
+    /// normal range: they never raise underflow.
+    @inlinable public var isFixedPoint: Bool { exponentBitCount == 0 && hasSubnormals }
+
     /// The greatest finite value (the value of the largest finite positive code).
     public var greatestFiniteMagnitude: Double { decode(maxMagnitudeCode) }
 
@@ -25,7 +30,7 @@ extension FloatFormat {
     /// The distance from 1 to the next larger value on the format's grid, `2^-M` for formats whose
     /// normal range contains 1 (for `E = 0`: the fixed quantum). The machine epsilon.
     public var ulpOfOne: Double {
-        if exponentBitCount == 0 { return Double(sign: .plus, exponent: leastNormalExponent - significandBitCount, significand: 1) }
+        if isFixedPoint { return Double(sign: .plus, exponent: leastNormalExponent - significandBitCount, significand: 1) }
         return Double(sign: .plus, exponent: max(0, leastNormalExponent) - significandBitCount, significand: 1)
     }
 

@@ -12,6 +12,7 @@ extension FloatFormat {
         /// Whether rounding changed the value.
         public var inexact: Bool
         /// Whether the exact magnitude is below the least normal magnitude (tininess before rounding).
+        /// Always `false` for fixed-point formats (E = 0 with subnormals): they have no normal range.
         public var tiny: Bool
 
         @inlinable public init(code: UInt64, inexact: Bool, tiny: Bool) {
@@ -46,7 +47,7 @@ extension FloatFormat {
         // The quantum 2^q of the grid at |x|.
         let q: Int
         let normalPath: Bool
-        if exponentBitCount == 0 || (tiny && hasSubnormals) {
+        if isFixedPoint || (tiny && hasSubnormals) {
             q = emin - m
             normalPath = false
         } else if !tiny {
@@ -87,12 +88,12 @@ extension FloatFormat {
             // n ∈ [2^M, 2^(M+1)]; a carry to 2^(M+1) lands on the next binade's first code.
             let binade = UInt64(e - emin) << UInt64(m)
             code = hasZero ? binade + n : binade + n - (UInt64(1) << UInt64(m))
-        } else if q == emin && exponentBitCount != 0 && !hasSubnormals {
+        } else if q == emin && !hasSubnormals {
             code = n == 0 ? 0 : UInt64(1) << UInt64(m)
         } else {
             code = n  // fixed point or subnormal; n = 2^M is the least normal code
         }
-        return RoundedMagnitude(code: code, inexact: inexact, tiny: tiny)
+        return RoundedMagnitude(code: code, inexact: inexact, tiny: tiny && !isFixedPoint)
     }
 
     /// The decision of every rounding rule, given the truncated integer significand `n` and the

@@ -79,7 +79,7 @@ public struct ErrorMetrics: Hashable, Sendable {
     /// The spacing of the element grid at magnitude `y` (the unbounded grid of `docs/semantics.md` §4).
     func gridSpacing(at y: Double) -> Double {
         let emin = element.leastNormalExponent, m = element.significandBitCount
-        if element.exponentBitCount == 0 || (y < element.leastNormalMagnitude && element.hasSubnormals) || y == 0 {
+        if element.isFixedPoint || (y < element.leastNormalMagnitude && element.hasSubnormals) || y == 0 {
             return Double(sign: .plus, exponent: emin - m, significand: 1)
         }
         if y < element.leastNormalMagnitude { return element.leastNormalMagnitude }

@@ -126,7 +126,7 @@ public enum MPFRReference {
         case .down: toInfinity = negative
         case .towardZero, .odd: toInfinity = false
         }
-        return finish(result, negative: negative, inexact: !c.exact, tiny: c.tiny,
+        return finish(result, negative: negative, inexact: !c.exact, tiny: c.tiny && !(plan.e == 0 && plan.hasZero),
                       toInfinity: toInfinity, overflow, plan, w)
     }
 
@@ -268,7 +268,7 @@ public enum MPFRReference {
             let g = exactFraction(w)
             if decide(w, g) { result = w.hi }
         }
-        return finish(result, negative: negative, inexact: !c.exact, tiny: c.tiny,
+        return finish(result, negative: negative, inexact: !c.exact, tiny: c.tiny && !(plan.e == 0 && plan.hasZero),
                       toInfinity: true, overflow, plan, w)
     }
 

@@ -1,0 +1,53 @@
+#if MPFR
+import ArgumentParser
+import ExMy
+import ExMyVerification
+import Foundation
+
+/// `exmy check FORMAT`: the MPFR cross-check of any format (built with `--traits MPFR`).
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Cross-check ExMy against GNU MPFR for a format: every code, every midpoint and neighbour, every Float16 and bfloat16 input, random inputs.",
+        discussion: "Exits non-zero at the first mismatch, printing the input, ExMy's answer and MPFR's answer."
+    )
+
+    @Argument(help: "The format.") var format: String
+    @Option(help: "Rounding rules, comma-separated (default: all deterministic rules).") var rounding: String?
+    @Option(help: "Overflow rules, comma-separated (default: sat-finite,sat-propagate,none).") var overflow: String?
+    @Option(help: "Random Doubles and random Floats per format.") var random: Int = 1_000_000
+    @Option(help: "Seed of the random inputs.") var seed: UInt64 = 1
+    @Flag(help: "Also check stochastic rounding (variants A, B, C and exact).") var stochastic = false
+
+    func run() throws {
+        let f = try FormatArgument.parse(format)
+        let rules = try rounding.map { try $0.split(separator: ",").map { name -> RoundingRule in
+            var o = try RoundingOptions.parse([]); o.rounding = String(name); return try o.rule()
+        } } ?? RoundingRule.deterministicRules
+        if let bad = rules.first(where: \.isStochastic) { throw CLIError("--rounding lists deterministic rules; use --stochastic for \(bad.cliName)") }
+        let overflows = try overflow.map { try $0.split(separator: ",").map { name -> OverflowRule in
+            guard let o = OverflowRule(rawValue: String(name)) else { throw CLIError("unknown overflow rule '\(name)'") }
+            return o
+        } } ?? OverflowRule.allCases
+        guard random >= 0, random <= 100_000_000 else { throw CLIError("--random \(random) is out of range 0 … 10^8") }
+        let started = Date()
+        let codes = CrossCheck.checkCodes(f)
+        if let first = codes.mismatches.first { throw CLIError("mismatch: \(first)") }
+        Console.shared.print("\(f): \(codes.count) codes decoded, equal to MPFR")
+        let tally = CrossCheck.run(f, rules: rules, overflows: overflows, randomCount: random, seed: seed, limit: 1)
+        if let first = tally.mismatches.first { throw CLIError("mismatch: \(first)") }
+        for (set, n) in tally.comparisons { Console.shared.print("\(set): \(n) conversions equal to MPFR") }
+        Console.shared.print("rules: \(rules.map(\.cliName).joined(separator: ", ")); overflow: \(overflows.map(\.rawValue).joined(separator: ", "))")
+        if stochastic {
+            let xs = Array(CrossCheck.inputs(.boundaries, f).prefix(2000)) + CrossCheck.inputs(.randomDouble, f, count: 2000, seed: seed)
+            let s = CrossCheck.runStochastic(f, inputs: xs, limit: 1)
+            if let first = s.mismatches.first { throw CLIError("mismatch: \(first)") }
+            Console.shared.print("stochastic: \(s.count) conversions (A, B, C with 1, 3, 8, 16 bits; exact) equal to MPFR")
+            let freq = CrossCheck.frequencyTest(f, inputs: CrossCheck.inputs(.randomDouble, f, count: 50, seed: seed), trials: 10_000)
+            if let first = freq.first { throw CLIError("frequency test: \(first)") }
+            Console.shared.print("stochastic frequency test: 50 inputs × 10000 draws within 5σ of MPFR's exact probabilities")
+        }
+        Console.shared.print(String(format: "%d comparisons, 0 mismatches, %.1f s", codes.count + tally.total, Date().timeIntervalSince(started)))
+    }
+}
+#endif

@@ -1,0 +1,204 @@
+/// The vector kernels of the batch encoder: `Float` bit patterns in, codes out.
+///
+/// One set of kernels serves every eligible format: the format enters only through parameters
+/// computed once per encoder (``FastEncodePlan``). The kernels are plain loops over `Int32`/`UInt32`
+/// lanes, without branches, that the compiler vectorises (4 lanes with the default x86-64 target,
+/// SSE2); `docs/performance.md` has the measurements that chose this over `SIMD` types.
+///
+/// Every lane that a kernel does not handle exactly is *special* (NaN, ±∞, a magnitude above the
+/// greatest finite value, a negative value into an unsigned format, zero into a format without
+/// zero): the kernel reports that the block has one, and the driver re-encodes exactly those
+/// elements with the scalar engine (`FloatFormat.encode`), so every code is the scalar engine's.
+///
+/// ## How a magnitude `a` (the bits of `|x|`, a normal `Float` at or above `2^emin`) is rounded
+/// With `sh = 23 − M` bits to drop, the code of a normal result is `(a >> sh) − off` with
+/// `off = (127 − bias) << M`, and a rule rounds up by adding a constant before the shift: a carry
+/// out of the dropped bits increments the code, carrying into the exponent field when the
+/// significand overflows. Ties-to-even adds `2^(sh−1) − 1 + lsb`; toward zero adds 0; stochastic
+/// variant A with `N` random bits `R` adds `R << (sh − N)` (a carry happens iff
+/// `⌊ν·2^N⌋ + R ≥ 2^N`), and so on (``FastEncodePlan``).
+///
+/// Below `2^emin` the grid is fixed-point. The nearest-even kernel rounds there with one `Float`
+/// addition of a power of two `2^(emin − M + 23)`, whose quantum is exactly the subnormal quantum,
+/// so the hardware's ties-to-even rounding is the format's. The general kernel needs the dropped
+/// bits themselves: it computes `T = ⌊|x| / 2^(emin − 23)⌋` exactly (one addition, one subtraction,
+/// one comparison), ORs a sticky bit for the bits below `T` where the rule needs it, and then rounds
+/// `T` with the same integer add-and-shift as the normal lanes.
+enum EncodeKernels {
+    /// What a kernel saw in a block: the driver fixes special lanes and scans for flags.
+    struct Summary {
+        /// Sign bit set iff some lane is special.
+        var special: Int32
+        /// Nonzero iff some lane is tiny and nonzero (the underflow scan is needed).
+        var tinyNonzero: Int32
+        var hasSpecial: Bool { special < 0 }
+        var hasTinyNonzero: Bool { tinyNonzero != 0 }
+    }
+}
+
+/// How a kernel puts the sign on a magnitude code and which lanes it must leave to the scalar engine.
+protocol EncodeSignMode {
+    /// The code of a lane with input bits `x` and rounded magnitude code `magnitude`.
+    static func code(_ magnitude: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32
+    /// A value whose sign bit is set iff the lane is special.
+    static func special(_ x: Int32, _ a: Int32, _ p: borrowing KernelParameters) -> Int32
+}
+
+/// A sign bit above the magnitude, −0 kept (IEEE, FN, `none` formats).
+enum SignMagnitudeMode: EncodeSignMode {
+    @inline(__always) static func code(_ m: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32 {
+        m | UInt32(bitPattern: (x &>> p.signShift) & p.signBit)
+    }
+    @inline(__always) static func special(_ x: Int32, _ a: Int32, _ p: borrowing KernelParameters) -> Int32 {
+        p.special &- a
+    }
+}
+
+/// A sign bit, but no −0 (FNUZ, P3109): a zero magnitude stays +0.
+enum SignMagnitudeNoNegativeZeroMode: EncodeSignMode {
+    @inline(__always) static func code(_ m: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32 {
+        let sign = UInt32(bitPattern: (x &>> p.signShift) & p.signBit)
+        return m | (m == 0 ? 0 : sign)
+    }
+    @inline(__always) static func special(_ x: Int32, _ a: Int32, _ p: borrowing KernelParameters) -> Int32 {
+        p.special &- a
+    }
+}
+
+/// No sign bit: every negative input (and zero, for a format without zero) goes to the scalar engine.
+enum UnsignedMode: EncodeSignMode {
+    @inline(__always) static func code(_ m: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32 { m }
+    @inline(__always) static func special(_ x: Int32, _ a: Int32, _ p: borrowing KernelParameters) -> Int32 {
+        (p.special &- x) | (x &- p.zeroIsSpecial)
+    }
+}
+
+/// Two's complement (MXINT8): negative codes are `−magnitude` modulo `2^K`.
+enum TwosComplementMode: EncodeSignMode {
+    @inline(__always) static func code(_ m: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32 {
+        let negative = UInt32(bitPattern: x &>> 31)
+        return ((m ^ negative) &- negative) & p.codeMask
+    }
+    @inline(__always) static func special(_ x: Int32, _ a: Int32, _ p: borrowing KernelParameters) -> Int32 {
+        p.special &- a
+    }
+}
+
+/// How tiny lanes (`|x| < 2^emin`) are coded: on the subnormal grid (the code is the count of
+/// quanta), or flushed (`{0, 2^emin}`, code `n << M`) / clamped to the least value (no zero).
+protocol EncodeTinyMode { static var general: Bool { get } }
+enum SubnormalTiny: EncodeTinyMode { static var general: Bool { false } }
+enum GeneralTiny: EncodeTinyMode { static var general: Bool { true } }
+
+/// The run-time parameters of every kernel, derived from the format and the rules.
+struct KernelParameters: Sendable {
+    // Shared.
+    var sh: UInt32 = 0              // 23 − M: bits dropped from a normal Float significand
+    var off: UInt32 = 0             // (127 − bias) << M, wrapping
+    var tinyBits: Int32 = 0         // bits of 2^emin
+    var special: Int32 = 0          // bits of the greatest magnitude a kernel may handle
+    var zeroIsSpecial: Int32 = 0    // 1 for an unsigned format without zero
+    var signShift: Int32 = 0        // 32 − K
+    var signBit: Int32 = 0          // 1 << (K − 1) for sign-magnitude formats
+    var codeMask: UInt32 = 0        // 2^K − 1
+    var tinyShift: UInt32 = 0       // general tiny lanes: code = (n << tinyShift) & tinyKeep
+    var tinyKeep: UInt32 = 0
+    // Nearest-even kernel.
+    var c0: UInt32 = 0              // 2^(sh−1) − 1 (2^(sh−1) for M = 0)
+    var lsbAnd: UInt32 = 0          // 1 (0 for M = 0: every normal value is odd)
+    var magic: Float = 0            // 2^(emin − M + 23), or 2^(emin + 23) when flushing
+    var magicBits: UInt32 = 0
+    // General kernel.
+    var tinyAdd: Float = 0          // 2^emin (2^(emin + M) when flushing): quantum 2^(emin − 23) (resp. 2^(emin − sh))
+    var tinyBase: UInt32 = 0        // bits(tinyAdd) − (off << sh) on the subnormal grid (so that `− off` is uniform)
+    var stickyBit: UInt32 = 0       // 1 where the rule needs the bits below T
+    var g0: UInt32 = 0              // constant added before the shift
+    var gL: UInt32 = 0              // added where the lsb at `sL` is set (as a mask)
+    var sL: UInt32 = 0
+    var gN: UInt32 = 0              // added for negative lanes
+    var sR: UInt32 = 0              // random bits are added as R << sR
+}
+
+extension EncodeKernels {
+    /// Round to nearest, ties to even.
+    @inline(never)
+    static func nearestEven<S: EncodeSignMode, T: EncodeTinyMode, C: BatchCode>(
+        _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ p: KernelParameters,
+        _: S.Type, _: T.Type
+    ) -> Summary {
+        var accSpecial: Int32 = 0, accTiny: Int32 = 0
+        let sh = p.sh, off = p.off, tinyBits = p.tinyBits, c0 = p.c0, lsbAnd = p.lsbAnd
+        let magic = p.magic, magicBits = p.magicBits, tinyShift = p.tinyShift, tinyKeep = p.tinyKeep
+        var i = 0
+        while i < n {
+            let x = src[i]
+            let a = x & 0x7FFF_FFFF
+            let ua = UInt32(bitPattern: a)
+            let tiny = a < tinyBits
+            // Normal lanes: add half − 1 + lsb below the kept bits, shift, rebias.
+            let normal = ((ua &+ c0 &+ ((ua &>> sh) & lsbAnd)) &>> sh) &- off
+            // Tiny lanes: one Float addition rounds onto the fixed-point grid, ties to even.
+            let s = Float(bitPattern: ua) + magic
+            var small = s.bitPattern &- magicBits
+            if T.general { small = (small &<< tinyShift) & tinyKeep }
+            let magnitude = tiny ? small : normal
+            dst[i] = C(truncatingIfNeeded: S.code(magnitude, x, p))
+            accTiny |= tiny ? a : 0
+            accSpecial |= S.special(x, a, p)
+            i &+= 1
+        }
+        return Summary(special: accSpecial, tinyNonzero: accTiny)
+    }
+
+    /// Every deterministic rule (`g0`, `gL`, `gN`), and the stochastic variants A/B/C when `random`
+    /// is given (`R << sR` added, `R` the element's random bits).
+    @inline(never)
+    static func general<S: EncodeSignMode, T: EncodeTinyMode, C: BatchCode>(
+        _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ p: KernelParameters,
+        _ random: UnsafePointer<UInt32>?, _: S.Type, _: T.Type
+    ) -> Summary {
+        if let random {
+            return generalLoop(src, dst, n, p, random, true, S.self, T.self)
+        }
+        // A dummy pointer that the loop never reads (`useRandom` is false).
+        return generalLoop(src, dst, n, p, UnsafePointer(bitPattern: 16)!, false, S.self, T.self)
+    }
+
+    @inline(__always)
+    static func generalLoop<S: EncodeSignMode, T: EncodeTinyMode, C: BatchCode>(
+        _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ p: KernelParameters,
+        _ random: UnsafePointer<UInt32>, _ useRandom: Bool, _: S.Type, _: T.Type
+    ) -> Summary {
+        var accSpecial: Int32 = 0, accTiny: Int32 = 0
+        let sh = p.sh, off = p.off, tinyBits = p.tinyBits, tinyShift = p.tinyShift, tinyKeep = p.tinyKeep
+        let tinyAdd = p.tinyAdd, tinyBase = p.tinyBase, stickyBit = p.stickyBit
+        let g0 = p.g0, gL = p.gL, sL = p.sL, gN = p.gN, sR = p.sR
+        var i = 0
+        while i < n {
+            let x = src[i]
+            let a = x & 0x7FFF_FFFF
+            let ua = UInt32(bitPattern: a)
+            let tiny = a < tinyBits
+            // T for tiny lanes: ⌊|x| / 2^(emin − 23)⌋ (+ off << sh), sticky bit below it.
+            let fa = Float(bitPattern: ua)
+            let s = fa + tinyAdd
+            let r = Int32(bitPattern: (s - tinyAdd).bitPattern)
+            let small = (s.bitPattern &- tinyBase &- (r > a ? 1 : 0)) | (r != a ? stickyBit : 0)
+            let t = tiny ? small : ua
+            var add = g0 &+ ((0 &- ((t &>> sL) & 1)) & gL) &+ (UInt32(bitPattern: x &>> 31) & gN)
+            if useRandom { add &+= random[i] &<< sR }
+            let raw = (t &+ add) &>> sh
+            let magnitude: UInt32
+            if T.general {
+                magnitude = tiny ? ((raw &<< tinyShift) & tinyKeep) : raw &- off
+            } else {
+                magnitude = raw &- off
+            }
+            dst[i] = C(truncatingIfNeeded: S.code(magnitude, x, p))
+            accTiny |= tiny ? a : 0
+            accSpecial |= S.special(x, a, p)
+            i &+= 1
+        }
+        return Summary(special: accSpecial, tinyNonzero: accTiny)
+    }
+}

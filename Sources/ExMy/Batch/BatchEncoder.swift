@@ -302,7 +302,7 @@ public struct BatchEncoder: Sendable {
                     }
                 }
                 if !inexactFound && plan.anyInexact(bits, m) { inexactFound = true }
-                if !underflowFound && summary.hasTinyNonzero && plan.anyTinyInexact(bits, m) { underflowFound = true }
+                if !underflowFound && plan.anyTinyNonzero(bits, m) && plan.anyTinyInexact(bits, m) { underflowFound = true }
             } else {
                 for j in 0..<m {
                     codes[j] = C(truncatingIfNeeded: scalarEncode(job, b + j, &result))

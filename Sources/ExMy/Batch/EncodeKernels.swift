@@ -29,15 +29,14 @@ enum EncodeKernels {
     struct Summary {
         /// Sign bit set iff some lane is special.
         var special: Int32
-        /// Nonzero iff some lane is tiny and nonzero (the underflow scan is needed).
-        var tinyNonzero: Int32
         var hasSpecial: Bool { special < 0 }
-        var hasTinyNonzero: Bool { tinyNonzero != 0 }
     }
 }
 
 /// How a kernel puts the sign on a magnitude code and which lanes it must leave to the scalar engine.
 protocol EncodeSignMode {
+    /// Whether `code` reads the magnitude beyond its low bits (to test for zero).
+    static var readsWholeMagnitude: Bool { get }
     /// The code of a lane with input bits `x` and rounded magnitude code `magnitude`.
     static func code(_ magnitude: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32
     /// A value whose sign bit is set iff the lane is special.
@@ -46,6 +45,7 @@ protocol EncodeSignMode {
 
 /// A sign bit above the magnitude, −0 kept (IEEE, FN, `none` formats).
 enum SignMagnitudeMode: EncodeSignMode {
+    static var readsWholeMagnitude: Bool { false }
     @inline(__always) static func code(_ m: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32 {
         m | UInt32(bitPattern: (x &>> p.signShift) & p.signBit)
     }
@@ -56,6 +56,7 @@ enum SignMagnitudeMode: EncodeSignMode {
 
 /// A sign bit, but no −0 (FNUZ, P3109): a zero magnitude stays +0.
 enum SignMagnitudeNoNegativeZeroMode: EncodeSignMode {
+    static var readsWholeMagnitude: Bool { true }
     @inline(__always) static func code(_ m: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32 {
         let sign = UInt32(bitPattern: (x &>> p.signShift) & p.signBit)
         return m | (m == 0 ? 0 : sign)
@@ -65,16 +66,18 @@ enum SignMagnitudeNoNegativeZeroMode: EncodeSignMode {
     }
 }
 
-/// No sign bit: every negative input (and zero, for a format without zero) goes to the scalar engine.
+/// No sign bit: every negative input goes to the scalar engine.
 enum UnsignedMode: EncodeSignMode {
+    static var readsWholeMagnitude: Bool { false }
     @inline(__always) static func code(_ m: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32 { m }
     @inline(__always) static func special(_ x: Int32, _ a: Int32, _ p: borrowing KernelParameters) -> Int32 {
-        (p.special &- x) | (x &- p.zeroIsSpecial)
+        (p.special &- x) | x
     }
 }
 
 /// Two's complement (MXINT8): negative codes are `−magnitude` modulo `2^K`.
 enum TwosComplementMode: EncodeSignMode {
+    static var readsWholeMagnitude: Bool { false }
     @inline(__always) static func code(_ m: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32 {
         let negative = UInt32(bitPattern: x &>> 31)
         return ((m ^ negative) &- negative) & p.codeMask
@@ -85,7 +88,7 @@ enum TwosComplementMode: EncodeSignMode {
 }
 
 /// How tiny lanes (`|x| < 2^emin`) are coded: on the subnormal grid (the code is the count of
-/// quanta), or flushed (`{0, 2^emin}`, code `n << M`) / clamped to the least value (no zero).
+/// quanta), or flushed (`{0, 2^emin}`, code `n << M`).
 protocol EncodeTinyMode { static var general: Bool { get } }
 enum SubnormalTiny: EncodeTinyMode { static var general: Bool { false } }
 enum GeneralTiny: EncodeTinyMode { static var general: Bool { true } }
@@ -97,12 +100,10 @@ struct KernelParameters: Sendable {
     var off: UInt32 = 0             // (127 − bias) << M, wrapping
     var tinyBits: Int32 = 0         // bits of 2^emin
     var special: Int32 = 0          // bits of the greatest magnitude a kernel may handle
-    var zeroIsSpecial: Int32 = 0    // 1 for an unsigned format without zero
     var signShift: Int32 = 0        // 32 − K
     var signBit: Int32 = 0          // 1 << (K − 1) for sign-magnitude formats
     var codeMask: UInt32 = 0        // 2^K − 1
-    var tinyShift: UInt32 = 0       // general tiny lanes: code = (n << tinyShift) & tinyKeep
-    var tinyKeep: UInt32 = 0
+    var tinyShift: UInt32 = 0       // flushing: a tiny lane's 0/1 becomes 0/2^M
     // Nearest-even kernel.
     var c0: UInt32 = 0              // 2^(sh−1) − 1 (2^(sh−1) for M = 0)
     var lsbAnd: UInt32 = 0          // 1 (0 for M = 0: every normal value is odd)
@@ -121,33 +122,34 @@ struct KernelParameters: Sendable {
 
 extension EncodeKernels {
     /// Round to nearest, ties to even.
+    ///
+    /// Normal lanes: `(a + c0 − (off << sh) + lsb) >> sh`. Tiny lanes: `|x| + 2^(emin − M + 23)`
+    /// rounds onto the fixed-point grid, ties to even, in the `Float` adder. (A `Float` max of the two
+    /// would save the comparison, but the optimiser turns it back into an integer select: measured.)
     @inline(never)
     static func nearestEven<S: EncodeSignMode, T: EncodeTinyMode, C: BatchCode>(
         _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ p: KernelParameters,
         _: S.Type, _: T.Type
     ) -> Summary {
-        var accSpecial: Int32 = 0, accTiny: Int32 = 0
-        let sh = p.sh, off = p.off, tinyBits = p.tinyBits, c0 = p.c0, lsbAnd = p.lsbAnd
-        let magic = p.magic, magicBits = p.magicBits, tinyShift = p.tinyShift, tinyKeep = p.tinyKeep
+        var accSpecial: Int32 = 0
+        let sh = p.sh, lsbAnd = p.lsbAnd, c0 = p.c0 &- (p.off &<< p.sh), tinyBits = p.tinyBits
+        let magic = p.magic, magicBits = p.magicBits, tinyShift = p.tinyShift
         var i = 0
         while i < n {
             let x = src[i]
             let a = x & 0x7FFF_FFFF
             let ua = UInt32(bitPattern: a)
-            let tiny = a < tinyBits
-            // Normal lanes: add half − 1 + lsb below the kept bits, shift, rebias.
-            let normal = ((ua &+ c0 &+ ((ua &>> sh) & lsbAnd)) &>> sh) &- off
-            // Tiny lanes: one Float addition rounds onto the fixed-point grid, ties to even.
-            let s = Float(bitPattern: ua) + magic
-            var small = s.bitPattern &- magicBits
-            if T.general { small = (small &<< tinyShift) & tinyKeep }
-            let magnitude = tiny ? small : normal
+            let normal = (ua &+ c0 &+ ((ua &>> sh) & lsbAnd)) &>> sh
+            var small = (Float(bitPattern: ua) + magic).bitPattern
+            // The low 23 bits of `magicBits` are zero: codes of at most 16 bits need no subtraction.
+            if C.bitWidth > 16 || S.readsWholeMagnitude { small &-= magicBits }
+            if T.general { small = small &<< tinyShift }
+            let magnitude = a < tinyBits ? small : normal
             dst[i] = C(truncatingIfNeeded: S.code(magnitude, x, p))
-            accTiny |= tiny ? a : 0
             accSpecial |= S.special(x, a, p)
             i &+= 1
         }
-        return Summary(special: accSpecial, tinyNonzero: accTiny)
+        return Summary(special: accSpecial)
     }
 
     /// Every deterministic rule (`g0`, `gL`, `gN`), and the stochastic variants A/B/C when `random`
@@ -164,13 +166,14 @@ extension EncodeKernels {
         return generalLoop(src, dst, n, p, UnsafePointer(bitPattern: 16)!, false, S.self, T.self)
     }
 
+    /// When flushing, a tiny lane's rounded `0`/`1` becomes the code `0`/`2^M`.
     @inline(__always)
     static func generalLoop<S: EncodeSignMode, T: EncodeTinyMode, C: BatchCode>(
         _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ p: KernelParameters,
         _ random: UnsafePointer<UInt32>, _ useRandom: Bool, _: S.Type, _: T.Type
     ) -> Summary {
-        var accSpecial: Int32 = 0, accTiny: Int32 = 0
-        let sh = p.sh, off = p.off, tinyBits = p.tinyBits, tinyShift = p.tinyShift, tinyKeep = p.tinyKeep
+        var accSpecial: Int32 = 0
+        let sh = p.sh, off = p.off, tinyBits = p.tinyBits, tinyShift = p.tinyShift
         let tinyAdd = p.tinyAdd, tinyBase = p.tinyBase, stickyBit = p.stickyBit
         let g0 = p.g0, gL = p.gL, sL = p.sL, gN = p.gN, sR = p.sR
         var i = 0
@@ -178,27 +181,26 @@ extension EncodeKernels {
             let x = src[i]
             let a = x & 0x7FFF_FFFF
             let ua = UInt32(bitPattern: a)
-            let tiny = a < tinyBits
-            // T for tiny lanes: ⌊|x| / 2^(emin − 23)⌋ (+ off << sh), sticky bit below it.
+            // T for tiny lanes: ⌊|x| / quantum⌋ (+ off << sh), with a sticky bit below it.
             let fa = Float(bitPattern: ua)
             let s = fa + tinyAdd
-            let r = Int32(bitPattern: (s - tinyAdd).bitPattern)
-            let small = (s.bitPattern &- tinyBase &- (r > a ? 1 : 0)) | (r != a ? stickyBit : 0)
+            let r = (s - tinyAdd).bitPattern
+            let small = (s.bitPattern &- tinyBase &- (r > ua ? 1 : 0)) | (r != ua ? stickyBit : 0)
+            let tiny = a < tinyBits
             let t = tiny ? small : ua
             var add = g0 &+ ((0 &- ((t &>> sL) & 1)) & gL) &+ (UInt32(bitPattern: x &>> 31) & gN)
             if useRandom { add &+= random[i] &<< sR }
             let raw = (t &+ add) &>> sh
             let magnitude: UInt32
             if T.general {
-                magnitude = tiny ? ((raw &<< tinyShift) & tinyKeep) : raw &- off
+                magnitude = tiny ? raw &<< tinyShift : raw &- off
             } else {
                 magnitude = raw &- off
             }
             dst[i] = C(truncatingIfNeeded: S.code(magnitude, x, p))
-            accTiny |= tiny ? a : 0
             accSpecial |= S.special(x, a, p)
             i &+= 1
         }
-        return Summary(special: accSpecial, tinyNonzero: accTiny)
+        return Summary(special: accSpecial)
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// Eligible: formats of at most 32 bits with `M ≤ 21` and `−126 ≤ emin ≤ 100` (every catalog
 /// format up to TF32 except FP32 itself; MXINT8 and E8M0 included), sign-magnitude, unsigned or two's
-/// complement, with or without subnormals; signed formats must have a zero. Rules:
+/// complement, with or without subnormals, with a zero (not E8M0). Rules:
 /// ties-to-even (every eligible format); every other deterministic rule and the stochastic variants
 /// A (`N ≤ 23 − M`), B (`N ≤ 22 − M`) and C (`N ≤ 21 − M`), `N ≤ 32`, when `M ≥ 1`. Everything
 /// else goes through the scalar engine element by element (still no allocation per element).
@@ -22,11 +22,13 @@ struct FastEncodePlan: Sendable {
     let lowMask: UInt32
     let scanMagic: Float
     let tinyAlwaysInexact: Bool
+    let tinyNonzeroLimit: Int32
 
     init?(format f: FloatFormat, rounding rule: RoundingRule) {
         let m = f.significandBitCount, k = f.bitWidth, emin = f.leastNormalExponent
         guard k <= 32, m <= 21, emin >= -126, emin <= 100 else { return nil }
-        if !f.hasZero && f.signedness != .unsigned { return nil }
+        // Formats without zero (E8M0) go through the scalar engine.
+        if !f.hasZero { return nil }
         let sh = 23 - m
 
         var kernel: Kernel
@@ -63,19 +65,12 @@ struct FastEncodePlan: Sendable {
         if Double(limit) > greatest { limit = limit.nextDown }
         if limit.isInfinite { limit = .greatestFiniteMagnitude }
         p.special = Int32(bitPattern: limit.bitPattern)
-        p.zeroIsSpecial = f.hasZero ? 0 : 1
         p.signShift = Int32(32 - k)
         p.signBit = f.signedness == .signMagnitude ? Int32(truncatingIfNeeded: UInt32(1) << UInt32(k - 1)) : 0
         p.codeMask = k == 32 ? .max : (UInt32(1) << UInt32(k)) - 1
 
         let tinyGeneral = !f.hasSubnormals
-        if !f.hasSubnormals {
-            p.tinyShift = f.hasZero ? UInt32(m) : 0
-            p.tinyKeep = f.hasZero ? .max : 0
-        } else {
-            p.tinyShift = 0
-            p.tinyKeep = .max
-        }
+        p.tinyShift = f.hasSubnormals ? 0 : UInt32(m)
         // Nearest-even kernel.
         p.c0 = m > 0 ? (UInt32(1) << UInt32(sh - 1)) - 1 : UInt32(1) << UInt32(sh - 1)
         p.lsbAnd = m > 0 ? 1 : 0
@@ -121,6 +116,7 @@ struct FastEncodePlan: Sendable {
         self.lowMask = full1
         self.scanMagic = Self.float(exponent: emin - m + 23)
         self.tinyAlwaysInexact = !f.hasSubnormals
+        self.tinyNonzeroLimit = p.tinyBits &- 1
     }
 
     static func float(exponent e: Int) -> Float { Float(sign: .plus, exponent: e, significand: 1) }
@@ -178,6 +174,20 @@ struct FastEncodePlan: Sendable {
         case .unsigned: return scan(src, n, tinyOnly: false, UnsignedMode.self)
         case .twosComplement: return scan(src, n, tinyOnly: false, TwosComplementMode.self)
         }
+    }
+
+    /// Whether some lane is tiny and nonzero (a cheap first test before ``anyTinyInexact(_:_:)``).
+    func anyTinyNonzero(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool {
+        var acc: Int32 = 0
+        let limit = tinyNonzeroLimit
+        var i = 0
+        while i < n {
+            // a − 1 < bits(2^emin) − 1, unsigned: true for 0 < a < 2^emin.
+            let a = src[i] & 0x7FFF_FFFF
+            acc |= (a &- 1) < limit && a != 0 ? 1 : 0
+            i &+= 1
+        }
+        return acc != 0
     }
 
     /// Whether some non-special tiny lane is inexact (underflow).

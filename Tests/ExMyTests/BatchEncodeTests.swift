@@ -96,3 +96,78 @@ extension BatchEncodeTests {
         #expect(try !BatchEncoder(.e4m3fn, rounding: .stochastic).usesVectorKernel)
     }
 }
+
+extension BatchEncodeTests {
+    /// Random Float bit patterns (full significands: sticky bits below every rounding position),
+    /// every rule; 1 in 8 of them near each format's range. `EXMY_LONG=1`: 2^20 per format and rule.
+    @Test(arguments: cases)
+    func randomFloatsMatchScalar(_ c: Case) throws {
+        let f = c.format
+        let n = S.long ? 1 << 20 : 3000
+        var g = CounterRandomGenerator(seed: UInt64(f.bitWidth * 1000 + f.significandBitCount), index: 0)
+        let scale = Float(min(f.greatestFiniteMagnitude, 1e30))
+        let inputs: [Float] = (0..<n).map { k in
+            let w = g.next()
+            if k % 8 == 0 { return Float(bitPattern: UInt32(truncatingIfNeeded: w)) }
+            let u = Float(bitPattern: 0x3F80_0000 | UInt32(truncatingIfNeeded: w >> 41))  // [1, 2), 23 random bits
+            let e = Int((w >> 32) % 64) - 56
+            return (w & 1 == 0 ? 1 : -1) * scale * Float(sign: .plus, exponent: e, significand: u)
+        }
+        let doubles = inputs.map(Double.init)
+        for rule in RoundingRule.deterministicRules + S.stochasticRules {
+            let encoder = try BatchEncoder(f, rounding: rule, overflow: .none, nanPolicy: .zero)
+            let expected = S.scalar(f, rule, .none, doubles, seed: 5)
+            let got = try S.batchNatural(encoder, inputs, options: .init(seed: 5))
+            let mismatch = S.firstMismatch(got.codes, expected.codes, doubles)
+            #expect(mismatch == nil, "\(f) \(rule): \(mismatch ?? "")")
+            #expect(got.status == expected.status, "\(f) \(rule) flags")
+            if mismatch != nil { return }
+        }
+    }
+
+    /// Every one of the 2^32 Float bit patterns, for a few formats and rules (`EXMY_ALL_FLOATS=1`,
+    /// release build: about a minute per pair on two cores).
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["EXMY_ALL_FLOATS"] == "1"))
+    func allFloats() throws {
+        let pairs: [(FloatFormat, RoundingRule)] = [
+            (.e4m3fn, .toNearestOrEven), (.e5m2, .toNearestOrEven), (.e2m1fn, .toNearestOrEven),
+            (try FloatFormat(parsing: "e3m3:bias=5,subnormals=off"), .toNearestOrEven),
+            (.e4m3fn, .towardZero), (.e2m1fn, .stochasticA(bits: 8)), (.e4m3fn, .stochasticC(bits: 8)),
+        ]
+        for (f, rule) in pairs {
+            let encoder = try BatchEncoder(f, rounding: rule, overflow: .saturateFinite, nanPolicy: .zero)
+            let chunk = 1 << 24
+            var inputs = [Float](repeating: 0, count: chunk)
+            var codes = [UInt8](repeating: 0, count: chunk)
+            for start in stride(from: 0, to: 1 << 32, by: chunk) {
+                for k in 0..<chunk { inputs[k] = Float(bitPattern: UInt32(start + k)) }
+                _ = try inputs.withUnsafeBufferPointer { src in
+                    try codes.withUnsafeMutableBufferPointer { try encoder.encode(src, into: $0, options: .init(seed: 1, startIndex: UInt64(start))) }
+                }
+                let bad = try Self.firstScalarMismatch(f, rule, inputs, codes, start)
+                #expect(bad == nil, "\(f) \(rule): \(bad ?? "")")
+                if bad != nil { return }
+            }
+        }
+    }
+
+    /// Compares `codes` with the scalar engine on all cores.
+    static func firstScalarMismatch(_ f: FloatFormat, _ rule: RoundingRule, _ inputs: [Float], _ codes: [UInt8], _ start: Int) throws -> String? {
+        let n = inputs.count
+        let parts = ProcessInfo.processInfo.activeProcessorCount
+        let box = UncheckedSendable((inputs, codes))
+        let found = BatchParallel.run(count: n, threads: parts) { range -> String? in
+            let stream = CounterRandom(seed: 1)
+            for k in range {
+                var g = CounterRandomGenerator(stream: stream, index: UInt64(start + k))
+                let e = f.encode(Double(box.value.0[k]), rounding: rule, overflow: .saturateFinite, random: &g)
+                let want = box.value.0[k].isNaN && f.nanCode() == nil ? 0 : e.code
+                if want != UInt64(box.value.1[k]) {
+                    return "input bits 0x\(String(box.value.0[k].bitPattern, radix: 16)): batch 0x\(String(box.value.1[k], radix: 16)) scalar 0x\(String(want, radix: 16))"
+                }
+            }
+            return nil
+        }
+        return found.compactMap { $0 }.first
+    }
+}

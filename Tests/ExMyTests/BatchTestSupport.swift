@@ -26,7 +26,12 @@ enum BatchTestSupport {
     ]
 
     /// Every Float16 bit pattern, as Float.
-    static let allFloat16: [Float] = (0...0xFFFF).map { Float(SourceWidening.value(.float16, [UInt16($0)].withUnsafeBytes { $0.baseAddress! }, 0)) }
+    static let allFloat16: [Float] = (0...0xFFFF).map { Float(float16Value(UInt16($0))) }
+
+    /// The exact value of a Float16 bit pattern (through the batch API's own reader).
+    static func float16Value(_ bits: UInt16) -> Double {
+        withUnsafeBytes(of: bits) { SourceWidening.value(.float16, $0.baseAddress!, 0) }
+    }
 
     /// Every bfloat16 bit pattern, as Float.
     static let allBFloat16: [Float] = (0...0xFFFF).map { Float(bitPattern: UInt32($0) << 16) }

@@ -92,8 +92,15 @@ extension BatchEncodeTests {
             }
         }
         #expect(try BatchEncoder(try FloatFormat(parsing: "e3m3:bias=5,subnormals=off")).usesVectorKernel)
-        #expect(try !BatchEncoder(.fp32).usesVectorKernel)
+        for rule in [RoundingRule.toNearestOrEven, .towardZero, .up, .stochasticA(bits: 8)] {
+            #expect(try BatchEncoder(.e8m0fnu, rounding: rule).usesVectorKernel, "e8m0fnu \(rule)")
+            #expect(try BatchEncoder(.fp32, rounding: rule).usesVectorKernel, "fp32 \(rule)")
+            #expect(try BatchEncoder(try FloatFormat(parsing: "binary8p1uf"), rounding: rule).usesVectorKernel, "binary8p1uf \(rule)")
+        }
+        #expect(try !BatchEncoder(.e8m0fnu, rounding: .toOdd).usesVectorKernel)
         #expect(try !BatchEncoder(.e4m3fn, rounding: .stochastic).usesVectorKernel)
+        #expect(try !BatchEncoder(.e4m3fn, rounding: .stochasticA(bits: 21)).usesVectorKernel)
+        #expect(try !BatchEncoder(try FloatFormat(parsing: "e8m3:bias=130"), rounding: .toNearestOrEven).usesVectorKernel)
     }
 }
 

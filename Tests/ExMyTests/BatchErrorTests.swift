@@ -123,3 +123,27 @@ struct BatchErrorTests {
         }
     }
 }
+
+/// The examples in the batch API's documentation.
+struct BatchDocumentationExamples {
+    @Test func encoderExample() throws {
+        let (codes, status) = try BatchEncoder(.e4m3fn).encode([0.3, 500, -1e-3] as [Float], as: UInt8.self)
+        #expect(codes == [0x2A, 0x7F, 0x81])
+        #expect(status == [.inexact, .underflow, .overflow])
+        let values = try BatchDecoder(.e4m3fn).decode([0x2A, 0x7F] as [UInt8], as: Float.self)
+        #expect(values[0] == 0.3125 && values[1].isNaN)
+    }
+
+    @Test func counterRandomExample() throws {
+        let stream = CounterRandom(seed: 42)
+        var g = CounterRandomGenerator(seed: 42, index: 7)
+        #expect(g.next() == stream.word(index: 7))
+        let x: [Float] = (0..<100).map { Float($0) * 0.37 }
+        let (batch, _) = try BatchEncoder(.e4m3fn, rounding: .stochasticA(bits: 8)).encode(x, as: UInt8.self, options: .init(seed: 42))
+        for i in 0..<x.count {
+            var gi = CounterRandomGenerator(seed: 42, index: UInt64(i))
+            let scalar = FloatFormat.e4m3fn.encode(Double(x[i]), rounding: .stochasticA(bits: 8), overflow: .none, random: &gi)
+            #expect(scalar.code == UInt64(batch[i]))
+        }
+    }
+}

@@ -9,7 +9,7 @@
 /// ```swift
 /// let encoder = try BatchEncoder(.e4m3fn)                       // nearest-even, overflow none
 /// let (codes, status) = try encoder.encode([0.3, 500, -1e-3] as [Float], as: UInt8.self)
-/// // codes == [0x2A, 0x7F, 0x80], status == [inexact, underflow, overflow]
+/// // codes == [0x2A, 0x7F, 0x81], status == [inexact, underflow, overflow]
 /// let fp4 = try BatchEncoder(.e2m1fn, rounding: .stochasticA(bits: 8))
 /// let (packed, _) = try fp4.encodePacked(values, options: .init(seed: 42))   // two codes per byte
 /// ```
@@ -247,7 +247,8 @@ public struct BatchEncoder: Sendable {
 
     /// The natural code type of the kernels (or of the scalar path) for this job.
     private func encodeChunk(_ job: Job, _ range: Range<Int>) -> ChunkResult {
-        if let plan {
+        // The binary32 identity holds for exact inputs only (a Double must be rounded).
+        if let plan, !(plan.kernel == .identity && job.kind == .double) {
             switch plan.codeBytes {
             case 1: return encodeChunk(job, range, UInt8.self)
             case 2: return encodeChunk(job, range, UInt16.self)
@@ -278,6 +279,7 @@ public struct BatchEncoder: Sendable {
 
         var result = ChunkResult()
         var inexactFound = false, underflowFound = false
+        let plan = self.plan.flatMap { $0.kernel == .identity && job.kind == .double ? nil : $0 }
         var b = range.lowerBound
         while b < range.upperBound {
             let m = min(blockSize, range.upperBound - b)
@@ -291,7 +293,7 @@ public struct BatchEncoder: Sendable {
                     bits = UnsafePointer(lanes)
                 }
                 var random: UnsafePointer<UInt32>?
-                if plan.kernel == .stochastic {
+                if plan.kernel == .stochasticAB || plan.kernel == .stochasticC {
                     Self.fillRandom(randomScratch, job.stream, job.startIndex &+ UInt64(b), m, plan.randomBits)
                     random = UnsafePointer(randomScratch)
                 }

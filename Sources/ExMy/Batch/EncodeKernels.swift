@@ -66,12 +66,15 @@ enum SignMagnitudeNoNegativeZeroMode: EncodeSignMode {
     }
 }
 
-/// No sign bit: every negative input goes to the scalar engine.
+/// No sign bit: every negative input goes to the scalar engine (and, for E8M0-like formats, every
+/// input below `lowSpecial`).
 enum UnsignedMode: EncodeSignMode {
     static var readsWholeMagnitude: Bool { false }
     @inline(__always) static func code(_ m: UInt32, _ x: Int32, _ p: borrowing KernelParameters) -> UInt32 { m }
     @inline(__always) static func special(_ x: Int32, _ a: Int32, _ p: borrowing KernelParameters) -> Int32 {
-        (p.special &- x) | x
+        // Negative for x > special, for negative x, and for x < lowSpecial (zero and Floats below
+        // 2^−126 in the formats that leave them to the scalar engine).
+        (p.special &- x) | (x &- p.lowSpecial)
     }
 }
 
@@ -87,6 +90,46 @@ enum TwosComplementMode: EncodeSignMode {
     }
 }
 
+/// Which terms of the general kernel's rounding addend a rule uses.
+protocol EncodeRuleShape {
+    /// The lsb term (ties-to-even style decisions: stochastic C, to odd).
+    static var lsb: Bool { get }
+    /// The sign term (up, down).
+    static var negative: Bool { get }
+    /// The sticky bit of tiny lanes (rules that look at the bits below `T`).
+    static var sticky: Bool { get }
+    /// The random term (stochastic rules).
+    static var random: Bool { get }
+}
+/// Nearest-away/zero, up, down, away, to odd.
+enum FullShape: EncodeRuleShape {
+    static var lsb: Bool { true }
+    static var negative: Bool { true }
+    static var sticky: Bool { true }
+    static var random: Bool { false }
+}
+/// Toward zero: nothing is added.
+enum TruncateShape: EncodeRuleShape {
+    static var lsb: Bool { false }
+    static var negative: Bool { false }
+    static var sticky: Bool { false }
+    static var random: Bool { false }
+}
+/// Stochastic A and B: a constant and the random bits.
+enum StochasticABShape: EncodeRuleShape {
+    static var lsb: Bool { false }
+    static var negative: Bool { false }
+    static var sticky: Bool { false }
+    static var random: Bool { true }
+}
+/// Stochastic C: ties-to-even of `ν·2^N` needs the lsb and the sticky bit.
+enum StochasticCShape: EncodeRuleShape {
+    static var lsb: Bool { true }
+    static var negative: Bool { false }
+    static var sticky: Bool { true }
+    static var random: Bool { true }
+}
+
 /// How tiny lanes (`|x| < 2^emin`) are coded: on the subnormal grid (the code is the count of
 /// quanta), or flushed (`{0, 2^emin}`, code `n << M`).
 protocol EncodeTinyMode { static var general: Bool { get } }
@@ -100,6 +143,7 @@ struct KernelParameters: Sendable {
     var off: UInt32 = 0             // (127 − bias) << M, wrapping
     var tinyBits: Int32 = 0         // bits of 2^emin
     var special: Int32 = 0          // bits of the greatest magnitude a kernel may handle
+    var lowSpecial: Int32 = 0       // unsigned formats: inputs below this are special too
     var signShift: Int32 = 0        // 32 − K
     var signBit: Int32 = 0          // 1 << (K − 1) for sign-magnitude formats
     var codeMask: UInt32 = 0        // 2^K − 1
@@ -152,25 +196,37 @@ extension EncodeKernels {
         return Summary(special: accSpecial)
     }
 
-    /// Every deterministic rule (`g0`, `gL`, `gN`), and the stochastic variants A/B/C when `random`
-    /// is given (`R << sR` added, `R` the element's random bits).
+    /// The binary32 layout: the code is the input's bits (NaN and ±∞ are special lanes).
     @inline(never)
-    static func general<S: EncodeSignMode, T: EncodeTinyMode, C: BatchCode>(
-        _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ p: KernelParameters,
-        _ random: UnsafePointer<UInt32>?, _: S.Type, _: T.Type
-    ) -> Summary {
-        if let random {
-            return generalLoop(src, dst, n, p, random, true, S.self, T.self)
+    static func identity<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ p: KernelParameters) -> Summary {
+        var accSpecial: Int32 = 0
+        let special = p.special
+        var i = 0
+        while i < n {
+            let x = src[i]
+            dst[i] = C(truncatingIfNeeded: UInt32(bitPattern: x))
+            accSpecial |= special &- (x & 0x7FFF_FFFF)
+            i &+= 1
         }
-        // A dummy pointer that the loop never reads (`useRandom` is false).
-        return generalLoop(src, dst, n, p, UnsafePointer(bitPattern: 16)!, false, S.self, T.self)
+        return Summary(special: accSpecial)
+    }
+
+    /// Every rule but ties-to-even: `add = g0 + (lsb ? gL : 0) + (negative ? gN : 0) + (R << sR)`
+    /// before the shift, with the terms a rule does not use compiled out (``EncodeRuleShape``).
+    @inline(never)
+    static func general<S: EncodeSignMode, T: EncodeTinyMode, R: EncodeRuleShape, C: BatchCode>(
+        _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ p: KernelParameters,
+        _ random: UnsafePointer<UInt32>?, _: S.Type, _: T.Type, _: R.Type
+    ) -> Summary {
+        // A dummy pointer that the loop never reads when the shape draws no random bits.
+        generalLoop(src, dst, n, p, random ?? UnsafePointer(bitPattern: 16)!, S.self, T.self, R.self)
     }
 
     /// When flushing, a tiny lane's rounded `0`/`1` becomes the code `0`/`2^M`.
     @inline(__always)
-    static func generalLoop<S: EncodeSignMode, T: EncodeTinyMode, C: BatchCode>(
+    static func generalLoop<S: EncodeSignMode, T: EncodeTinyMode, R: EncodeRuleShape, C: BatchCode>(
         _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ p: KernelParameters,
-        _ random: UnsafePointer<UInt32>, _ useRandom: Bool, _: S.Type, _: T.Type
+        _ random: UnsafePointer<UInt32>, _: S.Type, _: T.Type, _: R.Type
     ) -> Summary {
         var accSpecial: Int32 = 0
         let sh = p.sh, off = p.off, tinyBits = p.tinyBits, tinyShift = p.tinyShift
@@ -185,11 +241,15 @@ extension EncodeKernels {
             let fa = Float(bitPattern: ua)
             let s = fa + tinyAdd
             let r = (s - tinyAdd).bitPattern
-            let small = (s.bitPattern &- tinyBase &- (r > ua ? 1 : 0)) | (r != ua ? stickyBit : 0)
+            // Signed comparison (both are non-negative): SSE2 has no unsigned one.
+            var small = s.bitPattern &- tinyBase &- (Int32(bitPattern: r) > a ? 1 : 0)
+            if R.sticky { small |= r != ua ? stickyBit : 0 }
             let tiny = a < tinyBits
             let t = tiny ? small : ua
-            var add = g0 &+ ((0 &- ((t &>> sL) & 1)) & gL) &+ (UInt32(bitPattern: x &>> 31) & gN)
-            if useRandom { add &+= random[i] &<< sR }
+            var add = g0
+            if R.lsb { add &+= (0 &- ((t &>> sL) & 1)) & gL }
+            if R.negative { add &+= UInt32(bitPattern: x &>> 31) & gN }
+            if R.random { add &+= random[i] &<< sR }
             let raw = (t &+ add) &>> sh
             let magnitude: UInt32
             if T.general {

@@ -1,13 +1,16 @@
 /// Which (format, rule) pairs the vector kernels handle, and their parameters.
 ///
-/// Eligible: formats of at most 32 bits with `M ≤ 21` and `−126 ≤ emin ≤ 100` (every catalog
-/// format up to TF32 except FP32 itself; MXINT8 and E8M0 included), sign-magnitude, unsigned or two's
-/// complement, with or without subnormals, with a zero (not E8M0). Rules:
-/// ties-to-even (every eligible format); every other deterministic rule and the stochastic variants
-/// A (`N ≤ 23 − M`), B (`N ≤ 22 − M`) and C (`N ≤ 21 − M`), `N ≤ 32`, when `M ≥ 1`. Everything
-/// else goes through the scalar engine element by element (still no allocation per element).
+/// Eligible: formats of at most 32 bits with `M ≤ 21` and `−126 ≤ emin ≤ 100`, sign-magnitude,
+/// unsigned or two's complement, with or without subnormals; unsigned formats may also have no
+/// zero or `emin = −127` (E8M0, P3109 `binary8p1u*`: their lanes below 2^−126 go to the scalar
+/// engine). That is every catalog format, P3109 formats of up to 16 bits, and FP32 itself (for
+/// `Float`, `Float16` and bfloat16 inputs its code is the input's bits). Rules: ties-to-even, toward
+/// zero, nearest-away, nearest-zero, up, down, away, to odd (not with `M = 0`), and the stochastic
+/// variants A (`N ≤ 23 − M`), B (`N ≤ 22 − M`) and C (`N ≤ 21 − M`), `N ≤ 32`. Exact-probability
+/// stochastic rounding and wider formats go through the scalar engine element by element (still
+/// no allocation per element).
 struct FastEncodePlan: Sendable {
-    enum Kernel: Sendable { case nearestEven, general, stochastic }
+    enum Kernel: Sendable { case nearestEven, general, truncate, stochasticAB, stochasticC, identity }
     enum Sign: Sendable { case signMagnitude, noNegativeZero, unsigned, twosComplement }
 
     let kernel: Kernel
@@ -16,7 +19,7 @@ struct FastEncodePlan: Sendable {
     /// Bytes of the natural code type (1, 2 or 4).
     let codeBytes: Int
     let params: KernelParameters
-    /// N for the stochastic kernel.
+    /// N for the stochastic kernels.
     let randomBits: Int
     // Flag scans.
     let lowMask: UInt32
@@ -26,20 +29,38 @@ struct FastEncodePlan: Sendable {
 
     init?(format f: FloatFormat, rounding rule: RoundingRule) {
         let m = f.significandBitCount, k = f.bitWidth, emin = f.leastNormalExponent
-        guard k <= 32, m <= 21, emin >= -126, emin <= 100 else { return nil }
-        // Formats without zero (E8M0) go through the scalar engine.
-        if !f.hasZero { return nil }
+        // The binary32 layout itself: a Float is its own code (NaN, ±∞ and Double inputs excepted).
+        if m == 23, k == 32, emin == -126, f.signedness == .signMagnitude, f.specials == .ieee, f.hasSubnormals {
+            self = FastEncodePlan(identity: f)
+            return
+        }
+        guard k <= 32, m <= 21, emin >= -127, emin <= 100 else { return nil }
+        // Below 2^-126 a Float is subnormal, and the integer path needs a normal one: formats whose
+        // grid reaches below 2^-126 (E8M0, P3109 binary8p1u*) and formats without zero leave those
+        // lanes, zero included, to the scalar engine. Only unsigned formats are like that.
+        let lowSpecial: Int32
+        if emin < -126 || !f.hasZero {
+            guard f.signedness == .unsigned else { return nil }
+            lowSpecial = max(Self.bits(exponent: emin), emin < -126 ? 0x0080_0000 : 0)
+        } else {
+            lowSpecial = 0
+        }
         let sh = 23 - m
 
         var kernel: Kernel
         var randomBits = 0
         switch rule {
         case .toNearestOrEven: kernel = .nearestEven
-        case .toNearestOrAwayFromZero, .toNearestOrZero, .towardZero, .up, .down, .awayFromZero, .toOdd:
+        case .towardZero:
+            kernel = .truncate
+        case .toNearestOrAwayFromZero, .toNearestOrZero, .up, .down, .awayFromZero:
+            kernel = .general
+        case .toOdd:
+            // With M = 0 every normal value is odd: the lsb term would read the exponent's parity.
             guard m >= 1 else { return nil }
             kernel = .general
         case .stochasticA(let n), .stochasticB(let n), .stochasticC(let n):
-            guard m >= 1, n >= 1, n <= 32 else { return nil }
+            guard n >= 1, n <= 32 else { return nil }
             let limit: Int
             switch rule {
             case .stochasticA: limit = sh
@@ -47,7 +68,7 @@ struct FastEncodePlan: Sendable {
             default: limit = sh - 2
             }
             guard n <= limit else { return nil }
-            kernel = .stochastic
+            if case .stochasticC = rule { kernel = .stochasticC } else { kernel = .stochasticAB }
             randomBits = n
         case .stochastic:
             return nil
@@ -58,6 +79,7 @@ struct FastEncodePlan: Sendable {
         let off = UInt32(bitPattern: Int32(truncatingIfNeeded: (127 - f.bias) << m))
         p.off = off
         p.tinyBits = Self.bits(exponent: emin)
+        p.lowSpecial = lowSpecial
         // The greatest magnitude a kernel may handle: the greatest finite value (the positive one,
         // the smaller, for two's complement), or the greatest Float below it.
         let greatest = f.greatestFiniteMagnitude
@@ -119,6 +141,23 @@ struct FastEncodePlan: Sendable {
         self.tinyNonzeroLimit = p.tinyBits &- 1
     }
 
+    /// The binary32 layout: codes are the input bits; NaN and ±∞ lanes are special.
+    private init(identity f: FloatFormat) {
+        var p = KernelParameters()
+        p.special = Int32(bitPattern: Float.greatestFiniteMagnitude.bitPattern)
+        p.tinyBits = Self.bits(exponent: -126)
+        self.kernel = .identity
+        self.sign = .signMagnitude
+        self.tinyGeneral = false
+        self.codeBytes = 4
+        self.params = p
+        self.randomBits = 0
+        self.lowMask = 0
+        self.scanMagic = Self.float(exponent: -126)
+        self.tinyAlwaysInexact = false
+        self.tinyNonzeroLimit = p.tinyBits &- 1
+    }
+
     static func float(exponent e: Int) -> Float { Float(sign: .plus, exponent: e, significand: 1) }
     static func bits(exponent e: Int) -> Int32 { Int32(bitPattern: float(exponent: e).bitPattern) }
 
@@ -147,8 +186,11 @@ struct FastEncodePlan: Sendable {
     ) -> EncodeKernels.Summary {
         switch kernel {
         case .nearestEven: return EncodeKernels.nearestEven(src, dst, n, params, S.self, T.self)
-        case .general: return EncodeKernels.general(src, dst, n, params, nil, S.self, T.self)
-        case .stochastic: return EncodeKernels.general(src, dst, n, params, random, S.self, T.self)
+        case .general: return EncodeKernels.general(src, dst, n, params, nil, S.self, T.self, FullShape.self)
+        case .truncate: return EncodeKernels.general(src, dst, n, params, nil, S.self, T.self, TruncateShape.self)
+        case .stochasticAB: return EncodeKernels.general(src, dst, n, params, random, S.self, T.self, StochasticABShape.self)
+        case .stochasticC: return EncodeKernels.general(src, dst, n, params, random, S.self, T.self, StochasticCShape.self)
+        case .identity: return EncodeKernels.identity(src, dst, n, params)
         }
     }
 

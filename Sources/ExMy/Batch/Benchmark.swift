@@ -106,9 +106,11 @@ public enum ExMyBenchmark {
     public static func run(_ configuration: Configuration = .standard, progress: ((BenchmarkResult) -> Void)? = nil) throws -> [BenchmarkResult] {
         let maxCount = configuration.sizes.max() ?? 0
         guard maxCount > 0 else { return [] }
-        // Region A: 4 bytes per element (Float input, Float output, or Double input for half as many);
-        // region B: 1 byte per element (codes). Allocated once: 5 bytes per element of the largest size.
-        let regionA = UnsafeMutableRawPointer.allocate(byteCount: 4 * maxCount + 64, alignment: 64)
+        // Region A: values (Float or Double input, Float or Double output); region B: 1 byte per
+        // element (codes). Allocated once: 5 (9 with Double cases) bytes per element of the largest size.
+        // Double cases need 8 bytes per element in region A.
+        let bytesA = configuration.cases.contains { $0.valueType == BatchElementKind.double.rawValue } ? 8 : 4
+        let regionA = UnsafeMutableRawPointer.allocate(byteCount: bytesA * maxCount + 64, alignment: 64)
         let regionB = UnsafeMutableRawPointer.allocate(byteCount: maxCount + 64, alignment: 64)
         defer { regionA.deallocate(); regionB.deallocate() }
         var results: [BenchmarkResult] = []
@@ -117,8 +119,7 @@ public enum ExMyBenchmark {
             let rule = try parseRule(c.rule)
             let kind = BatchElementKind(rawValue: c.valueType) ?? .float
             let elementBytes = kind.byteCount
-            // Double inputs use region A for half as many elements.
-            let capacity = (4 * maxCount) / elementBytes
+            let capacity = (bytesA * maxCount) / elementBytes
             let encoder = try BatchEncoder(format, rounding: rule, nanPolicy: .zero)
             let decoder = BatchDecoder(format)
             let decoding = c.operation == .decode || c.operation == .decodePacked

@@ -41,17 +41,20 @@ enum SourceWidening {
                 i &+= 1
             }
         case .double:
-            let s = source.assumingMemoryBound(to: UInt64.self) + offset
+            // On 32-bit halves: SSE2 has no 64-bit comparisons.
+            let s = source.assumingMemoryBound(to: UInt32.self) + 2 * offset
             var i = 0
             while i < n {
-                let d = s[i]
-                let a = d & 0x7FFF_FFFF_FFFF_FFFF
-                let e = a &>> 52
-                let sticky: UInt64 = (a & 0x1FFF_FFFF) != 0 ? 1 : 0
-                let narrowed = ((a &>> 29) &- (UInt64(896) &<< 23)) | sticky
-                let inRange = e &- 897 <= 1150 - 897  // Float's normal exponents, unsigned trick
-                let magnitude = a == 0 ? 0 : (inRange ? UInt32(truncatingIfNeeded: narrowed) : specialMarker)
-                dst[i] = Int32(bitPattern: magnitude | (UInt32(truncatingIfNeeded: d &>> 32) & 0x8000_0000))
+                let lo = s[2 &* i], hi = s[2 &* i &+ 1]
+                let habs = hi & 0x7FFF_FFFF
+                let e = Int32(bitPattern: habs &>> 20)
+                // 1 when any of the 29 dropped bits is set: (−1 or 0) + 1.
+                let sticky = UInt32(bitPattern: (lo &<< 3) == 0 ? -1 : 0) &+ 1
+                let narrowed = (((habs &<< 3) | (lo &>> 29)) &- (UInt32(896) &<< 23)) | sticky
+                let inRange = e >= 897 && e <= 1150  // Float's normal exponents
+                let zero = habs | lo == 0
+                let magnitude = (inRange ? narrowed : specialMarker) & (zero ? 0 : .max)
+                dst[i] = Int32(bitPattern: magnitude | (hi & 0x8000_0000))
                 i &+= 1
             }
         }

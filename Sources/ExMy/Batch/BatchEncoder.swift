@@ -250,71 +250,89 @@ public struct BatchEncoder: Sendable {
         // The binary32 identity holds for exact inputs only (a Double must be rounded).
         if let plan, !(plan.kernel == .identity && job.kind == .double) {
             switch plan.codeBytes {
-            case 1: return encodeChunk(job, range, UInt8.self)
-            case 2: return encodeChunk(job, range, UInt16.self)
-            default: return encodeChunk(job, range, UInt32.self)
+            case 1: return encodeChunk(job, range, plan, UInt8.self)
+            case 2: return encodeChunk(job, range, plan, UInt16.self)
+            default: return encodeChunk(job, range, plan, UInt32.self)
             }
         }
         switch job.layout {
-        case .packed: return encodeChunk(job, range, UInt8.self)
+        case .packed: return encodeChunkScalar(job, range, UInt8.self)
         case .codes(let b):
             switch b {
-            case 1: return encodeChunk(job, range, UInt8.self)
-            case 2: return encodeChunk(job, range, UInt16.self)
-            case 4: return encodeChunk(job, range, UInt32.self)
-            default: return encodeChunk(job, range, UInt64.self)
+            case 1: return encodeChunkScalar(job, range, UInt8.self)
+            case 2: return encodeChunkScalar(job, range, UInt16.self)
+            case 4: return encodeChunkScalar(job, range, UInt32.self)
+            default: return encodeChunkScalar(job, range, UInt64.self)
             }
         }
     }
 
-    private func encodeChunk<C: BatchCode>(_ job: Job, _ range: Range<Int>, _: C.Type) -> ChunkResult {
+    /// The vector path: kernel, scalar fix-up of special lanes, flag scans, store. `C` is the
+    /// format's natural code type (at most 4 bytes).
+    private func encodeChunk<C: BatchCode>(_ job: Job, _ range: Range<Int>, _ plan: FastEncodePlan, _: C.Type) -> ChunkResult {
         let blockSize = BatchParallel.blockSize
         let direct = job.layout == .codes(byteCount: MemoryLayout<C>.size)
-        // Scratch: kernel lanes, codes, random bits (one block each).
+        // Scratch: kernel lanes, codes, random bits (one block each, 4 bytes per element).
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: blockSize * 12, alignment: 64)
         defer { scratch.deallocate() }
         let lanes = scratch.bindMemory(to: Int32.self, capacity: blockSize)
         let codeScratch = (scratch + blockSize * 4).bindMemory(to: C.self, capacity: blockSize)
         let randomScratch = (scratch + blockSize * 8).bindMemory(to: UInt32.self, capacity: blockSize)
+        let stochastic = plan.kernel == .stochasticAB || plan.kernel == .stochasticC
 
         var result = ChunkResult()
         var inexactFound = false, underflowFound = false
-        let plan = self.plan.flatMap { $0.kernel == .identity && job.kind == .double ? nil : $0 }
         var b = range.lowerBound
         while b < range.upperBound {
             let m = min(blockSize, range.upperBound - b)
             let codes = direct ? job.output!.assumingMemoryBound(to: C.self) + b : codeScratch
-            if let plan {
-                let bits: UnsafePointer<Int32>
-                if job.kind == .float {
-                    bits = job.source!.assumingMemoryBound(to: Int32.self) + b
-                } else {
-                    SourceWidening.widen(job.kind, job.source!, b, m, into: lanes)
-                    bits = UnsafePointer(lanes)
-                }
-                var random: UnsafePointer<UInt32>?
-                if plan.kernel == .stochasticAB || plan.kernel == .stochasticC {
-                    Self.fillRandom(randomScratch, job.stream, job.startIndex &+ UInt64(b), m, plan.randomBits)
-                    random = UnsafePointer(randomScratch)
-                }
-                let summary = plan.run(bits, codes, m, random)
-                if summary.hasSpecial {
-                    for j in 0..<m where plan.isSpecial(bits[j]) {
-                        codes[j] = C(truncatingIfNeeded: scalarEncode(job, b + j, &result))
-                    }
-                }
-                if !inexactFound && plan.anyInexact(bits, m) { inexactFound = true }
-                if !underflowFound && plan.anyTinyNonzero(bits, m) && plan.anyTinyInexact(bits, m) { underflowFound = true }
+            let bits: UnsafePointer<Int32>
+            if job.kind == .float {
+                bits = job.source!.assumingMemoryBound(to: Int32.self) + b
             } else {
-                for j in 0..<m {
+                SourceWidening.widen(job.kind, job.source!, b, m, into: lanes)
+                bits = UnsafePointer(lanes)
+            }
+            var random: UnsafePointer<UInt32>?
+            if stochastic {
+                Self.fillRandom(randomScratch, job.stream, job.startIndex &+ UInt64(b), m, plan.randomBits)
+                random = UnsafePointer(randomScratch)
+            }
+            let summary = plan.run(bits, codes, m, random)
+            if summary.hasSpecial {
+                for j in 0..<m where plan.isSpecial(bits[j]) {
                     codes[j] = C(truncatingIfNeeded: scalarEncode(job, b + j, &result))
                 }
             }
+            if !inexactFound && plan.anyInexact(bits, m) { inexactFound = true }
+            if !underflowFound && plan.anyTinyNonzero(bits, m) && plan.anyTinyInexact(bits, m) { underflowFound = true }
             if !direct { store(codes, m, b, job) }
             b += m
         }
         if inexactFound { result.status.insert(.inexact) }
         if underflowFound { result.status.insert(.underflow) }
+        return result
+    }
+
+    /// The scalar path: every element through `FloatFormat.encode`. `C` is the caller's code type
+    /// (`UInt8` when packing).
+    private func encodeChunkScalar<C: BatchCode>(_ job: Job, _ range: Range<Int>, _: C.Type) -> ChunkResult {
+        var result = ChunkResult()
+        if case .packed = job.layout {
+            let blockSize = BatchParallel.blockSize
+            let scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: blockSize)
+            defer { scratch.deallocate() }
+            var b = range.lowerBound
+            while b < range.upperBound {
+                let m = min(blockSize, range.upperBound - b)
+                for j in 0..<m { scratch[j] = UInt8(truncatingIfNeeded: scalarEncode(job, b + j, &result)) }
+                store(scratch, m, b, job)
+                b += m
+            }
+            return result
+        }
+        let codes = job.output!.assumingMemoryBound(to: C.self)
+        for k in range { codes[k] = C(truncatingIfNeeded: scalarEncode(job, k, &result)) }
         return result
     }
 

@@ -169,8 +169,11 @@ public enum ExMyBenchmark {
                             }
                         }
                     }
-                    let limit = { streamKernel(traffic, regionA, regionB, n, t) }
-                    let (caseTime, limitTime) = try measure(work, limit, n, configuration)
+                    let limits = [
+                        { streamKernel(traffic, regionA, regionB, n, t, fold: false) },
+                        { streamKernel(traffic, regionA, regionB, n, t, fold: true) },
+                    ]
+                    let (caseTime, limitTime) = try measure(work, limits, n, configuration)
                     let r = BenchmarkResult(
                         caseName: c.name, format: c.format, operation: c.operation.rawValue, valueType: c.valueType, rule: c.rule,
                         elements: n, threads: t, seconds: caseTime, elementsPerSecond: Double(n) / caseTime,
@@ -252,11 +255,23 @@ public enum ExMyBenchmark {
         }
     }
 
-    /// The stream kernel with the same traffic, over the same buffers and threads.
-    static func streamKernel(_ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int) {
+    /// A stream kernel with the same traffic, over the same buffers and threads. Two shapes: an
+    /// element-wise narrowing/widening loop, and a folding/splatting loop that moves whole words
+    /// (XOR of the input words into fewer output words; one input word stored several times). The
+    /// limit is the faster of the two.
+    static func streamKernel(_ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int, fold: Bool) {
         let box = UncheckedSendable((a, b))
         _ = BatchParallel.run(count: n, threads: threads) { range in
             let (a, b) = box.value
+            if fold {
+                if traffic.decodeWrite > 0 {
+                    // Read bits/8 bytes, write decodeWrite bytes per element.
+                    StreamKernels.splat(b, a, range, traffic.decodeRead, traffic.decodeWrite)
+                } else {
+                    StreamKernels.fold(a, b, range, traffic.read, traffic.writeNumerator, traffic.writeDenominator)
+                }
+                return 0
+            }
             if traffic.decodeWrite > 0 {
                 if traffic.decodeWrite == 8 {
                     StreamKernels.expand8(b.assumingMemoryBound(to: UInt8.self), a.assumingMemoryBound(to: UInt64.self), range, traffic.decodeRead)
@@ -276,11 +291,11 @@ public enum ExMyBenchmark {
         }
     }
 
-    /// Times `work` and `limit`, interleaved, best of `repetitions` each.
-    static func measure(_ work: () throws -> Void, _ limit: () -> Void, _ n: Int, _ c: Configuration) throws -> (Double, Double) {
+    /// Times `work` and the `limits`, interleaved, best of `repetitions` each (the best limit kernel).
+    static func measure(_ work: () throws -> Void, _ limits: [() -> Void], _ n: Int, _ c: Configuration) throws -> (Double, Double) {
         // Warm up and size the inner loop so a repetition lasts at least minimumSeconds.
         try work()
-        limit()
+        for limit in limits { limit() }
         var inner = 1
         while true {
             let t0 = now()
@@ -292,8 +307,11 @@ public enum ExMyBenchmark {
         var bestWork = Double.infinity, bestLimit = Double.infinity
         for _ in 0..<max(1, c.repetitions) {
             var t0 = now()
-            for _ in 0..<inner { limit() }
-            bestLimit = min(bestLimit, (now() - t0) / Double(inner))
+            for limit in limits {
+                t0 = now()
+                for _ in 0..<inner { limit() }
+                bestLimit = min(bestLimit, (now() - t0) / Double(inner))
+            }
             t0 = now()
             for _ in 0..<inner { try work() }
             bestWork = min(bestWork, (now() - t0) / Double(inner))
@@ -397,6 +415,53 @@ enum StreamKernels {
         while i < end {
             dst[i] = UInt32(src[i]) &<< 24
             i &+= 1
+        }
+    }
+
+    /// Folds `read` bytes per element into `num/den` bytes per element: XOR of whole input words
+    /// into each output word (the ranges start on multiples of the block size).
+    @inline(never)
+    static func fold(_ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ r: Range<Int>, _ read: Int, _ num: Int, _ den: Int) {
+        // Output words of 4 bytes; each folds `read · 4 · den / num` input bytes.
+        let inBytes = read * 4 * den / num
+        let words = r.count * num / den / 4
+        let src = (a + r.lowerBound * read).assumingMemoryBound(to: UInt32.self)
+        let dst = (b + r.lowerBound * num / den).assumingMemoryBound(to: UInt32.self)
+        let per = inBytes / 4
+        switch per {
+        case 4: foldWords(src, dst, words, 4)
+        case 8: foldWords(src, dst, words, 8)
+        case 32: foldWords(src, dst, words, 32)
+        default: foldWords(src, dst, words, per)
+        }
+    }
+
+    @inline(__always)
+    static func foldWords(_ src: UnsafePointer<UInt32>, _ dst: UnsafeMutablePointer<UInt32>, _ words: Int, _ per: Int) {
+        var j = 0
+        while j < words {
+            var x: UInt32 = 0
+            for k in 0..<per { x ^= src[j &* per &+ k] }
+            dst[j] = x
+            j &+= 1
+        }
+    }
+
+    /// Splats input words: reads `bits/8` bytes and writes `write` bytes per element (each input
+    /// word stored as many times as needed).
+    @inline(never)
+    static func splat(_ b: UnsafeMutableRawPointer, _ a: UnsafeMutableRawPointer, _ r: Range<Int>, _ bits: Int, _ write: Int) {
+        // One input UInt32 holds 32/bits elements; they take 32/bits · write output bytes.
+        let elementsPerWord = 32 / bits
+        let words = r.count / elementsPerWord
+        let src = (b + r.lowerBound * bits / 8).assumingMemoryBound(to: UInt32.self)
+        let dst = (a + r.lowerBound * write).assumingMemoryBound(to: UInt32.self)
+        let copies = elementsPerWord * write / 4
+        var j = 0
+        while j < words {
+            let w = src[j]
+            for k in 0..<copies { dst[j &* copies &+ k] = w }
+            j &+= 1
         }
     }
 

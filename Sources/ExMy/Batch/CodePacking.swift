@@ -5,9 +5,10 @@
 /// bits `k·w … k·w + w − 1` of the stream, where bit `j` of the stream is bit `j mod 8` of byte
 /// `j / 8`. The last byte is padded with zero bits.
 ///
-/// - FP4 (`w = 4`): two codes per byte, **the first element in the low nibble** — the convention of
-///   PyTorch's `float4_e2m1fn_x2`, ml_dtypes' packed `float4_e2m1fn` and the OCP MX reference
-///   code. Byte `j` is `code[2j] | code[2j+1] << 4`.
+/// - FP4 (`w = 4`): two codes per byte, **the first element in the low nibble** (bits 3:0) — the
+///   order of PyTorch's `float4_e2m1fn_x2` and NVIDIA's `__nv_fp4x2_e2m1`. Byte `j` is
+///   `code[2j] | code[2j+1] << 4`. (ml_dtypes' `float4_e2m1fn` stores one code per byte: use the
+///   unpacked API for it.)
 /// - FP6 (`w = 6`): four codes per three bytes, the same LSB-first stream. For a group of four codes
 ///   `c0 … c3`: `byte0 = c0 | c1 << 6`, `byte1 = c1 >> 2 | c2 << 4`, `byte2 = c2 >> 4 | c3 << 2`
 ///   (masked to 8 bits). This is the natural extension of the FP4 order (a 24-bit little-endian

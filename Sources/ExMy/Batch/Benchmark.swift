@@ -1,0 +1,478 @@
+import Dispatch
+import Foundation
+
+/// The batch-conversion benchmark behind `exmy bench`.
+///
+/// Each measurement times one conversion and, in the same run and interleaved with it, a stream
+/// kernel that moves the same bytes (for Float → 8-bit: 4 bytes read and 1 byte written per
+/// element) over the same buffers with the same threads: the machine's memory-bandwidth limit for
+/// that traffic. The report gives elements per second and the fraction of that limit. Both are the
+/// best of several repetitions (each at least ``Configuration/minimumSeconds`` of work), so a busy
+/// shared machine biases toward what the code can do rather than toward the noise.
+///
+/// Data: normally distributed values with standard deviation `greatestFiniteMagnitude / 8` of the
+/// target format (scaled data, as after an absmax scale; essentially nothing overflows), drawn
+/// from a fixed ``CounterRandom`` seed; decoding reads the codes of that data.
+public enum ExMyBenchmark {
+    /// One conversion to measure.
+    public struct Case: Hashable, Sendable, Codable {
+        /// What is measured.
+        public enum Operation: String, Hashable, Sendable, Codable {
+            case encode, encodePacked = "encode-packed", decode, decodePacked = "decode-packed"
+        }
+        /// The format spelling (`FloatFormat(parsing:)`).
+        public var format: String
+        public var operation: Operation
+        /// The value type read (encode) or written (decode).
+        public var valueType: String
+        /// The rounding rule (`"nearest-even"`, `"stochastic-a8"`, …).
+        public var rule: String
+
+        public init(format: String, operation: Operation, valueType: BatchElementKind = .float, rule: String = "nearest-even") {
+            self.format = format
+            self.operation = operation
+            self.valueType = valueType.rawValue
+            self.rule = rule
+        }
+
+        /// A short name: `encode float→e4m3fn`, `decode-packed e2m1fn→float`, …
+        public var name: String {
+            let r = rule == "nearest-even" ? "" : " [\(rule)]"
+            switch operation {
+            case .encode, .encodePacked: return "\(operation.rawValue) \(valueType)→\(format)\(r)"
+            case .decode, .decodePacked: return "\(operation.rawValue) \(format)→\(valueType)\(r)"
+            }
+        }
+    }
+
+    /// What to run.
+    public struct Configuration: Hashable, Sendable {
+        public var cases: [Case]
+        /// Element counts.
+        public var sizes: [Int]
+        /// Thread counts (each case runs with each).
+        public var threads: [Int]
+        /// Minimum work per timed repetition, in seconds (short arrays are converted repeatedly).
+        public var minimumSeconds: Double
+        /// Timed repetitions per measurement (the best is kept).
+        public var repetitions: Int
+
+        public init(cases: [Case], sizes: [Int], threads: [Int], minimumSeconds: Double = 0.02, repetitions: Int = 5) {
+            self.cases = cases
+            self.sizes = sizes
+            self.threads = threads
+            self.minimumSeconds = minimumSeconds
+            self.repetitions = repetitions
+        }
+
+        /// The cases of issue 4: encode Float → E4M3FN, E5M2, E2M1FN (packed), E3M2FN, E3M3 (no
+        /// subnormals, bias 5), Double → E4M3FN, decoding of each, and stochastic rounding.
+        public static let standardCases: [Case] = [
+            Case(format: "e4m3fn", operation: .encode),
+            Case(format: "e5m2", operation: .encode),
+            Case(format: "e2m1fn", operation: .encodePacked),
+            Case(format: "e3m2fn", operation: .encode),
+            Case(format: "e3m3:bias=5,subnormals=off", operation: .encode),
+            Case(format: "e4m3fn", operation: .encode, valueType: .double),
+            Case(format: "e4m3fn", operation: .encode, rule: "stochastic-a8"),
+            Case(format: "e2m1fn", operation: .encodePacked, rule: "stochastic-a8"),
+            Case(format: "e4m3fn", operation: .decode),
+            Case(format: "e5m2", operation: .decode),
+            Case(format: "e2m1fn", operation: .decodePacked),
+            Case(format: "e3m2fn", operation: .decode),
+            Case(format: "e3m3:bias=5,subnormals=off", operation: .decode),
+            Case(format: "e4m3fn", operation: .decode, valueType: .double),
+        ]
+
+        /// Every standard case at one cache-resident and one memory-bound size, one thread and all cores.
+        public static var standard: Configuration {
+            Configuration(cases: standardCases, sizes: [1 << 16, 1 << 24], threads: [1, ProcessInfo.processInfo.activeProcessorCount])
+        }
+
+        /// How cost grows with length: 1K … 128M elements (128M Floats and their codes are 640 MiB;
+        /// 256M would pass the 1 GiB budget) for the main encode, decode and stochastic cases.
+        public static var scaling: Configuration {
+            Configuration(
+                cases: [standardCases[0], standardCases[6], standardCases[8]],
+                sizes: (0...17).filter { $0 % 2 == 0 || $0 == 17 }.map { 1 << (10 + $0) },
+                threads: [1, ProcessInfo.processInfo.activeProcessorCount])
+        }
+    }
+
+    /// Runs the configuration. `progress` sees each result as it is measured.
+    ///
+    /// - Throws: ``FormatError`` for an unknown format or rule spelling, ``BatchError`` for a
+    ///   case the batch API refuses (packing a wide format).
+    public static func run(_ configuration: Configuration = .standard, progress: ((BenchmarkResult) -> Void)? = nil) throws -> [BenchmarkResult] {
+        let maxCount = configuration.sizes.max() ?? 0
+        guard maxCount > 0 else { return [] }
+        // Region A: values (Float or Double input, Float or Double output); region B: 1 byte per
+        // element (codes). Allocated once: 5 (9 with Double cases) bytes per element of the largest size.
+        // Double cases need 8 bytes per element in region A.
+        let bytesA = configuration.cases.contains { $0.valueType == BatchElementKind.double.rawValue } ? 8 : 4
+        let regionA = UnsafeMutableRawPointer.allocate(byteCount: bytesA * maxCount + 64, alignment: 64)
+        let regionB = UnsafeMutableRawPointer.allocate(byteCount: maxCount + 64, alignment: 64)
+        defer { regionA.deallocate(); regionB.deallocate() }
+        var results: [BenchmarkResult] = []
+        for c in configuration.cases {
+            let format = try FloatFormat(parsing: c.format)
+            let rule = try parseRule(c.rule)
+            let kind = BatchElementKind(rawValue: c.valueType) ?? .float
+            let elementBytes = kind.byteCount
+            let capacity = (bytesA * maxCount) / elementBytes
+            let encoder = try BatchEncoder(format, rounding: rule, nanPolicy: .zero)
+            let decoder = BatchDecoder(format)
+            let decoding = c.operation == .decode || c.operation == .decodePacked
+            let packedCodes = c.operation == .decodePacked || c.operation == .encodePacked
+            if decoding {
+                // The codes of the data (not timed); decoding then overwrites region A.
+                fillValues(format, .float, regionA, maxCount)
+                let bytes = try CodePacking.packedByteCount(count: maxCount, bitWidth: packedCodes ? format.bitWidth : 8)
+                _ = try encoder.encode(raw: UnsafeRawBufferPointer(start: regionA, count: maxCount * 4), as: .float,
+                                       into: UnsafeMutableRawBufferPointer(start: regionB, count: bytes),
+                                       codeByteCount: 1, packed: packedCodes, options: BatchOptions(seed: 1))
+            } else {
+                fillValues(format, kind, regionA, min(capacity, maxCount))
+            }
+            for n in configuration.sizes where n <= capacity {
+                for t in configuration.threads {
+                    let options = BatchOptions(threads: t, seed: 1)
+                    let packedBytes = try CodePacking.packedByteCount(count: n, bitWidth: min(format.bitWidth, 8))
+                    let work: () throws -> Void
+                    let traffic: Traffic
+                    switch c.operation {
+                    case .encode:
+                        traffic = Traffic(read: elementBytes, writeNumerator: 1, writeDenominator: 1)
+                        work = {
+                            _ = try encoder.encode(raw: UnsafeRawBufferPointer(start: regionA, count: n * elementBytes), as: kind,
+                                                   into: UnsafeMutableRawBufferPointer(start: regionB, count: n), codeByteCount: 1, options: options)
+                        }
+                    case .encodePacked:
+                        traffic = Traffic(read: elementBytes, writeNumerator: format.bitWidth, writeDenominator: 8)
+                        work = {
+                            _ = try encoder.encode(raw: UnsafeRawBufferPointer(start: regionA, count: n * elementBytes), as: kind,
+                                                   into: UnsafeMutableRawBufferPointer(start: regionB, count: packedBytes), codeByteCount: 1,
+                                                   packed: true, options: options)
+                        }
+                    case .decode, .decodePacked:
+                        let packed = c.operation == .decodePacked
+                        traffic = Traffic(read: 0, writeNumerator: 0, writeDenominator: 1, decodeRead: packed ? format.bitWidth : 8, decodeWrite: elementBytes)
+                        let codes = UnsafeBufferPointer(start: regionB.assumingMemoryBound(to: UInt8.self), count: packed ? packedBytes : n)
+                        work = {
+                            switch kind {
+                            case .double:
+                                let out = UnsafeMutableBufferPointer(start: regionA.assumingMemoryBound(to: Double.self), count: n)
+                                if packed { try decoder.decodePacked(codes, count: n, into: out, threads: t) } else { try decoder.decode(codes, into: out, threads: t) }
+                            default:
+                                let out = UnsafeMutableBufferPointer(start: regionA.assumingMemoryBound(to: Float.self), count: n)
+                                if packed { try decoder.decodePacked(codes, count: n, into: out, threads: t) } else { try decoder.decode(codes, into: out, threads: t) }
+                            }
+                        }
+                    }
+                    let limits = [
+                        { streamKernel(traffic, regionA, regionB, n, t, fold: false) },
+                        { streamKernel(traffic, regionA, regionB, n, t, fold: true) },
+                    ]
+                    let (caseTime, limitTime) = try measure(work, limits, n, configuration)
+                    let r = BenchmarkResult(
+                        caseName: c.name, format: c.format, operation: c.operation.rawValue, valueType: c.valueType, rule: c.rule,
+                        elements: n, threads: t, seconds: caseTime, elementsPerSecond: Double(n) / caseTime,
+                        bytesPerElement: traffic.bytesPerElement, limitSeconds: limitTime,
+                        limitElementsPerSecond: Double(n) / limitTime, fractionOfLimit: limitTime / caseTime,
+                        vectorKernel: c.operation == .encode || c.operation == .encodePacked ? encoder.usesVectorKernel : format.bitWidth <= 8)
+                    progress?(r)
+                    results.append(r)
+                }
+            }
+        }
+        return results
+    }
+
+    /// Results as JSON Lines (one object per line), the format `Benchmarks/compare_ml_dtypes.py` reads.
+    public static func jsonLines(_ results: [BenchmarkResult]) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return results.compactMap { (try? encoder.encode($0)).flatMap { String(data: $0, encoding: .utf8) } }.joined(separator: "\n")
+    }
+
+    /// Results as a Markdown table.
+    public static func markdownTable(_ results: [BenchmarkResult]) -> String {
+        var lines = ["| case | elements | threads | Melem/s | limit Melem/s | fraction of limit |", "|---|---:|---:|---:|---:|---:|"]
+        for r in results {
+            lines.append(String(format: "| %@ | %d | %d | %.0f | %.0f | %.2f |", r.caseName, r.elements, r.threads,
+                                r.elementsPerSecond / 1e6, r.limitElementsPerSecond / 1e6, r.fractionOfLimit))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: Pieces
+
+    static func parseRule(_ s: String) throws -> RoundingRule {
+        switch s {
+        case "nearest-even": return .toNearestOrEven
+        case "toward-zero": return .towardZero
+        case "stochastic": return .stochastic
+        default:
+            for (prefix, make) in [("stochastic-a", RoundingRule.stochasticA), ("stochastic-b", RoundingRule.stochasticB), ("stochastic-c", RoundingRule.stochasticC)] {
+                if s.hasPrefix(prefix), let n = Int(s.dropFirst(prefix.count)) { return try make(n).validated() }
+            }
+            throw FormatError("unknown rule '\(s)': use nearest-even, toward-zero, stochastic, stochastic-a8, stochastic-b8, stochastic-c8, …")
+        }
+    }
+
+    /// Fills region A with normally distributed values (σ = greatestFiniteMagnitude / 8).
+    static func fillValues(_ format: FloatFormat, _ kind: BatchElementKind, _ region: UnsafeMutableRawPointer, _ count: Int) {
+        let sigma = min(format.greatestFiniteMagnitude, Double(Float.greatestFiniteMagnitude)) / 8
+        let stream = CounterRandom(seed: 20_260_401)
+        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, count >> 16))
+        let box = UncheckedSendable(region)
+        _ = BatchParallel.run(count: count, threads: threads) { range in
+            for i in range {
+                let w = stream.word(index: UInt64(i))
+                // Box–Muller from two 32-bit halves.
+                let u1 = (Double(w >> 32) + 1) / 4_294_967_297.0
+                let u2 = Double(w & 0xFFFF_FFFF) / 4_294_967_296.0
+                let v = sigma * (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+                switch kind {
+                case .double: box.value.storeBytes(of: v, toByteOffset: 8 * i, as: Double.self)
+                case .float16, .bfloat16: box.value.storeBytes(of: UInt16(truncatingIfNeeded: Float(v).bitPattern >> 16), toByteOffset: 2 * i, as: UInt16.self)
+                case .float: box.value.storeBytes(of: Float(v), toByteOffset: 4 * i, as: Float.self)
+                }
+            }
+            return 0
+        }
+    }
+
+    /// Bytes moved per element.
+    struct Traffic {
+        var read: Int
+        var writeNumerator: Int
+        var writeDenominator: Int
+        var decodeRead = 0       // bits of code read per element (decoding)
+        var decodeWrite = 0      // bytes written per element (decoding)
+        var bytesPerElement: Double {
+            decodeWrite > 0 ? Double(decodeRead) / 8 + Double(decodeWrite) : Double(read) + Double(writeNumerator) / Double(writeDenominator)
+        }
+    }
+
+    /// A stream kernel with the same traffic, over the same buffers and threads. Two shapes: an
+    /// element-wise narrowing/widening loop, and a folding/splatting loop that moves whole words
+    /// (XOR of the input words into fewer output words; one input word stored several times). The
+    /// limit is the faster of the two.
+    static func streamKernel(_ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int, fold: Bool) {
+        let box = UncheckedSendable((a, b))
+        _ = BatchParallel.run(count: n, threads: threads) { range in
+            let (a, b) = box.value
+            if fold {
+                if traffic.decodeWrite > 0 {
+                    // Read bits/8 bytes, write decodeWrite bytes per element.
+                    StreamKernels.splat(b, a, range, traffic.decodeRead, traffic.decodeWrite)
+                } else {
+                    StreamKernels.fold(a, b, range, traffic.read, traffic.writeNumerator, traffic.writeDenominator)
+                }
+                return 0
+            }
+            if traffic.decodeWrite > 0 {
+                if traffic.decodeWrite == 8 {
+                    StreamKernels.expand8(b.assumingMemoryBound(to: UInt8.self), a.assumingMemoryBound(to: UInt64.self), range, traffic.decodeRead)
+                } else {
+                    StreamKernels.expand4(b.assumingMemoryBound(to: UInt8.self), a.assumingMemoryBound(to: UInt32.self), range, traffic.decodeRead)
+                }
+            } else if traffic.read == 8 {
+                StreamKernels.narrow8(a.assumingMemoryBound(to: UInt64.self), b.assumingMemoryBound(to: UInt8.self), range)
+            } else if traffic.writeNumerator == 4 && traffic.writeDenominator == 8 {
+                StreamKernels.narrow4to4bits(a.assumingMemoryBound(to: UInt32.self), b.assumingMemoryBound(to: UInt8.self), range)
+            } else if traffic.writeNumerator == 6 && traffic.writeDenominator == 8 {
+                StreamKernels.narrow4to6bits(a.assumingMemoryBound(to: UInt32.self), b.assumingMemoryBound(to: UInt8.self), range)
+            } else {
+                StreamKernels.narrow4(a.assumingMemoryBound(to: UInt32.self), b.assumingMemoryBound(to: UInt8.self), range)
+            }
+            return 0
+        }
+    }
+
+    /// Times `work` and the `limits`, interleaved, best of `repetitions` each (the best limit kernel).
+    static func measure(_ work: () throws -> Void, _ limits: [() -> Void], _ n: Int, _ c: Configuration) throws -> (Double, Double) {
+        // Warm up and size the inner loop so a repetition lasts at least minimumSeconds.
+        try work()
+        for limit in limits { limit() }
+        var inner = 1
+        while true {
+            let t0 = now()
+            for _ in 0..<inner { try work() }
+            let dt = now() - t0
+            if dt >= c.minimumSeconds || inner >= 1 << 20 { break }
+            inner = max(inner * 2, Int((c.minimumSeconds / max(dt, 1e-9)) * Double(inner) * 1.2))
+        }
+        var bestWork = Double.infinity, bestLimit = Double.infinity
+        for _ in 0..<max(1, c.repetitions) {
+            var t0 = now()
+            for limit in limits {
+                t0 = now()
+                for _ in 0..<inner { limit() }
+                bestLimit = min(bestLimit, (now() - t0) / Double(inner))
+            }
+            t0 = now()
+            for _ in 0..<inner { try work() }
+            bestWork = min(bestWork, (now() - t0) / Double(inner))
+        }
+        return (bestWork, bestLimit)
+    }
+
+    static func now() -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds) * 1e-9
+    }
+}
+
+/// One measurement.
+public struct BenchmarkResult: Hashable, Sendable, Codable {
+    public var caseName: String
+    public var format: String
+    public var operation: String
+    public var valueType: String
+    public var rule: String
+    public var elements: Int
+    public var threads: Int
+    /// Best time of one conversion of `elements` elements.
+    public var seconds: Double
+    public var elementsPerSecond: Double
+    /// Bytes read plus written per element (the traffic the limit kernel moves).
+    public var bytesPerElement: Double
+    /// Best time of the stream kernel with the same traffic.
+    public var limitSeconds: Double
+    public var limitElementsPerSecond: Double
+    /// `limitSeconds / seconds`: 1 means the conversion runs at the memory-bandwidth limit.
+    public var fractionOfLimit: Double
+    /// Whether the vector kernels (encode) or the lookup table (decode) ran.
+    public var vectorKernel: Bool
+}
+
+/// The bandwidth-limit kernels: loops the compiler vectorises that read and write exactly the
+/// bytes of the conversion they stand for, with no arithmetic beyond moving bits.
+enum StreamKernels {
+    /// 4 bytes read, 1 written (Float → 8-bit codes).
+    @inline(never)
+    static func narrow4(_ src: UnsafePointer<UInt32>, _ dst: UnsafeMutablePointer<UInt8>, _ r: Range<Int>) {
+        var i = r.lowerBound
+        let end = r.upperBound
+        while i < end {
+            dst[i] = UInt8(truncatingIfNeeded: src[i] &>> 24)
+            i &+= 1
+        }
+    }
+
+    /// 8 bytes read, 1 written (Double → 8-bit codes).
+    @inline(never)
+    static func narrow8(_ src: UnsafePointer<UInt64>, _ dst: UnsafeMutablePointer<UInt8>, _ r: Range<Int>) {
+        var i = r.lowerBound
+        let end = r.upperBound
+        while i < end {
+            dst[i] = UInt8(truncatingIfNeeded: src[i] &>> 56)
+            i &+= 1
+        }
+    }
+
+    /// 4 bytes read, half a byte written (Float → packed FP4).
+    @inline(never)
+    static func narrow4to4bits(_ src: UnsafePointer<UInt32>, _ dst: UnsafeMutablePointer<UInt8>, _ r: Range<Int>) {
+        var j = r.lowerBound / 2
+        let end = r.upperBound / 2
+        while j < end {
+            dst[j] = UInt8(truncatingIfNeeded: src[2 &* j] &>> 28) | UInt8(truncatingIfNeeded: (src[2 &* j &+ 1] &>> 24) & 0xF0)
+            j &+= 1
+        }
+    }
+
+    /// 4 bytes read, 3/4 byte written (Float → packed FP6).
+    @inline(never)
+    static func narrow4to6bits(_ src: UnsafePointer<UInt32>, _ dst: UnsafeMutablePointer<UInt8>, _ r: Range<Int>) {
+        var g = r.lowerBound / 4
+        let end = r.upperBound / 4
+        while g < end {
+            dst[3 &* g] = UInt8(truncatingIfNeeded: src[4 &* g] &>> 24)
+            dst[3 &* g &+ 1] = UInt8(truncatingIfNeeded: src[4 &* g &+ 1] &>> 24)
+            dst[3 &* g &+ 2] = UInt8(truncatingIfNeeded: (src[4 &* g &+ 2] ^ src[4 &* g &+ 3]) &>> 24)
+            g &+= 1
+        }
+    }
+
+    /// `bits/8` bytes read, 4 written (8-bit or packed codes → Float).
+    @inline(never)
+    static func expand4(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt32>, _ r: Range<Int>, _ bits: Int) {
+        if bits == 4 {
+            var j = r.lowerBound / 2
+            let end = r.upperBound / 2
+            while j < end {
+                let b = UInt32(src[j])
+                dst[2 &* j] = b &<< 28
+                dst[2 &* j &+ 1] = (b & 0xF0) &<< 24
+                j &+= 1
+            }
+            return
+        }
+        var i = r.lowerBound
+        let end = r.upperBound
+        while i < end {
+            dst[i] = UInt32(src[i]) &<< 24
+            i &+= 1
+        }
+    }
+
+    /// Folds `read` bytes per element into `num/den` bytes per element: XOR of whole input words
+    /// into each output word (the ranges start on multiples of the block size).
+    @inline(never)
+    static func fold(_ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ r: Range<Int>, _ read: Int, _ num: Int, _ den: Int) {
+        // Output words of 4 bytes; each folds `read · 4 · den / num` input bytes.
+        let inBytes = read * 4 * den / num
+        let words = r.count * num / den / 4
+        let src = (a + r.lowerBound * read).assumingMemoryBound(to: UInt32.self)
+        let dst = (b + r.lowerBound * num / den).assumingMemoryBound(to: UInt32.self)
+        let per = inBytes / 4
+        switch per {
+        case 4: foldWords(src, dst, words, 4)
+        case 8: foldWords(src, dst, words, 8)
+        case 32: foldWords(src, dst, words, 32)
+        default: foldWords(src, dst, words, per)
+        }
+    }
+
+    @inline(__always)
+    static func foldWords(_ src: UnsafePointer<UInt32>, _ dst: UnsafeMutablePointer<UInt32>, _ words: Int, _ per: Int) {
+        var j = 0
+        while j < words {
+            var x: UInt32 = 0
+            for k in 0..<per { x ^= src[j &* per &+ k] }
+            dst[j] = x
+            j &+= 1
+        }
+    }
+
+    /// Splats input words: reads `bits/8` bytes and writes `write` bytes per element (each input
+    /// word stored as many times as needed).
+    @inline(never)
+    static func splat(_ b: UnsafeMutableRawPointer, _ a: UnsafeMutableRawPointer, _ r: Range<Int>, _ bits: Int, _ write: Int) {
+        // One input UInt32 holds 32/bits elements; they take 32/bits · write output bytes.
+        let elementsPerWord = 32 / bits
+        let words = r.count / elementsPerWord
+        let src = (b + r.lowerBound * bits / 8).assumingMemoryBound(to: UInt32.self)
+        let dst = (a + r.lowerBound * write).assumingMemoryBound(to: UInt32.self)
+        let copies = elementsPerWord * write / 4
+        var j = 0
+        while j < words {
+            let w = src[j]
+            for k in 0..<copies { dst[j &* copies &+ k] = w }
+            j &+= 1
+        }
+    }
+
+    /// 1 byte read, 8 written (8-bit codes → Double).
+    @inline(never)
+    static func expand8(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt64>, _ r: Range<Int>, _ bits: Int) {
+        var i = r.lowerBound
+        let end = r.upperBound
+        while i < end {
+            dst[i] = UInt64(src[i]) &<< 56
+            i &+= 1
+        }
+    }
+}

@@ -1,0 +1,288 @@
+/// Which (format, rule) pairs the vector kernels handle, and their parameters.
+///
+/// Eligible: formats of at most 32 bits with `M ≤ 21` and `−126 ≤ emin ≤ 100`, sign-magnitude,
+/// unsigned or two's complement, with or without subnormals; unsigned formats may also have no
+/// zero or `emin = −127` (E8M0, P3109 `binary8p1u*`: their lanes below 2^−126 go to the scalar
+/// engine). That is every catalog format, P3109 formats of up to 16 bits, and FP32 itself (for
+/// `Float`, `Float16` and bfloat16 inputs its code is the input's bits). Rules: ties-to-even, toward
+/// zero, nearest-away, nearest-zero, up, down, away, to odd (not with `M = 0`), and the stochastic
+/// variants A (`N ≤ 23 − M`), B (`N ≤ 22 − M`) and C (`N ≤ 21 − M`), `N ≤ 32`. Exact-probability
+/// stochastic rounding and wider formats go through the scalar engine element by element (still
+/// no allocation per element).
+struct FastEncodePlan: Sendable {
+    enum Kernel: Sendable { case nearestEven, general, truncate, stochasticAB, stochasticC, identity }
+    enum Sign: Sendable { case signMagnitude, noNegativeZero, unsigned, twosComplement }
+
+    let kernel: Kernel
+    let sign: Sign
+    let tinyGeneral: Bool
+    /// Bytes of the natural code type (1, 2 or 4).
+    let codeBytes: Int
+    let params: KernelParameters
+    /// N for the stochastic kernels.
+    let randomBits: Int
+    // Flag scans.
+    let lowMask: UInt32
+    let scanMagic: Float
+    let tinyAlwaysInexact: Bool
+    let tinyNonzeroLimit: Int32
+
+    init?(format f: FloatFormat, rounding rule: RoundingRule) {
+        let m = f.significandBitCount, k = f.bitWidth, emin = f.leastNormalExponent
+        // The binary32 layout itself: a Float is its own code (NaN, ±∞ and Double inputs excepted).
+        if m == 23, k == 32, emin == -126, f.signedness == .signMagnitude, f.specials == .ieee, f.hasSubnormals {
+            self = FastEncodePlan(identity: f)
+            return
+        }
+        guard k <= 32, m <= 21, emin >= -127, emin <= 100 else { return nil }
+        // Below 2^-126 a Float is subnormal, and the integer path needs a normal one: formats whose
+        // grid reaches below 2^-126 (E8M0, P3109 binary8p1u*) and formats without zero leave those
+        // lanes, zero included, to the scalar engine. Only unsigned formats are like that.
+        let lowSpecial: Int32
+        if emin < -126 || !f.hasZero {
+            guard f.signedness == .unsigned else { return nil }
+            lowSpecial = max(Self.bits(exponent: emin), emin < -126 ? 0x0080_0000 : 0)
+        } else {
+            lowSpecial = 0
+        }
+        let sh = 23 - m
+
+        var kernel: Kernel
+        var randomBits = 0
+        switch rule {
+        case .toNearestOrEven: kernel = .nearestEven
+        case .towardZero:
+            kernel = .truncate
+        case .toNearestOrAwayFromZero, .toNearestOrZero, .up, .down, .awayFromZero:
+            kernel = .general
+        case .toOdd:
+            // With M = 0 every normal value is odd: the lsb term would read the exponent's parity.
+            guard m >= 1 else { return nil }
+            kernel = .general
+        case .stochasticA(let n), .stochasticB(let n), .stochasticC(let n):
+            guard n >= 1, n <= 32 else { return nil }
+            let limit: Int
+            switch rule {
+            case .stochasticA: limit = sh
+            case .stochasticB: limit = sh - 1
+            default: limit = sh - 2
+            }
+            guard n <= limit else { return nil }
+            if case .stochasticC = rule { kernel = .stochasticC } else { kernel = .stochasticAB }
+            randomBits = n
+        case .stochastic:
+            return nil
+        }
+
+        var p = KernelParameters()
+        p.sh = UInt32(sh)
+        let off = UInt32(bitPattern: Int32(truncatingIfNeeded: (127 - f.bias) << m))
+        p.off = off
+        p.tinyBits = Self.bits(exponent: emin)
+        p.lowSpecial = lowSpecial
+        // The greatest magnitude a kernel may handle: the greatest finite value (the positive one,
+        // the smaller, for two's complement), or the greatest Float below it.
+        let greatest = f.greatestFiniteMagnitude
+        var limit = Float(greatest)
+        if Double(limit) > greatest { limit = limit.nextDown }
+        if limit.isInfinite { limit = .greatestFiniteMagnitude }
+        p.special = Int32(bitPattern: limit.bitPattern)
+        p.signShift = Int32(32 - k)
+        p.signBit = f.signedness == .signMagnitude ? Int32(truncatingIfNeeded: UInt32(1) << UInt32(k - 1)) : 0
+        p.codeMask = k == 32 ? .max : (UInt32(1) << UInt32(k)) - 1
+
+        let tinyGeneral = !f.hasSubnormals
+        p.tinyShift = f.hasSubnormals ? 0 : UInt32(m)
+        // Nearest-even kernel.
+        p.c0 = m > 0 ? (UInt32(1) << UInt32(sh - 1)) - 1 : UInt32(1) << UInt32(sh - 1)
+        p.lsbAnd = m > 0 ? 1 : 0
+        let magic = Self.float(exponent: f.hasSubnormals ? emin - m + 23 : emin + 23)
+        p.magic = magic
+        p.magicBits = magic.bitPattern
+        // General kernel.
+        let tinyAdd = Self.float(exponent: f.hasSubnormals ? emin : emin + m)
+        p.tinyAdd = tinyAdd
+        p.tinyBase = f.hasSubnormals ? tinyAdd.bitPattern &- (off &<< UInt32(sh)) : tinyAdd.bitPattern
+        let half = UInt32(1) << UInt32(sh - 1), full1 = (UInt32(1) << UInt32(sh)) - 1
+        p.sL = UInt32(sh)
+        p.stickyBit = 1
+        switch rule {
+        case .toNearestOrEven: p.g0 = half - 1; p.gL = 1
+        case .toNearestOrAwayFromZero: p.g0 = half
+        case .toNearestOrZero: p.g0 = half - 1
+        case .towardZero: break
+        case .up: p.g0 = full1; p.gN = 0 &- full1
+        case .down: p.gN = full1
+        case .awayFromZero: p.g0 = full1
+        case .toOdd: p.g0 = full1; p.gL = 0 &- full1
+        case .stochasticA(let n):
+            p.sR = UInt32(sh - n); p.stickyBit = 0
+        case .stochasticB(let n):
+            p.sR = UInt32(sh - n); p.g0 = UInt32(1) << UInt32(sh - n - 1); p.stickyBit = 0
+        case .stochasticC(let n):
+            p.sR = UInt32(sh - n); p.sL = UInt32(sh - n)
+            p.g0 = (UInt32(1) << UInt32(sh - n - 1)) - 1; p.gL = 1
+        case .stochastic: break
+        }
+
+        self.kernel = kernel
+        switch f.signedness {
+        case .signMagnitude: self.sign = f.hasNegativeZero ? .signMagnitude : .noNegativeZero
+        case .unsigned: self.sign = .unsigned
+        case .twosComplement: self.sign = .twosComplement
+        }
+        self.tinyGeneral = tinyGeneral
+        self.codeBytes = k <= 8 ? 1 : (k <= 16 ? 2 : 4)
+        self.params = p
+        self.randomBits = randomBits
+        self.lowMask = full1
+        self.scanMagic = Self.float(exponent: emin - m + 23)
+        self.tinyAlwaysInexact = !f.hasSubnormals
+        self.tinyNonzeroLimit = p.tinyBits &- 1
+    }
+
+    /// The binary32 layout: codes are the input bits; NaN and ±∞ lanes are special.
+    private init(identity f: FloatFormat) {
+        var p = KernelParameters()
+        p.special = Int32(bitPattern: Float.greatestFiniteMagnitude.bitPattern)
+        p.tinyBits = Self.bits(exponent: -126)
+        self.kernel = .identity
+        self.sign = .signMagnitude
+        self.tinyGeneral = false
+        self.codeBytes = 4
+        self.params = p
+        self.randomBits = 0
+        self.lowMask = 0
+        self.scanMagic = Self.float(exponent: -126)
+        self.tinyAlwaysInexact = false
+        self.tinyNonzeroLimit = p.tinyBits &- 1
+    }
+
+    static func float(exponent e: Int) -> Float { Float(sign: .plus, exponent: e, significand: 1) }
+    static func bits(exponent e: Int) -> Int32 { Int32(bitPattern: float(exponent: e).bitPattern) }
+
+    // MARK: Dispatch
+
+    /// Runs the kernel on `n` lanes.
+    func run<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: UnsafePointer<UInt32>?) -> EncodeKernels.Summary {
+        switch sign {
+        case .signMagnitude: return run(src, dst, n, random, SignMagnitudeMode.self)
+        case .noNegativeZero: return run(src, dst, n, random, SignMagnitudeNoNegativeZeroMode.self)
+        case .unsigned: return run(src, dst, n, random, UnsignedMode.self)
+        case .twosComplement: return run(src, dst, n, random, TwosComplementMode.self)
+        }
+    }
+
+    private func run<C: BatchCode, S: EncodeSignMode>(
+        _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: UnsafePointer<UInt32>?, _: S.Type
+    ) -> EncodeKernels.Summary {
+        if tinyGeneral { return run(src, dst, n, random, S.self, GeneralTiny.self) }
+        return run(src, dst, n, random, S.self, SubnormalTiny.self)
+    }
+
+    private func run<C: BatchCode, S: EncodeSignMode, T: EncodeTinyMode>(
+        _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: UnsafePointer<UInt32>?,
+        _: S.Type, _: T.Type
+    ) -> EncodeKernels.Summary {
+        switch kernel {
+        case .nearestEven: return EncodeKernels.nearestEven(src, dst, n, params, S.self, T.self)
+        case .general: return EncodeKernels.general(src, dst, n, params, nil, S.self, T.self, FullShape.self)
+        case .truncate: return EncodeKernels.general(src, dst, n, params, nil, S.self, T.self, TruncateShape.self)
+        case .stochasticAB: return EncodeKernels.general(src, dst, n, params, random, S.self, T.self, StochasticABShape.self)
+        case .stochasticC: return EncodeKernels.general(src, dst, n, params, random, S.self, T.self, StochasticCShape.self)
+        case .identity: return EncodeKernels.identity(src, dst, n, params)
+        }
+    }
+
+    /// Whether the lane with bits `x` is special (exactly the kernels' criterion).
+    @inline(__always)
+    func isSpecial(_ x: Int32) -> Bool {
+        let a = x & 0x7FFF_FFFF
+        switch sign {
+        case .signMagnitude: return SignMagnitudeMode.special(x, a, params) < 0
+        case .noNegativeZero: return SignMagnitudeNoNegativeZeroMode.special(x, a, params) < 0
+        case .unsigned: return UnsignedMode.special(x, a, params) < 0
+        case .twosComplement: return TwosComplementMode.special(x, a, params) < 0
+        }
+    }
+
+    // MARK: Flag scans (exactness does not depend on the rule)
+
+    /// Whether some non-special lane is inexact. Scans in groups of 256 and stops at the first hit.
+    func anyInexact(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool {
+        switch sign {
+        case .signMagnitude: return scan(src, n, tinyOnly: false, SignMagnitudeMode.self)
+        case .noNegativeZero: return scan(src, n, tinyOnly: false, SignMagnitudeNoNegativeZeroMode.self)
+        case .unsigned: return scan(src, n, tinyOnly: false, UnsignedMode.self)
+        case .twosComplement: return scan(src, n, tinyOnly: false, TwosComplementMode.self)
+        }
+    }
+
+    /// Whether some lane is tiny and nonzero (a cheap first test before ``anyTinyInexact(_:_:)``).
+    func anyTinyNonzero(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool {
+        var acc: Int32 = 0
+        let limit = tinyNonzeroLimit
+        var i = 0
+        while i < n {
+            // a − 1 < bits(2^emin) − 1, unsigned: true for 0 < a < 2^emin.
+            let a = src[i] & 0x7FFF_FFFF
+            acc |= (a &- 1) < limit && a != 0 ? 1 : 0
+            i &+= 1
+        }
+        return acc != 0
+    }
+
+    /// Whether some non-special tiny lane is inexact (underflow).
+    func anyTinyInexact(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool {
+        switch sign {
+        case .signMagnitude: return scan(src, n, tinyOnly: true, SignMagnitudeMode.self)
+        case .noNegativeZero: return scan(src, n, tinyOnly: true, SignMagnitudeNoNegativeZeroMode.self)
+        case .unsigned: return scan(src, n, tinyOnly: true, UnsignedMode.self)
+        case .twosComplement: return scan(src, n, tinyOnly: true, TwosComplementMode.self)
+        }
+    }
+
+    private func scan<S: EncodeSignMode>(_ src: UnsafePointer<Int32>, _ n: Int, tinyOnly: Bool, _: S.Type) -> Bool {
+        var start = 0
+        while start < n {
+            let count = min(256, n - start)
+            let found: Bool
+            if tinyAlwaysInexact {
+                found = Self.scanGroup(src + start, count, params, lowMask, scanMagic, tinyOnly, true, S.self)
+            } else {
+                found = Self.scanGroup(src + start, count, params, lowMask, scanMagic, tinyOnly, false, S.self)
+            }
+            if found { return true }
+            start += count
+        }
+        return false
+    }
+
+    @inline(__always)
+    private static func scanGroup<S: EncodeSignMode>(
+        _ src: UnsafePointer<Int32>, _ n: Int, _ p: KernelParameters, _ lowMask: UInt32, _ magic: Float,
+        _ tinyOnly: Bool, _ tinyAlwaysInexact: Bool, _: S.Type
+    ) -> Bool {
+        var acc: UInt32 = 0
+        let tinyBits = p.tinyBits
+        var i = 0
+        while i < n {
+            let x = src[i]
+            let a = x & 0x7FFF_FFFF
+            let ua = UInt32(bitPattern: a)
+            let tiny = a < tinyBits
+            let ordinary = S.special(x, a, p) >= 0
+            let tinyInexact: UInt32
+            if tinyAlwaysInexact {
+                tinyInexact = ua
+            } else {
+                let s = Float(bitPattern: ua) + magic
+                tinyInexact = (s - magic).bitPattern ^ ua
+            }
+            let inexact = tiny ? tinyInexact : (tinyOnly ? 0 : ua & lowMask)
+            acc |= ordinary ? inexact : 0
+            i &+= 1
+        }
+        return acc != 0
+    }
+}

@@ -1,0 +1,42 @@
+import Dispatch
+import Foundation
+
+/// Splitting a batch into chunks for threads. Chunks are contiguous ranges whose boundaries are
+/// multiples of ``blockSize``; every element's result depends only on the element (and its index),
+/// so results never depend on the number of threads.
+enum BatchParallel {
+    /// Elements per block: the unit of the kernels' temporary buffers (a multiple of 8, so packed
+    /// FP4/FP6 streams split on byte boundaries).
+    static let blockSize = 2048
+
+    /// The number of threads for `count` elements.
+    static func threadCount(_ requested: Int?, _ count: Int) -> Int {
+        if let requested { return max(1, min(requested, (count + blockSize - 1) / blockSize)) }
+        if count < BatchOptions.parallelThreshold { return 1 }
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        return max(1, min(cores, count / (BatchOptions.parallelThreshold / 2)))
+    }
+
+    /// Runs `body` on `threads` contiguous chunks of `0 ..< count` and returns their results in order.
+    static func run<R: Sendable>(count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> R) -> [R] {
+        let blocks = (count + blockSize - 1) / blockSize
+        let t = max(1, min(threads, blocks))
+        if t == 1 { return [body(0..<count)] }
+        let perChunk = (blocks + t - 1) / t * blockSize
+        let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: t)
+        results.initialize(repeating: nil)
+        defer { results.deallocate() }
+        let box = UncheckedSendable(results)
+        DispatchQueue.concurrentPerform(iterations: t) { k in
+            let lo = min(count, k * perChunk), hi = min(count, lo + perChunk)
+            box.value[k] = body(lo..<hi)
+        }
+        return results.map { $0! }
+    }
+}
+
+/// Carries pointers into `@Sendable` closures. Each thread touches a disjoint part of the memory.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+@testable import ExMy
+
+/// Packing, unpacking and batch decoding.
+struct BatchPackingDecodeTests {
+    typealias S = BatchTestSupport
+
+    /// The documented bit order, on hand-written examples.
+    @Test func bitOrder() throws {
+        // FP4: first element in the low nibble (PyTorch float4_e2m1fn_x2, ml_dtypes, OCP).
+        #expect(try CodePacking.pack([0x1, 0xA, 0x3], bitWidth: 4) == [0xA1, 0x03])
+        // FP6: a little-endian 24-bit word c0 + c1·2^6 + c2·2^12 + c3·2^18.
+        // c = [0x01, 0x02, 0x03, 0x3F]: word = 0x01 | 0x80 | 0x3000 | 0xFC0000 = 0xFC3081.
+        #expect(try CodePacking.pack([0x01, 0x02, 0x03, 0x3F], bitWidth: 6) == [0x81, 0x30, 0xFC])
+        // A partial group: 2 codes → 12 bits → 2 bytes.
+        #expect(try CodePacking.pack([0x3F, 0x3F], bitWidth: 6) == [0xFF, 0x0F])
+        // Generic widths follow the same stream: 3-bit codes 1, 2, 3 → 0b011_010_001.
+        #expect(try CodePacking.pack([1, 2, 3], bitWidth: 3) == [0xD1, 0x00])
+        #expect(try CodePacking.packedByteCount(count: 5, bitWidth: 6) == 4)
+    }
+
+    /// Pack then unpack is the identity on every width and many lengths.
+    @Test func packUnpackRoundTrip() throws {
+        var g = CounterRandomGenerator(seed: 3, index: 0)
+        for w in 1...8 {
+            for n in [0, 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 63, 64, 65, 1000] {
+                let codes = (0..<n).map { _ in UInt8(truncatingIfNeeded: g.next()) & UInt8((1 << w) - 1) }
+                let packed = try CodePacking.pack(codes, bitWidth: w)
+                #expect(packed.count == (n * w + 7) / 8)
+                #expect(try CodePacking.unpack(packed, bitWidth: w, count: n) == codes, "w \(w) n \(n)")
+            }
+        }
+    }
+
+    /// Packed encoding equals packing the unpacked codes, for FP4, FP6, FP3 and 8-bit formats, at
+    /// lengths that end mid-byte and mid-group, across blocks and threads.
+    @Test func encodePackedMatchesPackOfCodes() throws {
+        let formats: [FloatFormat] = [.e2m1fn, .e3m2fn, .e2m3fn, .fp3E1M1, .e4m3fn, try FloatFormat(parsing: "binary6p3ue")]
+        for f in formats {
+            for rule in [RoundingRule.toNearestOrEven, .stochasticA(bits: 8)] {
+                let encoder = try BatchEncoder(f, rounding: rule, nanPolicy: .zero)
+                for n in [0, 1, 2, 3, 5, 70, 4097, 10_001] {
+                    let input = BatchShapeTests.mixed(n, seed: UInt64(n + 1))
+                    let (codes, status) = try encoder.encode(input, as: UInt8.self, options: .init(seed: 8))
+                    for threads in [1, 3] {
+                        let (packed, packedStatus) = try encoder.encodePacked(input, options: .init(threads: threads, seed: 8))
+                        #expect(packed == (try CodePacking.pack(codes, bitWidth: f.bitWidth)), "\(f) \(rule) n \(n)")
+                        #expect(packedStatus == status)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Every code of every format of at most 8 bits decodes to the scalar engine's value, converted
+    /// to each target type; packed decoding agrees.
+    @Test func decodeEveryCode() throws {
+        for f in S.formats where f.bitWidth <= 8 {
+            let decoder = BatchDecoder(f)
+            let codes = (0..<256).map { UInt8($0) }
+            let exact = codes.map { f.decode(UInt64($0)) }
+            let floats = try decoder.decode(codes, as: Float.self)
+            let doubles = try decoder.decode(codes, as: Double.self)
+            for k in 0..<256 {
+                #expect(floats[k].bitPattern == Float(exact[k]).bitPattern || (floats[k].isNaN && exact[k].isNaN && floats[k].sign == exact[k].sign), "\(f) \(k)")
+                #expect(doubles[k].bitPattern == exact[k].bitPattern || (doubles[k].isNaN && exact[k].isNaN), "\(f) \(k)")
+            }
+            // Wider code types: only the low bits count.
+            let wide = try decoder.decode(codes.map { UInt32($0) | 0xFF00 }, as: Float.self)
+            #expect(wide.map(\.bitPattern) == floats.map(\.bitPattern))
+            var bf = [UInt16](repeating: 0, count: 256)
+            try codes.withUnsafeBufferPointer { src in try bf.withUnsafeMutableBufferPointer { try decoder.decode(src, intoBFloat16Bits: $0) } }
+            #expect(bf == exact.map { UInt16(FloatFormat.bf16.encode($0).code) })
+            #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
+            let halves = try decoder.decode(codes, as: Float16.self)
+            #expect(halves.map(\.bitPattern) == exact.map { UInt16(FloatFormat.fp16.encode($0).code) })
+            #endif
+            if f.bitWidth < 8 {
+                let mask = UInt8((1 << f.bitWidth) - 1)
+                for n in [1, 2, 3, 5, 64, 4099] {
+                    let some = (0..<n).map { UInt8(truncatingIfNeeded: $0 &* 37) & mask }
+                    let packed = try CodePacking.pack(some, bitWidth: f.bitWidth)
+                    for threads in [1, 2] {
+                        let viaPacked = try decoder.decodePacked(packed, count: n, as: Float.self, threads: threads)
+                        let direct = try decoder.decode(some, as: Float.self)
+                        #expect(viaPacked.map(\.bitPattern) == direct.map(\.bitPattern), "\(f) n \(n)")
+                        let viaPackedD = try decoder.decodePacked(packed, count: n, as: Double.self, threads: threads)
+                        let directD = try decoder.decode(some, as: Double.self)
+                        #expect(viaPackedD.map(\.bitPattern) == directD.map(\.bitPattern), "\(f) n \(n) Double")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Wider formats decode element by element through the scalar engine.
+    @Test func decodeWideFormats() throws {
+        for f in [FloatFormat.fp16, .bf16, .tf32, .fp32] {
+            let decoder = BatchDecoder(f)
+            var g = CounterRandomGenerator(seed: 1, index: 0)
+            let codes = (0..<5000).map { _ in UInt32(truncatingIfNeeded: g.next()) & UInt32(truncatingIfNeeded: f.codeMask) }
+            let doubles = try decoder.decode(codes, as: Double.self)
+            for (k, c) in codes.enumerated() {
+                let v = f.decode(UInt64(c))
+                #expect(doubles[k].bitPattern == v.bitPattern || (v.isNaN && doubles[k].isNaN))
+            }
+        }
+    }
+
+    /// Encode then decode returns every finite value of the format (round trip on the format's grid).
+    @Test func roundTrip() throws {
+        for f in S.formats where f.bitWidth <= 8 {
+            let decoder = BatchDecoder(f)
+            let values = try decoder.decode((0..<(1 << f.bitWidth)).map { UInt8($0) }, as: Float.self)
+            let finite = values.filter { $0.isFinite }
+            let (codes, status) = try BatchEncoder(f).encode(finite, as: UInt8.self)
+            #expect(status.isEmpty, "\(f) \(status)")
+            let back = try decoder.decode(codes, as: Float.self)
+            #expect(back.map { $0 == 0 ? 0 : $0 } == finite.map { $0 == 0 ? 0 : $0 }, "\(f)")
+        }
+    }
+}

@@ -169,7 +169,9 @@ struct EncodeCommand: ParsableCommand {
             try writeOutput(Data(text.utf8), to: output)
         case .binary:
             if pack {
-                try writeOutput(Data(try Packing.pack(codes, bitWidth: f.bitWidth)), to: output)
+                do {
+                    try writeOutput(Data(try CodePacking.pack(codes.map { UInt8(truncatingIfNeeded: $0) }, bitWidth: f.bitWidth)), to: output)
+                } catch let e as BatchError { throw CLIError(e.message) }
             } else {
                 try writeOutput(encodeRawCodes(codes, as: try RawType.codeType(for: f)), to: output)
             }
@@ -219,7 +221,10 @@ struct DecodeCommand: ParsableCommand {
         case .binary:
             let data = try readInput(input)
             if pack {
-                codes = try Packing.unpack([UInt8](data), bitWidth: f.bitWidth, count: count)
+                do {
+                    let capacity = f.bitWidth > 0 ? data.count * 8 / f.bitWidth : 0
+                    codes = try CodePacking.unpack([UInt8](data), bitWidth: f.bitWidth, count: count ?? capacity).map { UInt64($0) }
+                } catch let e as BatchError { throw CLIError(e.message) }
             } else {
                 codes = try decodeRaw(data, as: try RawType.codeType(for: f), source: source).map { UInt64($0) }
             }
@@ -237,7 +242,8 @@ struct DecodeCommand: ParsableCommand {
         if let bad = codes.firstIndex(where: { $0 & ~f.codeMask != 0 }) {
             throw CLIError("\(source): element \(bad) (code \(codes[bad])) does not fit in the \(f.bitWidth) bits of \(f)")
         }
-        let values = codes.map { f.decode($0) }
+        let values: [Double]
+        do { values = try f.decode(codes, as: Double.self) } catch let e as BatchError { throw CLIError(e.message) }
         switch kind {
         case .text:
             var text = ""

@@ -1,0 +1,34 @@
+import ArgumentParser
+import ExMy
+
+/// `exmy bench`: batch conversion throughput against this machine's memory-bandwidth limit.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Benchmark batch encode/decode against a same-traffic memory-bandwidth limit measured in the same run (use a release build).",
+        discussion: "Each case reports elements/s and the fraction of the limit; see docs/performance.md for the figures and commands."
+    )
+
+    @Option(help: "Array lengths, comma-separated (default: the standard set).") var sizes: String?
+    @Option(help: "Thread counts, comma-separated (default: 1 and all cores).") var threads: String?
+    @Option(help: "Timed repetitions per case (the median is reported).") var repetitions: Int = 5
+    @Flag(help: "Measure cost against array length (1K … 256M elements) instead of the standard cases.") var scaling = false
+    @Flag(help: "Print one JSON object per result.") var json = false
+
+    func run() throws {
+        var configuration = scaling ? ExMyBenchmark.Configuration.scaling : ExMyBenchmark.Configuration.standard
+        func list(_ text: String, _ name: String) throws -> [Int] {
+            try text.split(separator: ",").map {
+                guard let v = Int($0), v > 0 else { throw CLIError("--\(name) takes positive integers, not '\($0)'") }
+                return v
+            }
+        }
+        if let sizes { configuration.sizes = try list(sizes, "sizes") }
+        if let threads { configuration.threads = try list(threads, "threads") }
+        guard (1...1000).contains(repetitions) else { throw CLIError("--repetitions \(repetitions) is out of range 1 … 1000") }
+        configuration.repetitions = repetitions
+        let results = try ExMyBenchmark.run(configuration) { r in Console.shared.progress("bench: \(r.caseName) \(r.elements) × \(r.threads) threads") }
+        Console.shared.progressDone()
+        Console.shared.print(json ? ExMyBenchmark.jsonLines(results) : ExMyBenchmark.markdownTable(results))
+    }
+}

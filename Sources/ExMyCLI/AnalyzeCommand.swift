@@ -108,21 +108,18 @@ struct AnalyzeCommand: ParsableCommand {
         } catch let e as AnalysisError { throw CLIError(e.description) }
     }
 
-    func elementRule() throws -> RoundingRule {
+    /// The element rules, parsed by the same code as `encode`'s options.
+    func elementRules() throws -> (RoundingRule, OverflowRule) {
         var options = try RoundingOptions.parse([])
         options.rounding = rounding
         options.randomBits = randomBits
-        return try options.rule()
+        options.overflow = overflow
+        return (try options.rule(), overflow == nil ? .saturateFinite : try options.overflowRule())
     }
 
     func buildSchemes() throws -> [QuantizationScheme] {
         let formats = try format.map { try $0.split(separator: ",").map { try FormatArgument.parse(String($0)) } }
-        let rule = try elementRule()
-        var overflowRule = OverflowRule.saturateFinite
-        if let overflow {
-            guard let o = OverflowRule(rawValue: overflow) else { throw CLIError("unknown overflow rule '\(overflow)': use sat-finite, sat-propagate or none") }
-            overflowRule = o
-        }
+        let (rule, overflowRule) = try elementRules()
         if let block, block < 1 || block > 1 << 30 { throw CLIError("--block \(block) is out of range 1 … 2^30") }
         var base: [QuantizationScheme]
         if let named = QuantizationScheme.named(scheme) {

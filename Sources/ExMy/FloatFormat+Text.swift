@@ -93,7 +93,10 @@ extension FloatFormat {
         var specials = SpecialValueEncoding.ieee
         if parts.count == 2 {
             for option in parts[1].split(separator: ",") {
-                let kv = option.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                let kv = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let key = kv.first, !key.isEmpty else {
+                    throw FormatError("empty option in '\(original)': use bias=N, subnormals=on|off, zero=on|off, specials=…, signed, unsigned or twos-complement")
+                }
                 switch (kv[0], kv.count == 2 ? kv[1] : nil) {
                 case ("bias", let v?):
                     guard let b = Int(v) else { throw FormatError("bias must be an integer, got '\(v)' in '\(original)'") }

@@ -100,8 +100,14 @@ public struct FloatFormat: Hashable, Sendable {
         if e == 0 && !hasSubnormals && hasZero {
             throw FormatError("with E = 0 and no subnormals the only finite value would be zero; turn subnormals on (fixed point) or set hasZero: false")
         }
+        if !hasZero && signedness == .signMagnitude && [.fnuz, .p3109Finite, .p3109Extended].contains(specials) {
+            throw FormatError("specials \(specials.rawValue) put NaN at the code of −0, but without a zero that code is the negative least value; use specials fn, ieee or none with zero=off")
+        }
         switch signedness {
         case .twosComplement:
+            guard m >= 1 else {
+                throw FormatError("two's complement needs M ≥ 1 (with M = 0 the only values are 0 and −1 quantum); use e0m1 or more")
+            }
             guard e == 0, specials == .none, hasSubnormals else {
                 throw FormatError("two's complement is an integer encoding: it needs E = 0, subnormals on and specials none (as MXINT8: e0m7:twos-complement,bias=0,specials=none)")
             }

@@ -110,7 +110,8 @@ struct BruteForceReference {
         for v in grid { if v <= a { lo = v } else { hi = v; break } }
         if !format.hasZero && a < leastPositive { lo = leastPositive; hi = leastPositive }
         let exact = lo == a
-        let tiny = a < pow(2.0, Double(emin))
+        let fixedPoint = format.exponentBitCount == 0 && format.hasSubnormals  // §4: no underflow
+        let tiny = !fixedPoint && a < pow(2.0, Double(emin))
         var r: Double
         if exact || hi == lo { r = lo } else {
             let mid = (lo + hi) / 2

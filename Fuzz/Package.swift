@@ -1,0 +1,33 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// libFuzzer targets for ExMy. Build and run with ./run.sh (see README.md).
+// Plain `swift build` here builds replay stubs: each executable, given files, runs the check on them.
+let package = Package(
+    name: "ExMyFuzz",
+    products: [
+        .executable(name: "fuzz-crosscheck", targets: ["FuzzCrossCheck"]),
+        .executable(name: "fuzz-roundtrip", targets: ["FuzzRoundTrip"]),
+        .executable(name: "fuzz-parse", targets: ["FuzzParse"]),
+    ],
+    dependencies: [
+        .package(name: "ExMy", path: ".."),
+    ],
+    targets: [
+        // Header-only declaration of LLVMFuzzerRunDriver (the symbol comes from -sanitize=fuzzer).
+        .systemLibrary(name: "CFuzzerDriver"),
+        .target(name: "FuzzSupport", dependencies: [.product(name: "ExMy", package: "ExMy")]),
+        .executableTarget(name: "FuzzCrossCheck", dependencies: [
+            "CFuzzerDriver", "FuzzSupport",
+            .product(name: "ExMy", package: "ExMy"),
+            .product(name: "MPFRReference", package: "ExMy"),
+        ]),
+        .executableTarget(name: "FuzzRoundTrip", dependencies: [
+            "CFuzzerDriver", "FuzzSupport", .product(name: "ExMy", package: "ExMy"),
+        ]),
+        .executableTarget(name: "FuzzParse", dependencies: [
+            "CFuzzerDriver", "FuzzSupport", .product(name: "ExMy", package: "ExMy"),
+        ]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets and runs each for ${FUZZ_SECONDS:-60} s on a copy of its committed
+# seed corpus. Exits non-zero if any target crashes (or fails to build). Installs nothing: MPFR
+# (libmpfr-dev) must already be present. Usage: Fuzz/run.sh [target ...]
+set -u
+cd "$(dirname "$0")"
+SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
+TARGETS=("$@")
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(fuzz-crosscheck fuzz-roundtrip fuzz-parse)
+export SWIFT_BACKTRACE=enable=no
+FLAGS=(-c debug --scratch-path .build-fuzz
+       -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING -Xswiftc -use-ld=lld)
+
+status=0
+summary=()
+for t in "${TARGETS[@]}"; do
+    echo "== building $t"
+    if ! swift build "${FLAGS[@]}" --product "$t"; then
+        summary+=("$t: BUILD FAILED"); status=1; continue
+    fi
+    bin=$(swift build "${FLAGS[@]}" --show-bin-path)/$t
+    rm -rf "corpus-work/$t"; mkdir -p "corpus-work/$t" "artifacts/$t"
+    cp corpus/"$t"/* "corpus-work/$t/"
+    log="artifacts/$t/last-run.log"
+    echo "== fuzzing $t for ${SECONDS_PER_TARGET}s (log: Fuzz/$log)"
+    "$bin" -max_total_time="$SECONDS_PER_TARGET" -print_final_stats=1 \
+        -artifact_prefix="artifacts/$t/" "corpus-work/$t" >"$log" 2>&1
+    rc=$?
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)
+    [ -z "$execs" ] && execs=$(grep -o 'Done [0-9]* runs' "$log" | grep -o '[0-9]*' | tail -1)
+    if [ $rc -ne 0 ]; then
+        status=1
+        summary+=("$t: CRASH (exit $rc) after ${execs:-?} execs; see Fuzz/$log and Fuzz/artifacts/$t/")
+        grep -E 'Fatal error|ERROR: |SUMMARY|Test unit written' "$log" | head -5
+    else
+        summary+=("$t: ok, ${execs:-?} execs in ${SECONDS_PER_TARGET}s")
+    fi
+done
+echo "== summary"
+printf '%s\n' "${summary[@]}"
+exit $status

@@ -79,7 +79,7 @@ extension FloatFormat {
     }
 
     static func parseGeneric(_ key: String, original: String) throws -> FloatFormat {
-        let parts = key.split(separator: ":", maxSplits: 1).map(String.init)
+        let parts = key.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
         let head = parts.first ?? ""
         guard head.hasPrefix("e"), let mIndex = head.firstIndex(of: "m"),
               let e = Int(head[head.index(after: head.startIndex)..<mIndex]),
@@ -92,7 +92,7 @@ extension FloatFormat {
         var signedness = Signedness.signMagnitude
         var specials = SpecialValueEncoding.ieee
         if parts.count == 2 {
-            for option in parts[1].split(separator: ",") {
+            for option in parts[1].split(separator: ",", omittingEmptySubsequences: false) {
                 let kv = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard let key = kv.first, !key.isEmpty else {
                     throw FormatError("empty option in '\(original)': use bias=N, subnormals=on|off, zero=on|off, specials=…, signed, unsigned or twos-complement")

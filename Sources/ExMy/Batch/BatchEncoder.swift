@@ -305,7 +305,7 @@ public struct BatchEncoder: Sendable {
                 }
             }
             if !inexactFound && plan.anyInexact(bits, m) { inexactFound = true }
-            if !underflowFound && plan.anyTinyNonzero(bits, m) && plan.anyTinyInexact(bits, m) { underflowFound = true }
+            if !underflowFound && !format.isFixedPoint && plan.anyTinyNonzero(bits, m) && plan.anyTinyInexact(bits, m) { underflowFound = true }
             if !direct { store(codes, m, b, job) }
             b += m
         }

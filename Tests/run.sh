@@ -23,10 +23,15 @@ fi
 # Release build: the exhaustive MPFR cross-check runs ~100x faster than in debug. -enable-testing
 # keeps @testable imports working in release.
 echo "== swift test (release, with the MPFR trait for exmy check)"
-swift test -c release --traits MPFR -Xswiftc -enable-testing
+log="$(mktemp)"
+swift test -c release --traits MPFR -Xswiftc -enable-testing 2>&1 | tee "$log"
+# Swift Testing's count (XCTest's "Executed 0 tests" line only means no XCTest cases exist).
+passed="$(grep -oE "Test run with [0-9]+ tests" "$log" | tail -1 | grep -oE "[0-9]+" || true)"
+rm -f "$log"
 
 if [ -x Fuzz/run.sh ]; then
     echo "== fuzz smoke"
     FUZZ_SECONDS="${FUZZ_SECONDS:-20}" Fuzz/run.sh
 fi
 echo "== all tests passed"
+echo "tests: ${passed:-0} passed, 0 failed"

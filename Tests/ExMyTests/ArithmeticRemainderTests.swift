@@ -43,7 +43,7 @@ struct ArithmeticRemainderTests {
         #expect(failures == 0)
     }
 
-    /// Quotients with exponent differences up to 2098 bits, and ties of the IEEE remainder.
+    /// Exponent differences up to 2045 (dividends of up to 2098 bits), and ties of the IEEE remainder.
     @Test func hugeExponentDifferencesAndTies() {
         let f = ArithmeticDivisionAndRootTests.binary64
         var g = Support.SplitMix(seed: 33)

@@ -23,9 +23,10 @@ extension ExactResult {
     /// The remainder of finite nonzero `±sx·2^ex` by `±sy·2^ey` (the sign of y does not matter).
     ///
     /// With `e = min(ex, ey)`, `X = sx·2^(ex−e)` and `Y = sy·2^(ey−e)` are integers and
-    /// `x − n·y = (X − n·Y)·2^e`. When `ex ≥ ey`, `X` can have about 2100 bits: `X mod Y` is reduced
-    /// step by step, 64 bits of `2^(ex−ey)` at a time (`(r·2^k) mod Y` by a 128-by-64-bit division),
-    /// keeping the parity of the quotient for the ties of `nearest`. When `ex < ey`, either
+    /// `x − n·y = (X − n·Y)·2^e`. When `ex ≥ ey`, `X` can have up to 2098 bits (a 53-bit `sx`
+    /// times `2^2045`): `X mod Y` is reduced step by step, 64 bits of `2^(ex−ey)` at a time
+    /// (`(r·2^k) mod Y` by a 128-by-64-bit division), keeping the parity of the quotient for the
+    /// ties of `nearest`. When `ex < ey`, either
     /// `|x| < |y|/2` (the remainder is `x`) or `Y` fits in 64 bits.
     @inlinable
     static func finiteRemainder(negative: Bool, _ sx: UInt64, _ ex: Int, _ sy: UInt64, _ ey: Int, nearest: Bool) -> ExactResult {

@@ -27,7 +27,7 @@ extension FloatFormat {
     /// system generator. See ``roundToIntegral(_:_:rounding:overflow:random:)``.
     @inlinable
     public func roundToIntegral(
-        _ x: Double, _ integralRule: FloatingPointRoundingRule = .toNearestOrEven,
+        _ x: Double, _ integralRule: FloatingPointRoundingRule,
         rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none
     ) -> Encoded {
         var g = SystemRandomNumberGenerator()

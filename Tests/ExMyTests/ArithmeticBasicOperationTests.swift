@@ -200,6 +200,22 @@ struct ArithmeticBasicOperationTests {
         #expect(FloatFormat.fp32.add(0x1p-24 + 0x1p-60, 1).code == UInt64(Float(1).nextUp.bitPattern))
     }
 
+    /// The code-level conveniences decode their operands and agree with the Double-level operations.
+    @Test func codeLevelOperationsAgreeWithValueLevel() {
+        let f = FloatFormat.e4m3fn
+        for a in 0...f.codeMask {
+            #expect(f.squareRoot(code: a) == f.squareRoot(f.decode(a)))
+            for b in stride(from: 0, through: f.codeMask, by: 7) {
+                let x = f.decode(a), y = f.decode(b)
+                #expect(f.add(code: a, code: b, rounding: .up) == f.add(x, y, rounding: .up))
+                #expect(f.subtract(code: a, code: b) == f.subtract(x, y))
+                #expect(f.multiply(code: a, code: b, overflow: .saturateFinite) == f.multiply(x, y, overflow: .saturateFinite))
+                #expect(f.divide(code: a, code: b) == f.divide(x, y))
+                #expect(f.fusedMultiplyAdd(code: a, code: b, code: 0x38) == f.fusedMultiplyAdd(x, y, 1))
+            }
+        }
+    }
+
     @Test func identitiesAndSignsOfZero() {
         for f in [FloatFormat.e4m3fn, .e5m2, .fp16, .bf16, .e2m1fn] {
             for x in Support.values(f) where x.isFinite {

@@ -51,6 +51,31 @@ struct ArithmeticFusedMultiplyAddTests {
         }
     }
 
+    /// Product and addend 0 … 200 binades apart, either larger, both signs: every alignment of the
+    /// 192-bit window (exact shift, the last exact shift, jamming) against hardware fma.
+    @Test func everyAlignmentMatchesHardware() {
+        let f64 = ArithmeticDivisionAndRootTests.binary64
+        var g = Support.SplitMix(seed: 30)
+        var failures = 0
+        for _ in 0..<300 {
+            let dx = Double(sign: .plus, exponent: Int(g.next() % 20), significand: Double(bitPattern: g.next() & 0x000F_FFFF_FFFF_FFFF | 0x3FF0_0000_0000_0000))
+            let dy = Double(sign: .plus, exponent: -Int(g.next() % 20), significand: Double(bitPattern: g.next() & 0x000F_FFFF_FFFF_FFFF | 0x3FF0_0000_0000_0000))
+            let dz = Double(bitPattern: g.next() & 0x000F_FFFF_FFFF_FFFF | 0x3FF0_0000_0000_0000)
+            for k in -200...200 {
+                for z in [dz * Double(sign: .plus, exponent: k, significand: 1), -dz * Double(sign: .plus, exponent: k, significand: 1)] {
+                    let expected = z.addingProduct(dx, dy)
+                    if !ArithmeticDivisionAndRootTests.same(f64.fusedMultiplyAdd(dx, dy, z).code, expected) {
+                        failures += 1
+                        if failures < 6 { Issue.record("fma(\(dx), \(dy), \(z))") }
+                    }
+                    let sum = z + dx
+                    if !ArithmeticDivisionAndRootTests.same(f64.add(z, dx).code, sum) { failures += 1 }
+                }
+            }
+        }
+        #expect(failures == 0)
+    }
+
     @Test func binary64MatchesDoubleFusedMultiplyAdd() {
         let f = ArithmeticDivisionAndRootTests.binary64
         let xs = ArithmeticDivisionAndRootTests.doubleOperands(count: 50, seed: 25)

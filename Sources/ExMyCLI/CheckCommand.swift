@@ -26,6 +26,8 @@ struct CheckCommand: ParsableCommand {
     @Flag(help: "Check the arithmetic operations (add … rint) instead of conversions.") var arithmetic = false
     @Option(help: "With --arithmetic: operations, comma-separated (default: add,subtract,multiply,divide,sqrt,fma,remainder,fmod,rint).")
     var operations: String?
+    @Option(help: "With --arithmetic: take the operands from this format's codes (default: the checked format).")
+    var operands: String?
 
     func run() throws {
         let f = try FormatArgument.parse(format)
@@ -47,7 +49,7 @@ struct CheckCommand: ParsableCommand {
             Console.shared.print(String(format: "0 mismatches, %.1f s", Date().timeIntervalSince(started)))
             return
         }
-        if operations != nil { throw CLIError("--operations needs --arithmetic") }
+        if operations != nil || operands != nil { throw CLIError("--operations and --operands need --arithmetic") }
         let tally = CrossCheck.run(f, rules: rules, overflows: overflows, randomCount: random, seed: seed, limit: 1)
         if let first = tally.mismatches.first { throw CLIError("mismatch: \(first)") }
         for (set, n) in tally.comparisons { Console.shared.print("\(set): \(n) conversions equal to MPFR") }
@@ -72,17 +74,24 @@ struct CheckCommand: ParsableCommand {
             }
             return o
         } } ?? CrossCheck.Operation.allCases
-        let exhaustive = f.bitWidth <= 8
+        let source = try operands.map { try FormatArgument.parse($0) } ?? f
+        let exhaustive = source.bitWidth <= 8
         let pairs = rules.count * overflows.count
         var total = 0
+        if source != f { Console.shared.print("operands: codes of \(source)") }
         for operation in chosen {
-            let inputs = exhaustive ? CrossCheck.exhaustiveInputs(operation, f, fmaCount: random, seed: seed)
-                : CrossCheck.randomInputs(operation, f, count: random, seed: seed)
+            let inputs = exhaustive ? CrossCheck.exhaustiveInputs(operation, source, fmaCount: random, seed: seed)
+                : CrossCheck.randomInputs(operation, source, count: random, seed: seed)
             let tally = CrossCheck.runArithmetic(operation, f, inputs: inputs, rules: rules, overflows: overflows,
                                                  cycle: !exhaustive, threads: ProcessInfo.processInfo.activeProcessorCount, limit: 1)
             if let first = tally.mismatches.first { throw CLIError("mismatch: \(first)") }
-            let what = exhaustive && operation != .fusedMultiplyAdd
-                ? (operation.arity == 1 ? "every code" : "every pair of codes") : "\(inputs.count) seeded random inputs"
+            let what: String
+            switch operation {
+            case _ where !exhaustive, .fusedMultiplyAdd: what = "\(inputs.count) seeded random inputs"
+            case .squareRoot: what = "every code"
+            case .roundToIntegral: what = "every code × \(CrossCheck.integralRules.count) integral rules"
+            default: what = "every pair of codes"
+            }
             let how = exhaustive ? "× \(pairs) rule pairs" : "cycling through \(pairs) rule pairs"
             Console.shared.print("\(operation): \(what) \(how): \(tally.total) results equal to MPFR (code and flags)")
             total += tally.total
@@ -91,7 +100,7 @@ struct CheckCommand: ParsableCommand {
         if stochastic {
             var count = 0
             for operation in chosen {
-                let inputs = CrossCheck.randomInputs(operation, f, count: 1000, seed: seed)
+                let inputs = CrossCheck.randomInputs(operation, source, count: 1000, seed: seed)
                 let s = CrossCheck.runArithmeticStochastic(f, inputs: inputs, limit: 1)
                 if let first = s.mismatches.first { throw CLIError("mismatch: \(first)") }
                 count += s.count

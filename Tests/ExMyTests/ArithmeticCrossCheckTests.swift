@@ -45,6 +45,34 @@ struct ArithmeticCrossCheckTests {
         }
     }
 
+    /// Operands from another format (an FP8 product into an FP16 accumulator, a narrowing into
+    /// FP4): every pair of the source format's codes (every code for square root, 20,000 triples
+    /// for fma), rounded into the target, one rule pair each, cycling through the 24.
+    @Test(arguments: [(FloatFormat.e4m3fn, FloatFormat.fp16), (.e5m2, .bf16), (.e4m3fn, .fp32), (.e4m3fn, .e2m1fn),
+                      (.mxint8, .e4m3fn), (.e8m0fnu, .e5m2)])
+    func crossFormat(_ source: FloatFormat, _ target: FloatFormat) {
+        for operation in CrossCheck.Operation.allCases {
+            let inputs = CrossCheck.exhaustiveInputs(operation, source, fmaCount: 20_000)
+            let tally = CrossCheck.runArithmetic(operation, target, inputs: inputs, cycle: true)
+            #expect(tally.mismatches.isEmpty, "\(tally.mismatches.prefix(5).map(\.description))")
+            #expect(tally.total == inputs.count)
+        }
+    }
+
+    /// 8-bit formats at the ends of the Double range (biases 1072, 1060, −1000, −1020): operands
+    /// near 2^−1074 or 2^1015, exact products and sums far outside the Double range. Every pair of
+    /// codes, one rule pair each, cycling.
+    @Test(arguments: ["e4m3:bias=1072", "e5m2:bias=1060,subnormals=off", "e4m3:bias=-1000", "e2m5:bias=-1020,specials=fn"])
+    func extremeExponents(_ text: String) throws {
+        let format = try FloatFormat(parsing: text)
+        for operation in CrossCheck.Operation.allCases {
+            let inputs = CrossCheck.exhaustiveInputs(operation, format, fmaCount: 20_000)
+            let tally = CrossCheck.runArithmetic(operation, format, inputs: inputs, cycle: true)
+            #expect(tally.mismatches.isEmpty, "\(tally.mismatches.prefix(5).map(\.description))")
+            #expect(tally.total == inputs.count)
+        }
+    }
+
     /// Seeded random operands (the format's codes, near-cancelling partners, specials, off-grid
     /// Doubles), one rule pair each, cycling through the 24.
     @Test(arguments: wideFormats)

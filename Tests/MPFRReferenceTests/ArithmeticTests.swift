@@ -98,6 +98,9 @@ import Testing
         #expect(rne(.remainder(5, 3), F.e5m2) == r(-1))               // 5/3 → 2
         #expect(rne(.remainder(7, 2), F.e5m2) == r(-1))               // 3.5 → 4 (even)
         #expect(rne(.remainder(5, 2), F.e5m2) == r(1))                // 2.5 → 2 (even)
+        // A zero remainder has the sign of x (IEEE 754 §5.3.1); glibc's remainder gives −0 here.
+        #expect(rne(.remainder(3.8658486304526895e-270, p2(-1022)), F.binary64) == r(0))
+        #expect(rne(.remainder(-3.8658486304526895e-270, p2(-1022)), F.binary64) == r(-0.0))
         #expect(rne(.truncatingRemainder(5, 3), F.e5m2) == r(2))
         #expect(rne(.truncatingRemainder(-7, 2), F.e5m2) == r(-1))
         #expect(rne(.truncatingRemainder(7, -2), F.e5m2) == r(1))

@@ -59,6 +59,7 @@ public enum CrossCheck {
         if s.contains(.underflow) { f.insert(.underflow) }
         if s.contains(.overflow) { f.insert(.overflow) }
         if s.contains(.invalid) { f.insert(.invalid) }
+        if s.contains(.divisionByZero) { f.insert(.divisionByZero) }
         return f
     }
 

@@ -100,7 +100,17 @@ public enum MPFRReference {
         let saved = SavedRange()
         defer { saved.restore() }
         w.usePrecision(plan.precision)
-        let negative = x.sign == .minus
+        mpfr_set_d(w.ax, x.magnitude, MPFR_RNDN)  // exact: 53 bits, wide range
+        return round(w.ax, negative: x.sign == .minus, rounding: rounding, overflow: overflow, plan, w)
+    }
+
+    /// §4 steps 4–7 for the finite nonzero value `±ax` (`ax` positive, any precision): the body of
+    /// every deterministic conversion, from a `Double` or from an exact arithmetic result. Wide
+    /// range and the plan's precision must be active; `ax` is read, never written.
+    static func round(
+        _ ax: MP, negative: Bool, rounding: ReferenceRounding, overflow: ReferenceOverflow,
+        _ plan: Plan, _ w: Workspace
+    ) -> ReferenceResult {
         let need: Need
         switch rounding {
         case .nearestEven: need = .nearest
@@ -110,14 +120,14 @@ public enum MPFRReference {
         case .down: need = negative ? .hi : .lo
         case .nearestAway, .nearestZero, .odd: need = .both
         }
-        let c = candidates(x.magnitude, plan, w, need)
+        let c = candidates(ax, plan, w, need)
         let result: MP
         switch need {
         case .nearest: result = w.rn
         case .lo: result = w.lo
         case .hi: result = w.hi
         case .both:
-            result = c.exact || c.clamped || !pickHi(rounding, plan, w) ? w.lo : w.hi
+            result = c.exact || c.clamped || !pickHi(rounding, ax, plan, w) ? w.lo : w.hi
         }
         let toInfinity: Bool
         switch rounding {
@@ -163,12 +173,13 @@ public enum MPFRReference {
         let saved = SavedRange()
         defer { saved.restore() }
         w.usePrecision(plan.precision)
-        let c = candidates(x.magnitude, plan, w, .both)
+        mpfr_set_d(w.ax, x.magnitude, MPFR_RNDN)  // exact: 53 bits, wide range
+        let c = candidates(w.ax, plan, w, .both)
         let sign: Double = x.sign == .minus ? -1 : 1
         let lo = sign * mpfr_get_d(w.lo, MPFR_RNDN)
         let hi = sign * mpfr_get_d(w.hi, MPFR_RNDN)
         if c.exact || c.clamped { return (lo, hi, zero) }
-        let g = exactFraction(w)
+        let g = exactFraction(w.ax, w)
         let numerator = mpfr_get_d(w.diff, MPFR_RNDN)  // exact: |x| − lo has at most 53 bits
         mpfr_mul_2si(w.scaled, w.diff, -g, MPFR_RNDN)
         let value = mpfr_get_d(w.scaled, MPFR_RNDN)
@@ -199,9 +210,16 @@ public enum MPFRReference {
         overflow: ReferenceOverflow
     ) -> ReferenceResult {
         guard (0...64).contains(randomBits) else { return invalidFormatResult }
-        let n = randomBits
+        return stochastic(x, format, overflow, decide: variantDecision(variant, randomBits: randomBits, random: random))
+    }
+
+    /// The P3109 A/B/C decision with `n` random bits `random` (low `n` bits), as a `decide` closure
+    /// for ``stochastic(_:negative:_:_:_:decide:)``.
+    static func variantDecision(
+        _ variant: ReferenceStochastic, randomBits n: Int, random: UInt64
+    ) -> (Workspace, Int) -> Bool {
         let r = n == 64 ? random : random & ((1 << UInt64(n)) - 1)
-        return stochastic(x, format, overflow) { w, g in
+        return { w, g in
             // Decide "hi" from ν·2^s = diff · 2^(s − g), an exact MPFR multiplication by a power of two.
             let s = variant == .variantB ? n + 1 : n
             mpfr_mul_2si(w.scaled, w.diff, s - g, MPFR_RNDN)
@@ -238,7 +256,12 @@ public enum MPFRReference {
     public static func convertStochastic(
         _ x: Double, to format: ReferenceFormat, uniform u: UInt64, overflow: ReferenceOverflow
     ) -> ReferenceResult {
-        stochastic(x, format, overflow) { w, g in
+        stochastic(x, format, overflow, decide: uniformDecision(u))
+    }
+
+    /// The exact-probability decision `u / 2^64 < ν`, as a `decide` closure.
+    static func uniformDecision(_ u: UInt64) -> (Workspace, Int) -> Bool {
+        { w, g in
             mpfr_mul_2si(w.scaled, w.diff, 64 - g, MPFR_RNDN)
             return mpfr_cmp_ui(w.scaled, UInt(u)) > 0
         }
@@ -261,11 +284,21 @@ public enum MPFRReference {
         let saved = SavedRange()
         defer { saved.restore() }
         w.usePrecision(plan.precision)
-        let negative = x.sign == .minus
-        let c = candidates(x.magnitude, plan, w, .both)
+        mpfr_set_d(w.ax, x.magnitude, MPFR_RNDN)  // exact: 53 bits, wide range
+        return stochastic(w.ax, negative: x.sign == .minus, overflow, plan, w, decide: decide)
+    }
+
+    /// The stochastic conversion of the finite nonzero value `±ax` (`ax` positive; at most 128
+    /// significant bits so that `|x| − lo` is exact): the body shared by conversions and arithmetic.
+    /// Wide range and the plan's precision must be active.
+    static func stochastic(
+        _ ax: MP, negative: Bool, _ overflow: ReferenceOverflow, _ plan: Plan, _ w: Workspace,
+        decide: (Workspace, Int) -> Bool
+    ) -> ReferenceResult {
+        let c = candidates(ax, plan, w, .both)
         var result = w.lo
         if !(c.exact || c.clamped) {
-            let g = exactFraction(w)
+            let g = exactFraction(ax, w)
             if decide(w, g) { result = w.hi }
         }
         return finish(result, negative: negative, inexact: !c.exact, tiny: c.tiny && !(plan.e == 0 && plan.hasZero),
@@ -284,9 +317,9 @@ public enum MPFRReference {
         case both
     }
 
-    /// Step 4's roundings of a finite positive `a` on the format's grid: `w.lo` (MPFR_RNDZ), `w.hi`
-    /// (MPFR_RNDA), `w.rn` (MPFR_RNDN), as many as `need` asks for; `w.ax` holds `a`. Wide range on
-    /// entry and on return.
+    /// Step 4's roundings of a finite positive `a` (a register of any precision) on the format's
+    /// grid: `w.lo` (MPFR_RNDZ), `w.hi` (MPFR_RNDA), `w.rn` (MPFR_RNDN), as many as `need` asks for.
+    /// Wide range on entry and on return.
     ///
     /// - `exact`: `a` is on the grid (then `w.hi` equals `w.lo` when both are asked for).
     /// - `tiny`: `a < 2^emin` (exact MPFR comparison).
@@ -294,10 +327,9 @@ public enum MPFRReference {
     ///   registers hold it).
     @inline(__always)
     private static func candidates(
-        _ a: Double, _ plan: Plan, _ w: Workspace, _ need: Need
+        _ a: MP, _ plan: Plan, _ w: Workspace, _ need: Need
     ) -> (exact: Bool, tiny: Bool, clamped: Bool) {
-        mpfr_set_d(w.ax, a, MPFR_RNDN)  // exact: 53 bits, wide range
-        let tiny = mpfr_cmp_ui_2exp(w.ax, 1, plan.emin) < 0
+        let tiny = mpfr_cmp_ui_2exp(a, 1, plan.emin) < 0
         if tiny && !plan.hasZero {
             mpfr_set_ui_2exp(w.lo, 1, plan.emin, MPFR_RNDN)
             mpfr_set(w.hi, w.lo, MPFR_RNDN)
@@ -306,11 +338,16 @@ public enum MPFRReference {
         }
         // The format's grid: precision p, least positive MPFR number 2^(emin_mpfr − 1), and
         // mpfr_subnormalize for the gradual-underflow part. emax stays wide: unbounded above.
-        mpfr_set_emin(plan.mpfrEmin)
-        defer { mpfr_set_emin(wideEmin) }
+        // As `mpfr_set_d` does internally: round to precision p in the wide range, then let
+        // `mpfr_check_range` apply the format's emin (MPFR's underflow rule, using the ternary
+        // value), then `mpfr_subnormalize` (which also uses it: one rounding in effect).
         @inline(__always) func round(_ v: MP, _ rnd: mpfr_rnd_t) -> Int32 {
-            let t = mpfr_set_d(v, a, rnd)
-            return plan.subnormalize ? mpfr_subnormalize(v, t, rnd) : t
+            var t = mpfr_set(v, a, rnd)
+            mpfr_set_emin(plan.mpfrEmin)
+            t = mpfr_check_range(v, t, rnd)
+            if plan.subnormalize { t = mpfr_subnormalize(v, t, rnd) }
+            mpfr_set_emin(wideEmin)
+            return t
         }
         switch need {
         case .nearest: return (round(w.rn, MPFR_RNDN) == 0, tiny, false)
@@ -328,11 +365,11 @@ public enum MPFRReference {
 
     /// Whether nearestAway, nearestZero or odd takes `hi` (inexact, `w.lo < w.hi`; wide range on
     /// entry and return).
-    private static func pickHi(_ rule: ReferenceRounding, _ plan: Plan, _ w: Workspace) -> Bool {
+    private static func pickHi(_ rule: ReferenceRounding, _ ax: MP, _ plan: Plan, _ w: Workspace) -> Bool {
         switch rule {
         case .nearestAway, .nearestZero:
             setMidpoint(w)
-            let c = mpfr_cmp(w.ax, w.mid)
+            let c = mpfr_cmp(ax, w.mid)
             return c > 0 || (c == 0 && rule == .nearestAway)
         case .odd:
             return loIsEven(plan, w)  // take hi exactly when lo is even: the result is odd
@@ -364,17 +401,18 @@ public enum MPFRReference {
         return mpfr_equal_p(w.rn, w.lo) != 0
     }
 
-    /// `w.diff = |x| − lo` and `w.step = hi − lo = 2^g` (both exact); returns `g`.
+    /// `w.diff = |x| − lo` and `w.step = hi − lo = 2^g` (both exact: `|x|` has at most 128
+    /// significant bits and `|x| − lo` is below one grid step); returns `g`.
     @inline(__always)
-    private static func exactFraction(_ w: Workspace) -> Int {
-        mpfr_sub(w.diff, w.ax, w.lo, MPFR_RNDN)
+    private static func exactFraction(_ ax: MP, _ w: Workspace) -> Int {
+        mpfr_sub(w.diff, ax, w.lo, MPFR_RNDN)
         mpfr_sub(w.step, w.hi, w.lo, MPFR_RNDN)
         // MPFR significands are in [0.5, 1): 2^g has MPFR exponent g + 1.
         return mpfr_get_exp(w.step) - 1
     }
 
     /// §4 steps 1–3, §6 and §7 for NaN, ±∞ and ±0 inputs; `nil` for finite nonzero `x`.
-    private static func specialInput(
+    static func specialInput(
         _ x: Double, _ plan: Plan, _ overflow: ReferenceOverflow
     ) -> ReferenceResult? {
         let negative = x.sign == .minus
@@ -405,13 +443,13 @@ public enum MPFRReference {
 
     /// NaN carrying `negative` where the format's NaNs carry a sign.
     @inline(__always)
-    private static func nan(_ negative: Bool, _ plan: Plan) -> Double {
+    static func nan(_ negative: Bool, _ plan: Plan) -> Double {
         negative && plan.nanHasSign ? -Double.nan : .nan
     }
 
     /// `+0`, or the least positive value in a format without zero.
     @inline(__always)
-    private static func zeroOrLeast(_ plan: Plan) -> Double {
+    static func zeroOrLeast(_ plan: Plan) -> Double {
         plan.hasZero ? 0 : plan.leastNonzero
     }
 

@@ -74,6 +74,9 @@ public struct ReferenceFlags: OptionSet, Sendable, Hashable, CustomStringConvert
     /// ±∞ into a format without ∞ under `satPropagate` / `none`, a negative value into an unsigned
     /// format).
     public static let invalid = ReferenceFlags(rawValue: 1 << 3)
+    /// An arithmetic operation with finite nonzero dividend and zero divisor produced an exact ±∞
+    /// (IEEE 754 §7.3); the ∞ is then encoded as a conversion of ±∞ would be, with its own flags.
+    public static let divisionByZero = ReferenceFlags(rawValue: 1 << 4)
 
     /// The flag names, for example `[inexact, underflow]`.
     public var description: String {
@@ -82,6 +85,7 @@ public struct ReferenceFlags: OptionSet, Sendable, Hashable, CustomStringConvert
         if contains(.underflow) { names.append("underflow") }
         if contains(.overflow) { names.append("overflow") }
         if contains(.invalid) { names.append("invalid") }
+        if contains(.divisionByZero) { names.append("divisionByZero") }
         return "[" + names.joined(separator: ", ") + "]"
     }
 }

@@ -39,6 +39,11 @@ final class Workspace {
     let code = makeMP(128)
     /// The current plan's overflow limits: greatestFinite, and the most negative magnitude.
     let limit = makeMP(64), negativeLimit = makeMP(64)
+    /// Arithmetic: the operands (exact Doubles), the exact product inside a fused multiply-add,
+    /// the exact (or round-to-odd) result, whose precision each operation sizes, and the 64-bit
+    /// round-to-odd intermediate that stochastic rules round.
+    let ox = makeMP(53), oy = makeMP(53), oz = makeMP(53), product = makeMP(106)
+    let exact = makeMP(128), odd64 = makeMP(64)
 
     private var currentPrecision = 53
     private var lastFormat: ReferenceFormat?
@@ -46,7 +51,7 @@ final class Workspace {
     private var plans: [ReferenceFormat: Plan] = [:]
 
     deinit {
-        for p in [ax, lo, hi, rn, mid, step, diff, scaled, threshold, code, limit, negativeLimit] {
+        for p in [ax, lo, hi, rn, mid, step, diff, scaled, threshold, code, limit, negativeLimit, ox, oy, oz, product, exact, odd64] {
             mpfr_clear(p)
             p.deallocate()
         }

@@ -116,4 +116,19 @@ struct CLITests {
         #expect(out.hasPrefix("| case | ocp | ocp-sat | ml_dtypes | torch | cuda-satfinite | onnx | p3109 |"))
         #expect(out.contains("| double rounding −431.99999999999994 → E4M3FN | -416 (0xFD) | -416 (0xFD) | -448 (0xFE) |"))
     }
+    #if MPFR
+    /// `exmy check --arithmetic`: every pair of E2M1 codes under the 24 rule pairs, stated counts.
+    @Test func checkArithmetic() throws {
+        let out = try run("check", "e2m1fn", "--arithmetic", "--random", "1000")
+        #expect(out.contains("add: every pair of codes × 24 rule pairs: 6144 results equal to MPFR (code and flags)\n"))
+        #expect(out.contains("sqrt: every code × 24 rule pairs: 384 results equal to MPFR (code and flags)\n"))
+        #expect(out.contains("rint: every code × 6 integral rules × 24 rule pairs: 2304 results equal to MPFR (code and flags)\n"))
+        #expect(out.contains("fma: 1000 seeded random inputs × 24 rule pairs: 24000 results equal to MPFR (code and flags)\n"))
+        #expect(out.contains("0 mismatches"))
+        let cross = try run("check", "fp16", "--arithmetic", "--operands", "e2m1fn", "--operations", "multiply")
+        #expect(cross.contains("multiply: every pair of codes × 24 rule pairs: 6144 results equal to MPFR (code and flags)\n"))
+        #expect(throws: (any Error).self) { try run("check", "e2m1fn", "--arithmetic", "--operations", "pow") }
+        #expect(throws: (any Error).self) { try run("check", "e2m1fn", "--operations", "add") }
+    }
+    #endif
 }

@@ -297,3 +297,38 @@ struct DotProductTests {
         #expect(abs(bf16Rows[0].meanRelativeError - sumRelative / 8) <= 1e-12 * sumRelative)
     }
 }
+
+/// Matrix products: the layout (rows of A, columns of B) against plain loops.
+struct MatrixProductTests {
+    @Test func matrixProductMatchesLoops() throws {
+        var g = SeededGenerator(seed: 77)
+        let (m, k, n) = (5, 70, 3)
+        // Small integers times powers of two: the exact product is an integer matrix product.
+        let ia = (0..<(m * k)).map { _ in Int64(g.next() % 31) - 15 }
+        let ib = (0..<(k * n)).map { _ in Int64(g.next() % 31) - 15 }
+        let a = try Tensor(name: "a", values: ia.map { Float($0) * 0.5 }, shape: [m, k])
+        let b = try Tensor(name: "b", values: ib.map { Float($0) * 0.25 }, shape: [k, n])
+        let exact = try MatrixProduct(a, b, DotConfiguration(inputA: .none, inputB: .none, accumulator: .exact))
+        for i in 0..<m {
+            for j in 0..<n {
+                var s: Int64 = 0
+                for t in 0..<k { s += ia[i * k + t] * ib[t * n + j] }
+                #expect(exact.computed[i * n + j] == Double(s) / 8)
+                #expect(exact.exact[i * n + j] == Double(s) / 8)
+            }
+        }
+        // FP16 accumulation of the same matrices equals a Float16 loop (every value and product is
+        // exact in Float16: |a·b| ≤ 225/8).
+        let fp16 = try MatrixProduct(a, b, DotConfiguration(inputA: .none, inputB: .none, accumulator: DotRounding(.fp16)))
+        for i in 0..<m {
+            for j in 0..<n {
+                var acc: Float16 = 0
+                for t in 0..<k { acc += Float16(a.values[i * k + t]) * Float16(b.values[t * n + j]) }
+                #expect(fp16.computed[i * n + j] == Double(acc))
+            }
+        }
+        #expect(throws: AnalysisError.self) {
+            try MatrixProduct(a, a, DotConfiguration(inputA: .none, inputB: .none, accumulator: .exact))
+        }
+    }
+}

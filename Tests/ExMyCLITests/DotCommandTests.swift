@@ -28,7 +28,7 @@ struct DotCommandTests {
 
     @Test func defaultRunComparesTheDefaultAccumulators() throws {
         let out = try run("--lengths", "16,256", "--trials", "4", "--output-format", "csv")
-        let lines = out.split(separator: "\r\n").map(String.init)
+        let lines = out.split(whereSeparator: \.isNewline).map(String.init)
         #expect(lines[0] == "configuration,inputs,product,accumulator,order,K,trials,mean_rel,max_rel,mean_norm,max_norm,nonfinite,inexact_terms")
         #expect(lines.count == 1 + 2 * 10)
         for name in ["exact", "fp32", "fp32 truncation", "fp32 pairwise", "fp16", "fp16 stochastic", "bf16", "e5m2", "e8m13 truncation"] {
@@ -65,7 +65,7 @@ struct DotCommandTests {
     @Test func blockScaledSchemes() throws {
         let out = try run("--lengths", "64,128", "--trials", "2", "--scheme", "nvfp4", "--accumulator", "exact,fp32",
                           "--output-format", "csv")
-        let lines = out.split(separator: "\r\n").dropFirst()
+        let lines = out.split(whereSeparator: \.isNewline).dropFirst()
         #expect(lines.count == 4)
         #expect(lines.allSatisfy { $0.contains(",nvfp4,") })
         #expect(lines.filter { $0.hasPrefix("exact,") }.allSatisfy { $0.hasSuffix(",0,0,0,0,0,0") })
@@ -83,7 +83,7 @@ struct DotCommandTests {
         let matrix = temporary("w.npy")
         try writeNpy((0..<(8 * 64)).map { _ in next() }, shape: [8, 64], to: matrix)
         let out = try run("--input", matrix, "--lengths", "16,64,128", "--trials", "10", "--accumulator", "bf16", "--output-format", "csv")
-        let lines = out.split(separator: "\r\n").dropFirst()
+        let lines = out.split(whereSeparator: \.isNewline).dropFirst()
         #expect(lines.count == 2)  // K = 128 does not fit in rows of 64
         #expect(lines.allSatisfy { $0.contains(",4,") })  // 8 rows → 4 pairs
         let text = try run("--input", matrix, "--lengths", "16,64,128", "--trials", "10", "--accumulator", "bf16")
@@ -91,7 +91,7 @@ struct DotCommandTests {
         let flat = temporary("v.npy")
         try writeNpy((0..<1000).map { _ in next() }, shape: [1000], to: flat)
         let slices = try run("--input", flat, "--lengths", "100,500", "--trials", "10", "--accumulator", "fp16", "--output-format", "csv")
-        let rows = slices.split(separator: "\r\n").dropFirst()
+        let rows = slices.split(whereSeparator: \.isNewline).dropFirst()
         #expect(rows.count == 2)
         #expect(rows.first!.contains(",100,5,") && rows.last!.contains(",500,1,"))
         // A second file with rows of another length is a mismatch.

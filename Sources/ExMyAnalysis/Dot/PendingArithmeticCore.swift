@@ -1,40 +1,15 @@
 import ExMy
 
-// TEMPORARY — delete this file when branch `arith-core` (Sources/ExMy/Arithmetic) is merged.
+// TEMPORARY — delete this file when `fusedMultiplyAdd` lands in the arithmetic core (branch
+// `arith-core`, Sources/ExMy/Arithmetic; `add`, `subtract` and `multiply` are merged already).
 //
-// A stand-in for the arithmetic core's `add`, `multiply` and `fusedMultiplyAdd` with the signatures
-// of /work/notes/arithmetic-api.md, so that the dot-product study builds and runs before the core
-// lands. It follows the contract's model: compute the exact result (here in the exact long
-// accumulator), then round once through the one primitive (`encode(negative:significand:exponent:…)`
+// A stand-in for the core's `fusedMultiplyAdd` with the signature of
+// /work/notes/arithmetic-api.md, so that the dot-product study builds and runs before it lands. It
+// follows the contract's model: compute the exact result (here in the exact long accumulator), then
+// round once through the one primitive (`encode(negative:significand:exponent:…)`
 // via `ExactAccumulator.rounded(into:…)`), with NaN, ∞ and exact-zero signs per IEEE 754. Once the
-// core is merged, its public methods take over (these internal ones would be ambiguous with them).
+// core is merged, its public method takes over (this internal one would be ambiguous with it).
 extension FloatFormat {
-    func add<G: RandomNumberGenerator>(_ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G) -> Encoded {
-        if x.isNaN || y.isNaN { return encodeNaN(negative: false) }
-        if x.isInfinite || y.isInfinite {
-            if x.isInfinite && y.isInfinite && x != y { return nanInvalid() }
-            return encodeInfinity(negative: (x.isInfinite ? x : y) < 0, overflow: overflow)
-        }
-        var acc = ExactAccumulator()
-        acc.add(x)
-        acc.add(y)
-        if acc.isZero { return encodeZero(negative: zeroSumIsNegative(x, y, rounding), overflow: overflow) }
-        return acc.rounded(into: self, rule: rounding, overflow: overflow, random: &random)
-    }
-
-    func multiply<G: RandomNumberGenerator>(_ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G) -> Encoded {
-        if x.isNaN || y.isNaN { return encodeNaN(negative: false) }
-        let negative = (x.sign == .minus) != (y.sign == .minus)
-        if x.isInfinite || y.isInfinite {
-            if x == 0 || y == 0 { return nanInvalid() }
-            return encodeInfinity(negative: negative, overflow: overflow)
-        }
-        if x == 0 || y == 0 { return encodeZero(negative: negative, overflow: overflow) }
-        var acc = ExactAccumulator()
-        acc.addProduct(x, y)
-        return acc.rounded(into: self, rule: rounding, overflow: overflow, random: &random)
-    }
-
     func fusedMultiplyAdd<G: RandomNumberGenerator>(_ x: Double, _ y: Double, _ z: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G) -> Encoded {
         if x.isNaN || y.isNaN || z.isNaN { return encodeNaN(negative: false) }
         let productNegative = (x.sign == .minus) != (y.sign == .minus)

@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+@testable import ExMyAnalysis
+import ExMy
+
+/// The arithmetic core (`add`, `subtract`, `multiply` on ``FloatFormat``) that the dot-product study
+/// rounds every step with, against an independent exact computation: the sum or product in the
+/// exact long accumulator, rounded once into the format through `ExactAccumulator.rounded(into:…)`.
+/// Both end in the one rounding primitive; they share no exact arithmetic.
+struct CoreArithmeticCrossCheckTests {
+    static let formats: [FloatFormat] = {
+        var list: [FloatFormat] = [.e4m3fn, .e5m2, .e4m3fnuz, .e2m1fn, .e3m2fn, .fp16, .bf16, .fp32, .ue4m3, .e8m0fnu, .mxint8]
+        for spelling in ["e8m13", "e5m2:subnormals=off", "e11m52"] {
+            if let f = try? FloatFormat(parsing: spelling) { list.append(f) }
+        }
+        return list
+    }()
+
+    /// Operands: values of the format, of E4M3/FP16, and random Doubles near the format's range.
+    func operand(_ format: FloatFormat, _ g: inout SeededGenerator) -> Double {
+        switch g.next() % 4 {
+        case 0:
+            let code = g.next() & format.codeMask
+            let v = format.decode(code)
+            return v.isFinite ? v : 1
+        case 1:
+            return FloatFormat.e4m3fn.decode(g.next() & 0x7E)
+        case 2:
+            return Double(Float16(bitPattern: UInt16(truncatingIfNeeded: g.next() & 0x7BFF)))  * (g.next() & 1 == 0 ? 1 : -1)
+        default:
+            let e = Int(g.next() % 80) - 40
+            return (g.nextUnit() * 2 - 1) * pow(2, Double(e)) * max(1, format.greatestFiniteMagnitude.squareRoot())
+        }
+    }
+
+    @Test(arguments: CoreArithmeticCrossCheckTests.formats)
+    func addAndMultiplyMatchExactRounding(_ format: FloatFormat) {
+        var g = SeededGenerator(seed: UInt64(format.bitWidth * 1000 + format.significandBitCount))
+        var unused = SystemRandomNumberGenerator()
+        var mismatches = 0
+        for _ in 0..<4000 {
+            let x = operand(format, &g), y = operand(format, &g)
+            for rule in RoundingRule.deterministicRules {
+                for overflow in [OverflowRule.none, .saturateFinite] {
+                    var sum = ExactAccumulator()
+                    sum.add(x)
+                    sum.add(y)
+                    if !sum.isZero {
+                        let want = sum.rounded(into: format, rule: rule, overflow: overflow, random: &unused)
+                        let got = format.add(x, y, rounding: rule, overflow: overflow, random: &unused)
+                        if got != want {
+                            mismatches += 1
+                            if mismatches <= 5 { Issue.record("\(format.canonicalSpelling) add(\(x), \(y)) \(rule) \(overflow): core \(got), exact \(want)") }
+                        }
+                    }
+                    var product = ExactAccumulator()
+                    product.addProduct(x, y)
+                    if !product.isZero {
+                        let want = product.rounded(into: format, rule: rule, overflow: overflow, random: &unused)
+                        let got = format.multiply(x, y, rounding: rule, overflow: overflow, random: &unused)
+                        if got != want {
+                            mismatches += 1
+                            if mismatches <= 5 { Issue.record("\(format.canonicalSpelling) multiply(\(x), \(y)) \(rule) \(overflow): core \(got), exact \(want)") }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+}

@@ -44,7 +44,7 @@ struct DotCommand: ParsableCommand {
     @Option(name: .customLong("promote-format"), help: "The wide accumulator the promoted order adds partial sums into (rounded to nearest even).") var promoteFormat: String = "fp32"
     @Option(help: "Accumulator and product overflow rule: none | sat-finite | sat-propagate.") var overflow: String = "none"
     @Option(help: "Synthetic distribution of the first vector (and the second, unless --b-distribution): normal[:σ] | laplace[:b] | uniform[:a] | student-t[:ν] | lognormal[:μ:σ] | outliers[:rate:scale].") var distribution: String = "normal"
-    @Option(name: .customLong("b-distribution"), help: "Synthetic distribution of the second vector.") var bDistribution: String?
+    @Option(name: .customLong("b-distribution"), help: "Synthetic distribution of the second vector, or 'same' for b = a (the squared norm Σ a_i²: no cancellation).") var bDistribution: String?
     @Option(help: "Seed of the data, of the input quantization and of stochastic rounding.") var seed: UInt64 = 0
     @Option(help: "A .npy or .safetensors file: rows (2-D or more) or consecutive slices (1-D) are the vectors.") var input: String?
     @Option(help: "Tensor name (or a glob matching one tensor) in a .safetensors file.") var tensor: String?
@@ -264,6 +264,7 @@ struct DotCommand: ParsableCommand {
             if tensor != nil || tensorB != nil || inputB != nil { throw CLIError("--tensor, --tensor-b and --input-b need --input FILE") }
             do {
                 let a = try Distribution(parsing: distribution)
+                if bDistribution == "same" { return .synthetic(a: a, b: nil, seed: seed) }
                 let b = try bDistribution.map { try Distribution(parsing: $0) } ?? a
                 return .synthetic(a: a, b: b, seed: seed)
             } catch let e as AnalysisError { throw CLIError(e.description) }

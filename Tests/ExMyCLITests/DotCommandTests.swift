@@ -62,6 +62,19 @@ struct DotCommandTests {
         #expect(markdown.contains("| fp32 pairwise "))
     }
 
+    @Test func squaredNormHasEqualRelativeAndNormalizedErrors() throws {
+        // b = a: every product is ≥ 0, so Σ|a_i b_i| = |Σ a_i b_i| and both error columns agree.
+        let out = try run("--lengths", "64,1024", "--trials", "4", "--b-distribution", "same", "--accumulator", "bf16,fp16",
+                          "--rounding", "rne,sr", "--output-format", "json")
+        let rows = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [[String: Any]]
+        #expect(rows.count == 8)
+        for r in rows {
+            let rel = (r["mean_rel"] as! NSNumber).doubleValue, norm = (r["mean_norm"] as! NSNumber).doubleValue
+            #expect(rel == norm && rel > 0, "\(r)")
+        }
+        #expect(try run("--lengths", "16", "--trials", "1", "--b-distribution", "same").contains("b = a"))
+    }
+
     @Test func blockScaledSchemes() throws {
         let out = try run("--lengths", "64,128", "--trials", "2", "--scheme", "nvfp4", "--accumulator", "exact,fp32",
                           "--output-format", "csv")

@@ -3,8 +3,10 @@ import TensorIO
 
 /// Where the vector pairs of an accumulation study come from.
 public enum DotVectorSource: Sendable, CustomStringConvertible {
-    /// Seeded synthetic vectors: `a` from one distribution, `b` from another (the same by default).
-    case synthetic(a: Distribution, b: Distribution, seed: UInt64)
+    /// Seeded synthetic vectors: `a` from one distribution, `b` drawn independently from another
+    /// (which may be the same distribution), or `b = a` when `b` is `nil` (then the dot product is the
+    /// squared norm `Σ a_i²`: every product is ≥ 0 and nothing cancels).
+    case synthetic(a: Distribution, b: Distribution?, seed: UInt64)
     /// Real tensors. A tensor of two or more dimensions is read as rows (the last axis); a 1-D
     /// tensor as consecutive slices. With one tensor, trial `t` pairs rows `2t` and `2t+1` (slices
     /// `2t` and `2t+1`); with two, row (slice) `t` of each. A vector of length `K` is the first `K`
@@ -13,7 +15,9 @@ public enum DotVectorSource: Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .synthetic(let a, let b, let seed): return a == b ? "\(a) seed \(seed)" : "\(a) · \(b) seed \(seed)"
+        case .synthetic(let a, let b, let seed):
+            guard let b else { return "\(a), b = a, seed \(seed)" }
+            return a == b ? "\(a) seed \(seed)" : "\(a) · \(b) seed \(seed)"
         case .tensors(let a, let b): return b.map { "\(a.name) · \($0.name)" } ?? a.name
         }
     }
@@ -68,8 +72,9 @@ public enum DotVectorSource: Sendable, CustomStringConvertible {
     public func pair(length: Int, trial: Int) -> (a: [Float], b: [Float]) {
         switch self {
         case .synthetic(let da, let db, let seed):
-            return (da.sample(count: length, seed: Self.derivedSeed(seed, UInt64(length), UInt64(trial), 0)),
-                    db.sample(count: length, seed: Self.derivedSeed(seed, UInt64(length), UInt64(trial), 1)))
+            let a = da.sample(count: length, seed: Self.derivedSeed(seed, UInt64(length), UInt64(trial), 0))
+            guard let db else { return (a, a) }
+            return (a, db.sample(count: length, seed: Self.derivedSeed(seed, UInt64(length), UInt64(trial), 1)))
         case .tensors(let a, let b):
             func slice(_ t: Tensor, _ start: Int) -> [Float] { Array(t.values[start..<(start + length)]) }
             if Self.isMatrix(a) {

@@ -3,9 +3,9 @@ import Testing
 @testable import ExMyAnalysis
 import ExMy
 
-/// The arithmetic core (`add`, `subtract`, `multiply` on ``FloatFormat``) that the dot-product study
+/// The arithmetic core (`add`, `multiply`, `fusedMultiplyAdd` on ``FloatFormat``) that the dot-product study
 /// rounds every step with, against an independent exact computation: the sum or product in the
-/// exact long accumulator, rounded once into the format through `ExactAccumulator.rounded(into:…)`.
+/// exact long accumulator (products included), rounded once into the format through `ExactAccumulator.rounded(into:…)`.
 /// Both end in the one rounding primitive; they share no exact arithmetic.
 struct CoreArithmeticCrossCheckTests {
     static let formats: [FloatFormat] = {
@@ -62,6 +62,44 @@ struct CoreArithmeticCrossCheckTests {
                             mismatches += 1
                             if mismatches <= 5 { Issue.record("\(format.canonicalSpelling) multiply(\(x), \(y)) \(rule) \(overflow): core \(got), exact \(want)") }
                         }
+                    }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    /// Any finite `Double` (every exponent, subnormals included), from random bits.
+    func anyFinite(_ g: inout SeededGenerator) -> Double {
+        while true {
+            let d = Double(bitPattern: g.next())
+            if d.isFinite { return d }
+        }
+    }
+
+    @Test(arguments: CoreArithmeticCrossCheckTests.formats)
+    func fusedMultiplyAddMatchesExactRounding(_ format: FloatFormat) {
+        var g = SeededGenerator(seed: UInt64(format.bitWidth * 7919 + format.significandBitCount))
+        var unused = SystemRandomNumberGenerator()
+        var mismatches = 0
+        for i in 0..<6000 {
+            // Mostly operands near the format; every fourth triple from the whole Double range (an
+            // addend far above or below the product exercises the sticky bit).
+            let wide = i % 4 == 3
+            let x = wide ? anyFinite(&g) : operand(format, &g)
+            let y = wide ? anyFinite(&g) : operand(format, &g)
+            let z = wide && g.next() & 1 == 0 ? anyFinite(&g) : operand(format, &g)
+            var exact = ExactAccumulator()
+            exact.addProduct(x, y)
+            exact.add(z)
+            guard !exact.isZero else { continue }
+            for rule in RoundingRule.deterministicRules {
+                for overflow in [OverflowRule.none, .saturateFinite] {
+                    let want = exact.rounded(into: format, rule: rule, overflow: overflow, random: &unused)
+                    let got = format.fusedMultiplyAdd(x, y, z, rounding: rule, overflow: overflow, random: &unused)
+                    if got != want {
+                        mismatches += 1
+                        if mismatches <= 5 { Issue.record("\(format.canonicalSpelling) fma(\(x), \(y), \(z)) \(rule) \(overflow): core \(got), exact \(want)") }
                     }
                 }
             }

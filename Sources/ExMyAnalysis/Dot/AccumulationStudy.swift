@@ -9,12 +9,19 @@ import Foundation
 /// relative error over those with `d ≠ 0`). A trial whose `ď` is NaN or ±∞ makes both means and
 /// maxima +∞.
 public struct AccumulationRow: Sendable {
+    /// The configuration measured.
     public var configuration: DotConfiguration
+    /// The vector length `K`.
     public var length: Int
+    /// The number of vector pairs.
     public var trials: Int
+    /// Mean of `|ď − d| / |d|` over trials with `d ≠ 0`.
     public var meanRelativeError: Double
+    /// Maximum of `|ď − d| / |d|` over trials with `d ≠ 0`.
     public var maxRelativeError: Double
+    /// Mean of `|ď − d| / Σ|a_i b_i|`.
     public var meanNormalizedError: Double
+    /// Maximum of `|ď − d| / Σ|a_i b_i|`.
     public var maxNormalizedError: Double
     /// Trials whose emulated result was NaN or ±∞.
     public var nonFinite: Int

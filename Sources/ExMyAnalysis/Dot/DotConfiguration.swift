@@ -20,6 +20,7 @@ public struct DotRounding: Hashable, Sendable, CustomStringConvertible {
     /// No rounding.
     public static let exact = DotRounding(nil)
 
+    /// `exact`, the format's spelling, or `format/rule` for a rule other than nearest-even.
     public var description: String {
         guard let format else { return "exact" }
         return rule == .toNearestOrEven ? format.canonicalSpelling : "\(format.canonicalSpelling)/\(rule.shortName)"
@@ -39,6 +40,7 @@ public enum AccumulationOrder: Hashable, Sendable, CustomStringConvertible {
     /// `+0`, then `wide = round_wide(wide + partial)`; a last, shorter interval is promoted too.
     case promoted(interval: Int, wide: DotRounding)
 
+    /// `sequential`, `pairwise` or `promote/K_p→wide`.
     public var description: String {
         switch self {
         case .sequential: return "sequential"
@@ -59,6 +61,7 @@ public enum DotInput: Hashable, Sendable, CustomStringConvertible {
     /// common factor of the computed and the exact dot product and are left out of both.
     case scheme(QuantizationScheme)
 
+    /// `fp32`, the format's spelling, or the scheme's name.
     public var description: String {
         switch self {
         case .none: return "fp32"
@@ -73,14 +76,18 @@ public enum DotInput: Hashable, Sendable, CustomStringConvertible {
 public struct DotConfiguration: Hashable, Sendable, CustomStringConvertible {
     /// A display name (defaults to a description of the settings).
     public var name: String
+    /// How the first operand is quantized.
     public var inputA: DotInput
+    /// How the second operand is quantized.
     public var inputB: DotInput
     /// Rounding of each product (of elements, before any block scale): exact by default.
     public var product: DotRounding
     /// The accumulator: exact, or a format with a rounding rule.
     public var accumulator: DotRounding
+    /// The order of the accumulation steps.
     public var order: AccumulationOrder
 
+    /// Creates a configuration; `name` defaults to ``settingsDescription``.
     public init(name: String? = nil, inputA: DotInput, inputB: DotInput, product: DotRounding = .exact,
                 accumulator: DotRounding, order: AccumulationOrder = .sequential) {
         self.inputA = inputA
@@ -99,6 +106,7 @@ public struct DotConfiguration: Hashable, Sendable, CustomStringConvertible {
         return "\(inputs)\(product) acc \(accumulator) \(order)"
     }
 
+    /// The display name.
     public var description: String { name }
 
     /// Checks the settings that do not depend on the data.

@@ -13,6 +13,7 @@ public enum DotVectorSource: Sendable, CustomStringConvertible {
     /// elements of a row.
     case tensors(Tensor, Tensor?)
 
+    /// The distributions and seed, or the tensor names.
     public var description: String {
         switch self {
         case .synthetic(let a, let b, let seed):

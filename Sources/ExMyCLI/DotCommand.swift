@@ -38,7 +38,7 @@ struct DotCommand: ParsableCommand {
     @Option(name: .customLong("product-rounding"), help: "Rounding of products.") var productRounding: String = "nearest-even"
     @Option(help: "Accumulator formats, comma-separated: exact, fp32, fp16, bf16, or any format spelling.") var accumulator: String?
     @Option(help: "Accumulator roundings, comma-separated: nearest-even (rne) | toward-zero (rtz, truncation) | stochastic (sr) | any rule of `exmy encode`.") var rounding: String?
-    @Option(name: .customLong("random-bits"), help: "Random bits of stochastic accumulator rounding (default: exact-probability rounding).") var randomBits: Int?
+    @Option(name: .customLong("random-bits"), help: "Random bits N of every stochastic rounding (P3109 variant A for plain stochastic; default: exact-probability rounding).") var randomBits: Int?
     @Option(help: "Accumulation orders, comma-separated: sequential | pairwise | promoted.") var order: String?
     @Option(help: "Promotion interval K_p (products per partial sum) of the promoted order.") var promote: Int = 128
     @Option(name: .customLong("promote-format"), help: "The wide accumulator the promoted order adds partial sums into (rounded to nearest even).") var promoteFormat: String = "fp32"

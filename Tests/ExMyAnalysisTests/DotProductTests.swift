@@ -202,7 +202,7 @@ struct DotProductTests {
     @Test func blockScaledTermsEqualScaledBlockDotsAddedInFloat() throws {
         // MXFP8 E4M3 inputs: each block of 32 contributes (s_a s_b) · Σ a_i b_i, added into FP32.
         var g = SeededGenerator(seed: 31)
-        let scheme = DotInput.scheme(.named("mxfp8-e4m3")!)
+        let scheme = DotInput.scheme(try #require(QuantizationScheme.named("mxfp8-e4m3")))
         for _ in 0..<10 {
             let n = 32 * (1 + Int(g.next() % 64)) - Int(g.next() % 31)  // a shorter last block too
             let a = try vector((0..<n).map { _ in Float(g.nextNormal() * 3) }, scheme)
@@ -228,11 +228,11 @@ struct DotProductTests {
         var g = SeededGenerator(seed: 13)
         let values = (0..<100).map { _ in Float(g.nextNormal() * 10) }
         for name in ["mxfp8-e4m3", "mxfp4", "nvfp4"] {
-            let scheme = QuantizationScheme.named(name)!
+            let scheme = try #require(QuantizationScheme.named(name))
             let v = try QuantizedVector(quantizing: values, as: .scheme(scheme))
             let analyzer = try Quantizer.quantize(Tensor(name: "v", values: values, shape: [1, 100]), scheme, keepOutput: true).output
             for i in values.indices {
-                let s = v.blockScales[i / v.blockSize!]
+                let s = v.blockScales[i / (v.blockSize ?? 1)]
                 #expect(Float(v.elements[i] * s * v.tensorFactor) == analyzer[i], "\(name) element \(i)")
             }
             if name == "nvfp4" {
@@ -250,7 +250,7 @@ struct DotProductTests {
         let zero = DotConfiguration(inputA: .none, inputB: .none, accumulator: DotRounding(.fp32),
                                     order: .promoted(interval: 0, wide: DotRounding(.fp32)))
         #expect(throws: AnalysisError.self) { try DotProduct.evaluate(a, a, zero, random: &g) }
-        let mx = try vector([Float](repeating: 1, count: 64), .scheme(.named("mxfp8-e4m3")!))
+        let mx = try vector([Float](repeating: 1, count: 64), .scheme(try #require(QuantizationScheme.named("mxfp8-e4m3"))))
         let odd = DotConfiguration(inputA: .none, inputB: .none, accumulator: DotRounding(.fp16),
                                    order: .promoted(interval: 48, wide: DotRounding(.fp32)))
         #expect(throws: AnalysisError.self) { try DotProduct.evaluate(mx, mx, odd, random: &g) }

@@ -3,9 +3,11 @@ import Testing
 @testable import ExMyCLI
 import ExMy
 
+extension CLITests {
 /// `exmy dot` run in-process: its table in every output format, the SVG plot, real tensors, and
-/// one-line errors for bad input.
-@Suite(.serialized)
+/// one-line errors for bad input. Nested in ``CLITests`` so that its `.serialized` trait keeps
+/// every capture of the shared console apart.
+@Suite
 struct DotCommandTests {
     func run(_ args: String...) throws -> String { try ExMyCommand.runCapturing(["dot"] + args).text }
 
@@ -29,6 +31,7 @@ struct DotCommandTests {
     @Test func defaultRunComparesTheDefaultAccumulators() throws {
         let out = try run("--lengths", "16,256", "--trials", "4", "--output-format", "csv")
         let lines = out.split(whereSeparator: \.isNewline).map(String.init)
+        try #require(lines.count == 1 + 2 * 10)
         #expect(lines[0] == "configuration,inputs,product,accumulator,order,K,trials,mean_rel,max_rel,mean_norm,max_norm,nonfinite,inexact_terms")
         #expect(lines.count == 1 + 2 * 10)
         for name in ["exact", "fp32", "fp32 truncation", "fp32 pairwise", "fp16", "fp16 stochastic", "bf16", "e5m2", "e8m13 truncation"] {
@@ -36,10 +39,11 @@ struct DotCommandTests {
         }
         #expect(lines.filter { $0.hasPrefix("\"e8m13 truncation, fp32 every 128\",") }.count == 2)
         // The exact accumulator has no error; E5M2 has some; every row ran 4 trials on e4m3fn inputs.
-        let exact = lines.first { $0.hasPrefix("exact,") }!
+        let exact = try #require(lines.first { $0.hasPrefix("exact,") })
         #expect(exact.hasSuffix(",16,4,0,0,0,0,0,0"))
-        let e5m2 = lines.first { $0.hasPrefix("e5m2,") }!.split(separator: ",")
-        #expect(Double(e5m2[7])! > 0.01)
+        let e5m2 = try #require(lines.first { $0.hasPrefix("e5m2,") }).split(separator: ",")
+        try #require(e5m2.count == 13)
+        #expect((Double(e5m2[7]) ?? 0) > 0.01)
         #expect(lines.dropFirst().allSatisfy { $0.contains(",e4m3fn,exact,") })
     }
 
@@ -47,9 +51,9 @@ struct DotCommandTests {
         let svg = temporary("plot.svg")
         let json = try run("--lengths", "16,64,256", "--trials", "3", "--accumulator", "fp16,bf16", "--rounding", "rne,rtz",
                            "--json", "--svg", svg)
-        let rows = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [[String: Any]]
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
         #expect(rows.count == 3 * 4)
-        #expect(Set(rows.map { $0["configuration"] as! String }) == ["fp16", "fp16 rtz", "bf16", "bf16 rtz"])
+        #expect(Set(rows.compactMap { $0["configuration"] as? String }) == ["fp16", "fp16 rtz", "bf16", "bf16 rtz"])
         #expect(rows.allSatisfy { ($0["K"] as? Int).map { [16, 64, 256].contains($0) } ?? false })
         #expect(rows.allSatisfy { $0["mean_rel"] is Double || $0["mean_rel"] is Int })
         let plot = try String(contentsOfFile: svg, encoding: .utf8)
@@ -66,10 +70,10 @@ struct DotCommandTests {
         // b = a: every product is ≥ 0, so Σ|a_i b_i| = |Σ a_i b_i| and both error columns agree.
         let out = try run("--lengths", "64,1024", "--trials", "4", "--b-distribution", "same", "--accumulator", "bf16,fp16",
                           "--rounding", "rne,sr", "--output-format", "json")
-        let rows = try JSONSerialization.jsonObject(with: Data(out.utf8)) as! [[String: Any]]
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]])
         #expect(rows.count == 8)
         for r in rows {
-            let rel = (r["mean_rel"] as! NSNumber).doubleValue, norm = (r["mean_norm"] as! NSNumber).doubleValue
+            let rel = try #require(r["mean_rel"] as? NSNumber).doubleValue, norm = try #require(r["mean_norm"] as? NSNumber).doubleValue
             #expect(rel == norm && rel > 0, "\(r)")
         }
         #expect(try run("--lengths", "16", "--trials", "1", "--b-distribution", "same").contains("b = a"))
@@ -105,8 +109,8 @@ struct DotCommandTests {
         try writeNpy((0..<1000).map { _ in next() }, shape: [1000], to: flat)
         let slices = try run("--input", flat, "--lengths", "100,500", "--trials", "10", "--accumulator", "fp16", "--output-format", "csv")
         let rows = slices.split(whereSeparator: \.isNewline).dropFirst()
-        #expect(rows.count == 2)
-        #expect(rows.first!.contains(",100,5,") && rows.last!.contains(",500,1,"))
+        try #require(rows.count == 2)
+        #expect(rows[rows.startIndex].contains(",100,5,") && rows[rows.startIndex + 1].contains(",500,1,"))
         // A second file with rows of another length is a mismatch.
         let other = temporary("x.npy")
         try writeNpy([Float](repeating: 1, count: 4 * 32), shape: [4, 32], to: other)
@@ -148,4 +152,5 @@ struct DotCommandTests {
         fails("--input", text, message: "unknown file type")
         fails("--tensor", "w", message: "need --input")
     }
+}
 }

@@ -64,6 +64,43 @@ struct ArithmeticBasicOperationTests {
         }
     }
 
+    /// Every rule (stochastic ones with the same random stream) on fp32, fp16 and E4M3: the
+    /// operation equals the conversion of the exact result whenever that result is a `Double`
+    /// (products of two Floats always; sums when the two-sum error term is zero). The conversion is
+    /// the one the MPFR cross-check verifies.
+    @Test(arguments: [FloatFormat.fp32, .fp16, .e4m3fn, .e5m2fnuz])
+    func everyRuleEqualsConversionOfExactDoubleResult(format f: FloatFormat) {
+        let xs = Self.floatOperands(count: 120, seed: 5), ys = Self.floatOperands(count: 120, seed: 6)
+        let rules = RoundingRule.deterministicRules + [.stochastic, .stochasticA(bits: 7), .stochasticB(bits: 13), .stochasticC(bits: 2)]
+        var g = Support.SplitMix(seed: 7)
+        var failures = 0
+        for x in xs {
+            for y in ys where x.isFinite && y.isFinite {
+                let dx = Double(x), dy = Double(y)
+                let product = dx * dy
+                let sum = dx + dy
+                let bv = sum - dx, av = sum - bv
+                let sumIsExact = (dx - av) + (dy - bv) == 0 && sum.isFinite
+                for rule in rules {
+                    for overflow in Support.overflowRules {
+                        let seed = g.next()
+                        var a = Support.SplitMix(seed: seed), b = Support.SplitMix(seed: seed)
+                        if product != 0 && f.multiply(dx, dy, rounding: rule, overflow: overflow, random: &a) != f.encode(product, rounding: rule, overflow: overflow, random: &b) {
+                            failures += 1
+                            if failures < 6 { Issue.record("\(f) \(x) * \(y) \(rule) \(overflow)") }
+                        }
+                        a = Support.SplitMix(seed: seed); b = Support.SplitMix(seed: seed)
+                        if sumIsExact && sum != 0 && f.add(dx, dy, rounding: rule, overflow: overflow, random: &a) != f.encode(sum, rounding: rule, overflow: overflow, random: &b) {
+                            failures += 1
+                            if failures < 6 { Issue.record("\(f) \(x) + \(y) \(rule) \(overflow)") }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(failures == 0)
+    }
+
     #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
     @Test func fp16MatchesFloat16() {
         let f = FloatFormat.fp16

@@ -200,6 +200,41 @@ struct ArithmeticDivisionAndRootTests {
         #expect(FloatFormat.fp32.squareRoot(.leastNonzeroMagnitude) == FloatFormat.Encoded(code: 0, status: [.inexact, .underflow]))
     }
 
+    /// A generator that always returns the same word (the P3109 variants mask it to N bits).
+    struct Constant: RandomNumberGenerator {
+        var word: UInt64
+        mutating func next() -> UInt64 { word }
+    }
+
+    /// P3109 variant A on inexact quotients decides from the exact ν: rounds up iff
+    /// ⌊ν·2^N⌋ + R ≥ 2^N, with ⌊ν·2^N⌋ computed here from exact products (ν = (|x| − lo·|y|) /
+    /// ((hi − lo)·|y|)), for N up to 62 − p.
+    @Test(arguments: [1, 5, 12, 20, 40])
+    func stochasticVariantADecidesFromTheExactQuotient(bits n: Int) {
+        let f = FloatFormat.e4m3fn
+        let values = Support.values(f).filter { $0.isFinite && $0 > 0 }
+        var g = Support.SplitMix(seed: UInt64(n))
+        for _ in 0..<4_000 {
+            let x = values[Int(g.next() % UInt64(values.count))], y = values[Int(g.next() % UInt64(values.count))]
+            let lo = abs(f.decode(f.divide(x, y, rounding: .towardZero, overflow: .saturateFinite).code))
+            let hi = abs(f.decode(f.divide(x, y, rounding: .awayFromZero, overflow: .saturateFinite).code))
+            guard lo != hi, x / y < 448 else { continue }  // exact or saturated quotients carry no ν
+            let scaled = (x - lo * y) * Double(sign: .plus, exponent: n, significand: 1)  // exact
+            let den = (hi - lo) * y
+            var k = (scaled / den).rounded(.down)
+            while k * den > scaled { k -= 1 }
+            while (k + 1) * den <= scaled { k += 1 }
+            let floorNu = UInt64(k)  // ⌊ν·2^N⌋
+            for _ in 0..<4 {
+                let r = g.next() & ((1 << UInt64(n)) - 1)
+                var c = Constant(word: r)
+                let code = f.divide(x, y, rounding: .stochasticA(bits: n), overflow: .saturateFinite, random: &c).code
+                let expected = floorNu + r >= (1 << UInt64(n)) ? hi : lo
+                #expect(f.decode(code) == expected, "\(x) / \(y), N = \(n), R = \(r)")
+            }
+        }
+    }
+
     /// Stochastic rules pick one of the two neighbours of the exact quotient (the directed results).
     @Test func stochasticQuotientsAndRootsPickANeighbour() {
         let f = FloatFormat.e4m3fn

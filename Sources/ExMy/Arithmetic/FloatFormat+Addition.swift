@@ -19,8 +19,9 @@ extension FloatFormat {
     ///   (``encodeInfinity(negative:overflow:)``: NaN, or ±greatestFiniteMagnitude under sat-finite).
     /// - An exact zero result is +0 (−0 under ``RoundingRule/down``; x + x keeps the sign of a zero x),
     ///   then +0 in formats without −0. Formats without zero follow ``encodeZero(negative:overflow:)``.
-    /// - Stochastic rules round the 64-bit round-to-odd intermediate, not the exact sum (ν is exact
-    ///   to about 2^−(63−p) for precision p = M + 1).
+    /// - Stochastic rules round the 64-bit round-to-odd intermediate, not the exact sum: the P3109
+    ///   variants with at most 62 − p random bits (p = M + 1) decide exactly as for the exact sum;
+    ///   ``RoundingRule/stochastic`` sees a ν that differs by less than 2^−(64−p).
     @inlinable
     public func add<G: RandomNumberGenerator>(
         _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G

@@ -119,6 +119,45 @@ struct DotCommandTests {
         #expect(paired.contains(",16,8,"))  // row t of each: 8 pairs
     }
 
+    /// A `.safetensors` file written by hand: an 8-byte header length, the JSON header, the data.
+    func writeSafetensors(_ tensors: [(name: String, shape: [Int], values: [Float])], to path: String) throws {
+        var entries: [String] = [], data = Data(), offset = 0
+        for t in tensors {
+            let bytes = t.values.count * 4
+            entries.append("\"\(t.name)\":{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            for v in t.values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            offset += bytes
+        }
+        let header = Data(("{" + entries.joined(separator: ",") + "}").utf8)
+        var file = Data()
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { file.append(contentsOf: $0) }
+        file.append(header)
+        file.append(data)
+        try file.write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func safetensorsTensorsByName() throws {
+        let path = temporary("m.safetensors")
+        let w: [Float] = (0..<192).map { (i: Int) -> Float in Float((i * 37) % 17) / 4 - 2 }
+        let x: [Float] = (0..<192).map { (i: Int) -> Float in Float((i * 11) % 13) / 8 - 0.75 }
+        try writeSafetensors([("layer.w", [6, 32], w), ("layer.x", [6, 32], x)], to: path)
+        let rows = try run("--input", path, "--tensor", "layer.w", "--lengths", "32", "--accumulator", "exact,fp16", "--output-format", "csv")
+        #expect(rows.contains("exact,e4m3fn,exact,exact,sequential,32,3,0,0,0,0,0,0"))  // 6 rows → 3 pairs
+        let pairs = try run("--input", path, "--tensor", "layer.w", "--tensor-b", "layer.x", "--lengths", "16,32",
+                            "--accumulator", "bf16", "--output-format", "csv")
+        #expect(pairs.contains(",16,6,") && pairs.contains(",32,6,"))  // row t of each: 6 pairs
+        #expect(try run("--input", path, "--tensor", "layer.w", "--tensor-b", "layer.x", "--lengths", "8").contains("layer.w · layer.x"))
+        for (args, message) in [([String](), "holds 2 floating-point tensors"), (["--tensor", "layer.*"], "matches 2"),
+                                (["--tensor", "nosuch"], "matches 0")] {
+            do {
+                _ = try ExMyCommand.runCapturing(["dot", "--input", path, "--lengths", "8"] + args)
+                Issue.record("expected an error for \(args)")
+            } catch {
+                #expect(ExMyCommand.message(for: error).contains(message), "\(args): \(ExMyCommand.message(for: error))")
+            }
+        }
+    }
+
     @Test func badInputGivesOneLineErrors() throws {
         func fails(_ args: String..., message: String) {
             do {

@@ -47,9 +47,55 @@ public enum Quantizer {
     /// element format's resolution — a tie can then be missed only if `x / s` lies within 2^-53 of it).
     public static func quantize(_ tensor: Tensor, _ scheme: QuantizationScheme, seed: UInt64 = 0,
                                 keepOutput: Bool = false) throws -> (metrics: ErrorMetrics, counts: GroupCounts, output: [Float]) {
+        let groups = try groupScales(tensor, scheme)
+        let groupOf = groups.groupOf
+        let scales = groups.scales
+        let counts = groups.counts
+        // Pass 2: elements.
+        var metrics = ErrorMetrics(element: scheme.element)
+        var output = keepOutput ? [Float](repeating: 0, count: tensor.values.count) : []
+        var random = SeededGenerator(seed: seed)
+        let format = scheme.element
+        for (i, x) in tensor.values.enumerated() {
+            let s = scales[groupOf.index(i)]
+            let q = element(x, scale: s, format: format, scheme: scheme, random: &random) * s
+            metrics.add(input: Double(x), output: q, scale: s)
+            if keepOutput { output[i] = Float(q) }
+        }
+        return (metrics, counts, output)
+    }
+
+    /// The element (unscaled) that `x` becomes in a group of scale `s`: `decode(encode(x / s))`; NaN
+    /// when `s` is NaN (a group holding NaN or ±∞), 0 when `s` is 0 (a scale that underflowed).
+    @inline(__always)
+    static func element(_ x: Float, scale s: Double, format: FloatFormat, scheme: QuantizationScheme, random: inout SeededGenerator) -> Double {
+        if s.isNaN { return .nan }
+        if s == 0 { return 0 }
+        let code = format.encode(Double(x) / s, rounding: scheme.rounding, overflow: scheme.overflow, random: &random).code
+        return format.decode(code)
+    }
+
+    /// The scales of a tensor's groups under a scheme (pass 1 of ``quantize(_:_:seed:keepOutput:)``).
+    struct GroupScales {
+        /// Element index → group.
+        let groupOf: GroupIndex
+        /// The full scale of each group: NaN for a group holding NaN or ±∞, the scheme's zero-group
+        /// scale for an all-zero group, 0 for a scale that underflowed its format.
+        let scales: [Double]
+        /// The factor of each group's scale stored with the group (``scales`` divided by
+        /// ``tensorFactor``; equal to ``scales`` except under NVFP4's two-level scaling). Zero and
+        /// non-finite groups hold the same value as in ``scales``.
+        let storedScales: [Double]
+        /// The tensor-wide factor of the scales (NVFP4's FP32 tensor scale; 1 otherwise).
+        let tensorFactor: Double
+        let counts: GroupCounts
+    }
+
+    /// Pass 1: the absolute maximum of each group, then its scale.
+    static func groupScales(_ tensor: Tensor, _ scheme: QuantizationScheme) throws -> GroupScales {
         let groupOf = try groupIndex(tensor.shape, scheme.granularity)
         let groupCount = groupOf.count
-        // Pass 1: absolute maximum per group (NaN/∞ mark the group non-finite).
+        // Absolute maximum per group (NaN/∞ mark the group non-finite).
         var amax = [Double](repeating: 0, count: groupCount)
         var nonFinite = [Bool](repeating: false, count: groupCount)
         var tensorAmax = 0.0
@@ -63,34 +109,19 @@ public enum Quantizer {
         let tensorScale = scheme.tensorScale(amax: tensorAmax)
         var counts = GroupCounts(groups: groupCount)
         var scales = [Double](repeating: 0, count: groupCount)
+        var stored = [Double](repeating: 0, count: groupCount)
+        var tensorFactor = 1.0
         for g in 0..<groupCount {
-            if nonFinite[g] { counts.nonFiniteGroups += 1; scales[g] = .nan; continue }
-            if amax[g] == 0 { counts.zeroGroups += 1; scales[g] = scheme.zeroGroupScale; continue }
-            let s = scheme.groupScale(amax: amax[g], tensorScale: tensorScale)
+            if nonFinite[g] { counts.nonFiniteGroups += 1; scales[g] = .nan; stored[g] = .nan; continue }
+            if amax[g] == 0 { counts.zeroGroups += 1; scales[g] = scheme.zeroGroupScale; stored[g] = scales[g]; continue }
+            let f = scheme.groupScaleFactors(amax: amax[g], tensorScale: tensorScale)
+            let s = f.tensor == 1 ? f.stored : f.stored * f.tensor
             if s == 0 { counts.underflowedScales += 1 }
             scales[g] = s
+            stored[g] = f.stored
+            tensorFactor = f.tensor
         }
-        // Pass 2: elements.
-        var metrics = ErrorMetrics(element: scheme.element)
-        var output = keepOutput ? [Float](repeating: 0, count: tensor.values.count) : []
-        var random = SeededGenerator(seed: seed)
-        let format = scheme.element
-        for (i, x) in tensor.values.enumerated() {
-            let s = scales[groupOf.index(i)]
-            let q: Double
-            if s.isNaN {
-                q = .nan
-            } else if s == 0 {
-                q = 0
-            } else {
-                let y = Double(x) / s
-                let code = format.encode(y, rounding: scheme.rounding, overflow: scheme.overflow, random: &random).code
-                q = format.decode(code) * s
-            }
-            metrics.add(input: Double(x), output: q, scale: s)
-            if keepOutput { output[i] = Float(q) }
-        }
-        return (metrics, counts, output)
+        return GroupScales(groupOf: groupOf, scales: scales, storedScales: stored, tensorFactor: tensorFactor, counts: counts)
     }
 
     /// Maps an element index to its scale group.

@@ -136,10 +136,19 @@ extension QuantizationScheme {
     /// The scale of a group whose finite absolute maximum is `amax > 0`. `tensorScale` is the
     /// second-level scale (NVFP4), 1 otherwise. May return 0 (a scale that underflowed its format).
     func groupScale(amax: Double, tensorScale: Double) -> Double {
+        let f = groupScaleFactors(amax: amax, tensorScale: tensorScale)
+        return f.tensor == 1 ? f.stored : f.stored * f.tensor
+    }
+
+    /// ``groupScale(amax:tensorScale:)`` as the factor stored with the group and the tensor-wide
+    /// factor it multiplies (`groupScale = stored · tensor`, computed exactly in `Double`): NVFP4's
+    /// UE4M3 block scale and FP32 tensor scale; `tensor` is 1 for every other scale format. The
+    /// dot-product study applies the stored factor to per-block partial sums, as hardware does.
+    func groupScaleFactors(amax: Double, tensorScale: Double) -> (stored: Double, tensor: Double) {
         let maxElement = element.greatestFiniteMagnitude
         switch scale {
         case .fp32:
-            return Double(Float(amax / maxElement))
+            return (Double(Float(amax / maxElement)), 1)
         case .e8m0(let rule):
             let e: Int
             switch rule {
@@ -155,16 +164,16 @@ extension QuantizationScheme {
                 let s = r.significand
                 if s < 1.5 { e = k } else if s > 1.5 { e = k + 1 } else { e = rule == .up ? k + 1 : (k % 2 == 0 ? k : k + 1) }
             }
-            return Double(sign: .plus, exponent: min(max(e, -127), 127), significand: 1)
+            return (Double(sign: .plus, exponent: min(max(e, -127), 127), significand: 1), 1)
         case .ue4m3(let rounding, _):
             let r = amax / (maxElement * tensorScale)
             let code = FloatFormat.ue4m3.encode(r, rounding: rounding == .up ? .up : .toNearestOrEven, overflow: .saturateFinite).code
-            return FloatFormat.ue4m3.decode(code) * tensorScale
+            return (FloatFormat.ue4m3.decode(code), tensorScale)
         case .exmy(let format, let rule):
             var g = SystemRandomNumberGenerator()
             let code = format.encode(amax / maxElement, rounding: rule, overflow: .saturateFinite, random: &g).code
             let s = format.decode(code)
-            return s.isFinite && s > 0 ? s : 0
+            return (s.isFinite && s > 0 ? s : 0, 1)
         }
     }
 

@@ -1,0 +1,290 @@
+import ArgumentParser
+import ExMy
+import ExMyAnalysis
+import Foundation
+
+/// `exmy dot`: the error of emulated dot products against the exact result as the length grows.
+struct DotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dot",
+        abstract: "Measure the error of dot products with chosen input, product and accumulator formats, rounding and accumulation order, against the exact result, as the length K grows.",
+        discussion: """
+        Each trial draws two vectors of length K (synthetic: --distribution, seeded; real: rows of a 2-D tensor, or \
+        consecutive slices of a 1-D one), quantizes them (--input-format, --scheme), and compares the emulated dot \
+        product with the exact dot product of the quantized vectors (an exact long accumulator). Reported per \
+        configuration and K: the relative error |ď − d|/|d| and the error normalized by Σ|a_i b_i|, mean and max over trials.
+
+        Configurations are every combination of --accumulator × --rounding × --order. With none of those three \
+        options, a default set compares exact, FP32 (nearest-even, truncation, pairwise), FP16 (nearest-even, \
+        stochastic), BF16, E5M2, a 14-bit truncating accumulator (e8m13, as FP8 tensor cores are reported to keep) and \
+        the same promoted into FP32 every 128 products (DeepSeek-V3's recipe).
+
+        Orders: sequential | pairwise | promoted (partial sums in the accumulator, added into --promote-format every \
+        --promote products). With block scales (mxfp8-e4m3, mxfp4, nvfp4, absmax), each block's exact partial dot \
+        product is multiplied by the two block scales and added as one term (see docs/arithmetic.md).
+        """
+    )
+
+    @Option(help: "Vector lengths K, comma-separated.") var lengths: String = "16,64,256,1024,4096,16384"
+    @Option(help: "Vector pairs per length.") var trials: Int = 32
+    @Option(name: .customLong("input-format"), help: "Format of both inputs: any format spelling, or none (FP32 data as is). Default e4m3fn, or the scheme's element format.") var inputFormat: String?
+    @Option(name: .customLong("a-format"), help: "Format of the first input (overrides --input-format).") var aFormat: String?
+    @Option(name: .customLong("b-format"), help: "Format of the second input (overrides --input-format).") var bFormat: String?
+    @Option(help: "Scaling of both inputs: none | per-tensor | absmax | mxfp8-e4m3 | mxfp8-e5m2 | mxfp6-e3m2 | mxfp6-e2m3 | mxfp4 | mxint8 | nvfp4.") var scheme: String = "none"
+    @Option(name: .customLong("b-scheme"), help: "Scaling of the second input (default: --scheme).") var bScheme: String?
+    @Option(help: "Block size of the absmax scheme, or override of a named scheme's block.") var block: Int?
+    @Option(name: .customLong("input-rounding"), help: "Rounding of the inputs into their format (default nearest-even).") var inputRounding: String = "nearest-even"
+    @Option(help: "Product format: exact, or any format spelling (each element product rounded into it).") var product: String = "exact"
+    @Option(name: .customLong("product-rounding"), help: "Rounding of products.") var productRounding: String = "nearest-even"
+    @Option(help: "Accumulator formats, comma-separated: exact, fp32, fp16, bf16, or any format spelling.") var accumulator: String?
+    @Option(help: "Accumulator roundings, comma-separated: nearest-even (rne) | toward-zero (rtz, truncation) | stochastic (sr) | any rule of `exmy encode`.") var rounding: String?
+    @Option(name: .customLong("random-bits"), help: "Random bits N of every stochastic rounding (P3109 variant A for plain stochastic; default: exact-probability rounding).") var randomBits: Int?
+    @Option(help: "Accumulation orders, comma-separated: sequential | pairwise | promoted.") var order: String?
+    @Option(help: "Promotion interval K_p (products per partial sum) of the promoted order.") var promote: Int = 128
+    @Option(name: .customLong("promote-format"), help: "The wide accumulator the promoted order adds partial sums into (rounded to nearest even).") var promoteFormat: String = "fp32"
+    @Option(help: "Accumulator and product overflow rule: none | sat-finite | sat-propagate.") var overflow: String = "none"
+    @Option(help: "Synthetic distribution of the first vector (and the second, unless --b-distribution): normal[:σ] | laplace[:b] | uniform[:a] | student-t[:ν] | lognormal[:μ:σ] | outliers[:rate:scale].") var distribution: String = "normal"
+    @Option(name: .customLong("b-distribution"), help: "Synthetic distribution of the second vector, or 'same' for b = a (the squared norm Σ a_i²: no cancellation).") var bDistribution: String?
+    @Option(help: "Seed of the data, of the input quantization and of stochastic rounding.") var seed: UInt64 = 0
+    @Option(help: "A .npy or .safetensors file: rows (2-D or more) or consecutive slices (1-D) are the vectors.") var input: String?
+    @Option(help: "Tensor name (or a glob matching one tensor) in a .safetensors file.") var tensor: String?
+    @Option(name: .customLong("input-b"), help: "A second file for the second vector (default: pairs of rows/slices of --input).") var inputB: String?
+    @Option(name: .customLong("tensor-b"), help: "Tensor name for the second vector (in --input-b, or in --input).") var tensorB: String?
+    @Option(name: .customLong("output-format"), help: "text | markdown | csv | json | latex.") var outputFormat: TableFormat = .text
+    @Flag(help: "Same as --output-format json.") var json = false
+    @Option(help: "Also write an SVG plot of error vs K (log axes, one line per configuration) to this file.") var svg: String?
+    @Option(name: .customLong("plot-metric"), help: "What the SVG plots: mean-rel | max-rel | mean-norm | max-norm.") var plotMetric: String = "mean-rel"
+
+    func run() throws {
+        let ks = try parsedLengths()
+        let configurations = try buildConfigurations()
+        let source = try vectorSource()
+        guard ["mean-rel", "max-rel", "mean-norm", "max-norm"].contains(plotMetric) else {
+            throw CLIError("unknown --plot-metric '\(plotMetric)': use mean-rel, max-rel, mean-norm or max-norm")
+        }
+        let result: (rows: [AccumulationRow], skipped: [Int])
+        do {
+            result = try AccumulationStudy.run(configurations, lengths: ks, trials: trials, source: source, seed: seed) { done, total in
+                Console.shared.progress("dot: \(done)/\(total) lengths")
+            }
+        } catch let e as AnalysisError { throw CLIError(e.description) }
+        Console.shared.progressDone()
+        var title = "Dot-product error vs exact on \(source)"
+        if !result.skipped.isEmpty {
+            title += " (lengths \(result.skipped.map(String.init).joined(separator: ", ")) skipped: the data holds no pair that long)"
+        }
+        let table = Table(title: title, columns: Self.columns, rows: result.rows.map(Self.cells))
+        Console.shared.print(table.render(json ? .json : outputFormat))
+        if let svg {
+            let plot = Self.plot(result.rows, metric: plotMetric, title: "Dot-product error vs length (\(source))")
+            do {
+                try plot.render().write(toFile: svg, atomically: true, encoding: .utf8)
+            } catch {
+                throw CLIError("\(svg): cannot write the plot (\(error.localizedDescription))")
+            }
+        }
+    }
+
+    // MARK: Output
+
+    static let columns: [Table.Column] = [
+        .init("configuration"), .init("inputs"), .init("product"), .init("accumulator"), .init("order"),
+        .init("K", alignment: .right), .init("trials", alignment: .right),
+        .init("mean_rel", alignment: .right), .init("max_rel", alignment: .right),
+        .init("mean_norm", alignment: .right), .init("max_norm", alignment: .right),
+        .init("nonfinite", alignment: .right), .init("inexact_terms", alignment: .right),
+    ]
+
+    static func cells(_ r: AccumulationRow) -> [String] {
+        let c = r.configuration
+        func n(_ v: Double) -> String { Table.number(v, .significant(4)) }
+        let inputs = c.inputA == c.inputB ? c.inputA.description : "\(c.inputA)·\(c.inputB)"
+        return [c.name, inputs, c.product.description, c.accumulator.description, c.order.description,
+                "\(r.length)", "\(r.trials)", n(r.meanRelativeError), n(r.maxRelativeError),
+                n(r.meanNormalizedError), n(r.maxNormalizedError), "\(r.nonFinite)", "\(r.inexactTerms)"]
+    }
+
+    static func plot(_ rows: [AccumulationRow], metric: String, title: String) -> SVGPlot {
+        var names: [String] = []
+        var points: [String: [(x: Double, y: Double)]] = [:]
+        for r in rows {
+            let name = r.configuration.name
+            if points[name] == nil { names.append(name) }
+            let y: Double
+            switch metric {
+            case "max-rel": y = r.maxRelativeError
+            case "mean-norm": y = r.meanNormalizedError
+            case "max-norm": y = r.maxNormalizedError
+            default: y = r.meanRelativeError
+            }
+            points[name, default: []].append((Double(r.length), y))
+        }
+        let label = ["mean-rel": "mean relative error", "max-rel": "max relative error",
+                     "mean-norm": "mean error / Σ|a·b|", "max-norm": "max error / Σ|a·b|"][metric] ?? metric
+        return SVGPlot(
+            title: title, xAxis: .init(label: "length K", scale: .log2), yAxis: .init(label: label, scale: .log10),
+            series: names.map { SVGPlot.Series($0, points: points[$0] ?? [], style: .lineAndPoints) })
+    }
+
+    // MARK: Parsing
+
+    func parsedLengths() throws -> [Int] {
+        let parts = lengths.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        return try parts.map { p in
+            guard let k = Int(p) else { throw CLIError("--lengths: '\(p)' is not an integer") }
+            guard k >= 1, k <= AccumulationStudy.maximumLength else {
+                throw CLIError("--lengths: K = \(k) is out of range 1 … \(AccumulationStudy.maximumLength)")
+            }
+            return k
+        }
+    }
+
+    /// A rounding rule by its `exmy encode` name or a short alias (rne, rtz, truncation, sr).
+    /// `--random-bits` applies to the stochastic rules.
+    func rule(_ name: String) throws -> RoundingRule {
+        let aliases = ["rne": "nearest-even", "rna": "nearest-away", "rtz": "toward-zero", "truncation": "toward-zero",
+                       "truncate": "toward-zero", "sr": "stochastic"]
+        var options = try RoundingOptions.parse([])
+        options.rounding = aliases[name] ?? name
+        let rule = try options.rule()
+        guard rule.isStochastic, randomBits != nil else { return rule }
+        options.randomBits = randomBits
+        return try options.rule()
+    }
+
+    func overflowRule() throws -> OverflowRule {
+        guard let rule = OverflowRule(rawValue: overflow) else {
+            throw CLIError("unknown overflow rule '\(overflow)': use none, sat-finite or sat-propagate")
+        }
+        return rule
+    }
+
+    /// `exact` → nil, otherwise a format.
+    func roundingFormat(_ text: String) throws -> FloatFormat? {
+        text == "exact" ? nil : try FormatArgument.parse(text)
+    }
+
+    /// An operand's quantization from its format spelling (`nil`: not given; `none`: FP32 as is)
+    /// and scheme name.
+    func input(format text: String?, scheme name: String) throws -> DotInput {
+        let inputRule = try rule(inputRounding)
+        let format = try text.flatMap { $0 == "none" ? nil : try FormatArgument.parse($0) }
+        let isNone = text == "none"
+        if name == "none" {
+            if isNone { return .none }
+            return .format(format ?? .e4m3fn, inputRule, .saturateFinite)
+        }
+        if isNone { throw CLIError("scheme '\(name)' needs an element format, not none") }
+        if let block, block < 1 || block > 1 << 20 { throw CLIError("--block \(block) is out of range 1 … 2^20") }
+        var scheme: QuantizationScheme
+        if let named = QuantizationScheme.named(name) {
+            scheme = named
+            if let block { scheme.granularity = .block(block) }
+        } else {
+            switch name {
+            case "absmax": scheme = .absmax(.e4m3fn, block: block ?? 32)
+            case "per-tensor": scheme = .perTensor(.e4m3fn)
+            default:
+                throw CLIError("unknown scheme '\(name)': use none, per-tensor, absmax, \(QuantizationScheme.namedSchemes.joined(separator: ", "))")
+            }
+        }
+        if let format { scheme.element = format }
+        scheme.rounding = inputRule
+        return .scheme(scheme)
+    }
+
+    func buildConfigurations() throws -> [DotConfiguration] {
+        guard trials >= 1 else { throw CLIError("--trials must be at least 1, not \(trials)") }
+        let inputA = try input(format: aFormat ?? inputFormat, scheme: scheme)
+        let inputB = try input(format: bFormat ?? inputFormat, scheme: bScheme ?? scheme)
+        let overflowRule = try overflowRule()
+        let productRounding = DotRounding(try roundingFormat(product), rule: try rule(productRounding), overflow: overflowRule)
+        guard promote >= 1, promote <= AccumulationStudy.maximumLength else {
+            throw CLIError("--promote \(promote) is out of range 1 … \(AccumulationStudy.maximumLength)")
+        }
+        guard let wideFormat = try roundingFormat(promoteFormat) else {
+            throw CLIError("--promote-format exact: use --accumulator exact instead")
+        }
+        let wide = DotRounding(wideFormat)
+        func list(_ text: String) -> [String] { text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+        func orderValue(_ name: String) throws -> AccumulationOrder {
+            switch name {
+            case "sequential": return .sequential
+            case "pairwise": return .pairwise
+            case "promoted", "promote": return .promoted(interval: promote, wide: wide)
+            default: throw CLIError("unknown order '\(name)': use sequential, pairwise or promoted")
+            }
+        }
+        var configurations: [DotConfiguration] = []
+        if accumulator == nil && rounding == nil && order == nil {
+            let narrow = try FloatFormat(parsing: "e8m13")
+            let defaults: [(String, FloatFormat?, RoundingRule, AccumulationOrder)] = [
+                ("exact", nil, .toNearestOrEven, .sequential),
+                ("fp32", .fp32, .toNearestOrEven, .sequential),
+                ("fp32 truncation", .fp32, .towardZero, .sequential),
+                ("fp32 pairwise", .fp32, .toNearestOrEven, .pairwise),
+                ("fp16", .fp16, .toNearestOrEven, .sequential),
+                ("fp16 stochastic", .fp16, .stochastic, .sequential),
+                ("bf16", .bf16, .toNearestOrEven, .sequential),
+                ("e5m2", .e5m2, .toNearestOrEven, .sequential),
+                ("e8m13 truncation", narrow, .towardZero, .sequential),
+                ("e8m13 truncation, fp32 every \(promote)", narrow, .towardZero, .promoted(interval: promote, wide: wide)),
+            ]
+            for (name, f, r, o) in defaults {
+                configurations.append(DotConfiguration(
+                    name: name, inputA: inputA, inputB: inputB, product: productRounding,
+                    accumulator: DotRounding(f, rule: r, overflow: overflowRule), order: o))
+            }
+        } else {
+            let accumulators = try list(accumulator ?? "fp32").map(roundingFormat)
+            let rules = try list(rounding ?? "nearest-even").map { ($0, try rule($0)) }
+            let orders = try list(order ?? "sequential").map(orderValue)
+            guard !accumulators.isEmpty, !rules.isEmpty, !orders.isEmpty else { throw CLIError("--accumulator, --rounding and --order need at least one value") }
+            for a in accumulators {
+                for (ruleName, r) in a == nil ? [rules[0]] : rules {
+                    for o in orders {
+                        var name = a?.canonicalSpelling ?? "exact"
+                        if a != nil && r != .toNearestOrEven { name += " \(ruleName)" }
+                        if o != .sequential { name += " \(o)" }
+                        configurations.append(DotConfiguration(
+                            name: name, inputA: inputA, inputB: inputB, product: productRounding,
+                            accumulator: DotRounding(a, rule: r, overflow: overflowRule), order: a == nil ? .sequential : o))
+                    }
+                }
+            }
+        }
+        for c in configurations {
+            do { try c.validate() } catch let e as AnalysisError { throw CLIError(e.description) }
+        }
+        return configurations
+    }
+
+    func vectorSource() throws -> DotVectorSource {
+        guard let input else {
+            if tensor != nil || tensorB != nil || inputB != nil { throw CLIError("--tensor, --tensor-b and --input-b need --input FILE") }
+            do {
+                let a = try Distribution(parsing: distribution)
+                if bDistribution == "same" { return .synthetic(a: a, b: nil, seed: seed) }
+                let b = try bDistribution.map { try Distribution(parsing: $0) } ?? a
+                return .synthetic(a: a, b: b, seed: seed)
+            } catch let e as AnalysisError { throw CLIError(e.description) }
+        }
+        for path in [input, inputB].compactMap({ $0 }) {
+            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
+        }
+        do {
+            let a = try Tensor.load(path: input, name: tensor)
+            var b: Tensor?
+            if inputB != nil || tensorB != nil {
+                b = try Tensor.load(path: inputB ?? input, name: tensorB)
+            }
+            let source = DotVectorSource.tensors(a, b)
+            try source.validate()
+            return source
+        } catch let e as AnalysisError {
+            throw CLIError(e.description)
+        } catch {
+            throw CLIError("\(input): \(error)")
+        }
+    }
+}

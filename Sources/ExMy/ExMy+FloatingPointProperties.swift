@@ -40,11 +40,16 @@ extension ExMy {
     }
 
     /// Creates a value from its fields. Field bits beyond their widths are ignored; a negative sign
-    /// on an unsigned format is ignored; on a format without −0, `-0` is +0.
+    /// on an unsigned format is ignored; on a format without −0, `-0` is +0. Two's complement
+    /// (exponent field of width 0): `significandBitPattern` is the magnitude in quanta, up to `2^M`
+    /// for a negative sign (MXINT8's −2.0 is `(.minus, 0, 128)`), so every code round-trips.
     @inlinable public init(sign: FloatingPointSign, exponentBitPattern: UInt64, significandBitPattern: UInt64) {
         let f = Format.format
         let m = UInt64(f.significandBitCount)
-        let magnitude = ((exponentBitPattern << m) | (significandBitPattern & ((1 << m) - 1))) & f.magnitudeMask
+        var magnitude = ((exponentBitPattern << m) | (significandBitPattern & ((1 << m) - 1))) & f.magnitudeMask
+        if f.signedness == .twosComplement && sign == .minus && significandBitPattern & ((2 << m) - 1) == 1 << m {
+            magnitude = 1 << m
+        }
         self.init(bitPattern: Format.BitPattern(truncatingIfNeeded: f.assembleCode(negative: sign == .minus, magnitude: magnitude)))
     }
 
@@ -75,14 +80,18 @@ extension ExMy {
     @inlinable public static var leastNonzeroMagnitude: ExMy { ExMy(Format.format.leastNonzeroMagnitude) }
     /// The grid spacing at 1, rounded into the format.
     @inlinable public static var ulpOfOne: ExMy { ExMy(Format.format.ulpOfOne) }
-    /// The canonical NaN. A format without NaN has none: this is then +0 (check `format.specials`).
-    @inlinable public static var nan: ExMy { ExMy(encoded: .init(code: Format.format.nanCode() ?? 0, status: [])) }
-    /// +∞. A format without ∞ has none: this is then its NaN, or the greatest finite value where it
-    /// has no NaN either — what converting `Double.infinity` with overflow rule `none` gives.
+    /// The canonical (positive) NaN. A format without NaN has none: this is then code 0 (+0, or the
+    /// least value of a format without zero), what ``FloatFormat/encodeNaN(negative:)`` and every
+    /// NaN-producing operation give there. `isNaN` is then `false`.
+    @inlinable public static var nan: ExMy { ExMy(encoded: Format.format.encodeNaN(negative: false)) }
+    /// +∞. A format without ∞ has none: this is then what converting `Double.infinity` with the
+    /// format's default overflow rule gives — its NaN (E4M3FN, FNUZ, P3109 finite), or the greatest
+    /// finite value where it has no NaN either (FP4, FP6, MXINT8) or the rule saturates.
     @inlinable public static var infinity: ExMy {
-        ExMy(encoded: Format.format.encodeInfinity(negative: false, overflow: .none))
+        ExMy(encoded: Format.format.encodeInfinity(negative: false, overflow: Format.defaultOverflow))
     }
-    /// Zero (+0; the least value for a format without zero).
+    /// Zero (+0). A format without zero (E8M0) has none: this is then code 0, its least value
+    /// (2^−127), which is not an additive identity.
     @inlinable public static var zero: ExMy { ExMy(encoded: .init(code: 0, status: [])) }
 
     // MARK: Neighbours

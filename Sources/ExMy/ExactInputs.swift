@@ -2,7 +2,9 @@
 /// from its exact value.
 extension FloatFormat {
     /// Encodes any binary floating-point value with at most 63 significand bits (`Float`, `Double`,
-    /// `Float16`, `Float80`, ExMy values), rounding once from the exact value.
+    /// `Float16`, `Float80`, ExMy values), rounding once from the exact value. Reads the value
+    /// through `exponent` and `significandBitPattern` only, which ExMy values (every layout) answer
+    /// as IEEE types do.
     @inlinable
     public func encode<T: BinaryFloatingPoint, G: RandomNumberGenerator>(
         _ x: T, rounding rule: RoundingRule, overflow: OverflowRule, random: inout G
@@ -25,8 +27,10 @@ extension FloatFormat {
                 negative: negative, significand: bits | (1 << UInt64(width)), exponent: Int(x.exponent) - width,
                 rounding: rule, overflow: overflow, random: &random)
         }
+        // Subnormal (or fixed point): |x| = bits · 2^(exponent − L), L the index of the leading one.
+        // (Not `leastNormalMagnitude`: a fixed-point ExMy format has no normal range.)
         return encode(
-            negative: negative, significand: bits, exponent: Int(T.leastNormalMagnitude.exponent) - width,
+            negative: negative, significand: bits, exponent: Int(x.exponent) - (63 - bits.leadingZeroBitCount),
             rounding: rule, overflow: overflow, random: &random)
     }
 

@@ -136,7 +136,11 @@ extension QuantizationScheme {
     /// The scale of a group whose finite absolute maximum is `amax > 0`. `tensorScale` is the
     /// second-level scale (NVFP4), 1 otherwise. May return 0 (a scale that underflowed its format).
     func groupScale(amax: Double, tensorScale: Double) -> Double {
-        let maxElement = element.greatestFiniteMagnitude
+        groupScale(amax: amax, tensorScale: tensorScale, maxElement: element.greatestFiniteMagnitude)
+    }
+
+    /// ``groupScale(amax:tensorScale:)`` with the element format's greatest finite value given.
+    func groupScale(amax: Double, tensorScale: Double, maxElement: Double) -> Double {
         switch scale {
         case .fp32:
             return Double(Float(amax / maxElement))

@@ -42,6 +42,9 @@ public enum AnalyzerBenchmark {
         public var readSeconds: Double
         /// Seconds of the whole study (reading tensor by tensor, pass 1, pass 2, merging).
         public var wallSeconds: Double
+        /// Processor seconds (user + system, all threads) the study took: on a shared machine,
+        /// what the work cost whatever else was running.
+        public var cpuSeconds: Double
         /// Peak resident memory of the process so far (`getrusage` `ru_maxrss`), in bytes.
         public var peakResidentBytes: Int
         /// The largest tensor's size in bytes (one tensor is held at a time).
@@ -175,11 +178,13 @@ public enum AnalyzerBenchmark {
             let n = threads ?? ProcessInfo.processInfo.activeProcessorCount
             progress?("bench --analyzer: \(configuration.schemes.count) formats × \(parameters) parameters, \(n) threads")
             start = now()
+            let cpuStart = processorSeconds()
             let rows = try Study.run(configuration.schemes, on: source, threads: n)
             let wall = now() - start
+            let cpu = processorSeconds() - cpuStart
             results.append(Result(
                 checkpoint: path, parameters: parameters, tensors: floats.count, formats: configuration.schemes.count, threads: n,
-                generateSeconds: generateSeconds, readSeconds: readSeconds, wallSeconds: wall, peakResidentBytes: peakResidentBytes(),
+                generateSeconds: generateSeconds, readSeconds: readSeconds, wallSeconds: wall, cpuSeconds: cpu, peakResidentBytes: peakResidentBytes(),
                 largestTensorBytes: largest, loadBefore: loadBefore, loadAfter: loadAverage(),
                 checksum: rows.reduce(0) { $0 + $1.metrics.sumSquaredError }))
         }
@@ -192,9 +197,10 @@ public enum AnalyzerBenchmark {
             let fields: [(String, String)] = [
                 ("benchmark", "\"analyzer\""), ("checkpoint", "\"\(r.checkpoint.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\""))\""),
                 ("parameters", "\(r.parameters)"), ("tensors", "\(r.tensors)"), ("formats", "\(r.formats)"), ("threads", "\(r.threads)"),
-                ("generate_s", json(r.generateSeconds)), ("read_s", json(r.readSeconds)), ("wall_s", json(r.wallSeconds)),
+                ("generate_s", json(r.generateSeconds)), ("read_s", json(r.readSeconds)), ("wall_s", json(r.wallSeconds)), ("cpu_s", json(r.cpuSeconds)),
                 ("parameters_per_s", json(r.parametersPerSecond)), ("parameter_formats_per_s", json(r.parameterFormatsPerSecond)),
                 ("ns_per_parameter_format", json(r.wallSeconds * 1e9 / (Double(r.parameters) * Double(r.formats)))),
+                ("cpu_ns_per_parameter_format", json(r.cpuSeconds * 1e9 / (Double(r.parameters) * Double(r.formats)))),
                 ("peak_rss_bytes", "\(r.peakResidentBytes)"), ("largest_tensor_bytes", "\(r.largestTensorBytes)"),
                 ("load_before", json(r.loadBefore)), ("load_after", json(r.loadAfter)), ("checksum", json(r.checksum)),
             ]
@@ -205,13 +211,14 @@ public enum AnalyzerBenchmark {
     /// A Markdown table of the results.
     public static func markdownTable(_ results: [Result]) -> String {
         var lines = [
-            "| parameters | tensors | formats | threads | read alone (s) | wall (s) | parameters/s | parameter·formats/s | ns per parameter·format | peak RSS (MiB) | largest tensor (MiB) | load avg before → after |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+            "| parameters | tensors | formats | threads | read alone (s) | wall (s) | CPU (s) | parameters/s | parameter·formats/s | ns per parameter·format (wall) | CPU ns per parameter·format | peak RSS (MiB) | largest tensor (MiB) | load avg before → after |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for r in results {
-            lines.append("| \(r.parameters) | \(r.tensors) | \(r.formats) | \(r.threads) | \(String(format: "%.2f", r.readSeconds)) | \(String(format: "%.2f", r.wallSeconds)) | "
+            lines.append("| \(r.parameters) | \(r.tensors) | \(r.formats) | \(r.threads) | \(String(format: "%.2f", r.readSeconds)) | \(String(format: "%.2f", r.wallSeconds)) | \(String(format: "%.2f", r.cpuSeconds)) | "
                 + "\(String(format: "%.3g", r.parametersPerSecond)) | \(String(format: "%.3g", r.parameterFormatsPerSecond)) | "
                 + "\(String(format: "%.2f", r.wallSeconds * 1e9 / (Double(r.parameters) * Double(r.formats)))) | "
+                + "\(String(format: "%.2f", r.cpuSeconds * 1e9 / (Double(r.parameters) * Double(r.formats)))) | "
                 + "\(String(format: "%.0f", Double(r.peakResidentBytes) / 1_048_576)) | \(String(format: "%.0f", Double(r.largestTensorBytes) / 1_048_576)) | "
                 + "\(String(format: "%.2f → %.2f", r.loadBefore, r.loadAfter)) |")
         }
@@ -232,6 +239,18 @@ public enum AnalyzerBenchmark {
         guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
         return Int(usage.ru_maxrss)
         #endif
+    }
+
+    /// User + system processor seconds of this process so far (every thread).
+    static func processorSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return .nan }
+        #else
+        guard getrusage(RUSAGE_SELF, &usage) == 0 else { return .nan }
+        #endif
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// The 1-minute load average (`getloadavg`), or NaN where unavailable.

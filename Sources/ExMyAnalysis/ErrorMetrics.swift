@@ -94,11 +94,16 @@ public struct ErrorMetrics: Hashable, Sendable {
         }
     }
 
-    /// Adds `count` elements: inputs `x[k]`, outputs `q[k]`, group scales `s[k]`, in order.
+    /// Adds `count` elements: inputs `x[k]`, outputs `q[k]`, group scales `s[k]`, in order; `y[k]`
+    /// must be `Double(x[k]) / s[k]` wherever `s[k]` is finite and positive (the quotient the
+    /// element was encoded from).
     ///
-    /// Exactly `add(input: Double(x[k]), output: q[k], scale: s[k])` for `k = 0 ..< count`, with the
-    /// accumulators held in registers across the loop.
-    mutating func add(inputs x: UnsafePointer<Float>, outputs q: UnsafePointer<Double>, scales s: UnsafePointer<Double>, count n: Int) {
+    /// Exactly `add(input: Double(x[k]), output: q[k], scale: s[k])` for `k = 0 ..< count`: every
+    /// floating-point sum takes the same terms in the same order (a skipped term becomes `+ 0`,
+    /// which leaves a non-negative sum unchanged; `sumError` still skips), with the accumulators
+    /// held in registers and the per-element decisions made without branches.
+    mutating func add(inputs x: UnsafePointer<Float>, outputs q: UnsafePointer<Double>, scales s: UnsafePointer<Double>,
+                      quotients y: UnsafePointer<Double>, count n: Int) {
         var count = self.count, nonFiniteInputs = self.nonFiniteInputs, nonFiniteOutputs = self.nonFiniteOutputs
         var nanOutputs = self.nanOutputs, infiniteOutputs = self.infiniteOutputs
         var sumSquaredError = self.sumSquaredError, sumSquaredInput = self.sumSquaredInput
@@ -111,35 +116,40 @@ public struct ErrorMetrics: Hashable, Sendable {
         var bins = ulpHistogram
         ulpHistogram = []
         bins.withUnsafeMutableBufferPointer { histogram in
-            for k in 0..<n {
+            var k = 0
+            while k < n {
+                defer { k &+= 1 }
                 let x = Double(x[k]), q = q[k], s = s[k]
-                guard x.isFinite else { nonFiniteInputs += 1; continue }
-                count += 1
-                sumSquaredInput += x * x
-                if !q.isFinite {
-                    nonFiniteOutputs += 1
-                    if q.isNaN { nanOutputs += 1 } else { infiniteOutputs += 1 }
+                if !x.isFinite || !q.isFinite {
+                    guard x.isFinite else { nonFiniteInputs &+= 1; continue }
+                    count &+= 1
+                    sumSquaredInput += x * x
+                    nonFiniteOutputs &+= 1
+                    if q.isNaN { nanOutputs &+= 1 } else { infiniteOutputs &+= 1 }
                     continue
                 }
+                count &+= 1
+                sumSquaredInput += x * x
                 let e = q - x
                 let ae = abs(e)
                 sumSquaredError += e * e
                 sumAbsoluteError += ae
                 sumError += e
-                if ae > maxAbsoluteError { maxAbsoluteError = ae }
-                if x != 0 {
-                    nonzeroInputs += 1
-                    let r = ae / abs(x)
-                    sumRelativeError += r
-                    if r > maxRelativeError { maxRelativeError = r }
-                    if q == 0 { flushedCount += 1 }
-                }
+                maxAbsoluteError = ae > maxAbsoluteError ? ae : maxAbsoluteError
+                let ax = abs(x), aq = abs(q)
+                let nonzero = x != 0
+                let r = ae / ax  // NaN or +∞ for x = 0: never used then
+                nonzeroInputs &+= nonzero ? 1 : 0
+                sumRelativeError += nonzero ? r : 0
+                maxRelativeError = nonzero && r > maxRelativeError ? r : maxRelativeError
+                flushedCount &+= nonzero && q == 0 ? 1 : 0
                 if s.isFinite && s > 0 {
-                    if abs(x) > abs(q) && abs(q) == elementMax * s { saturatedCount += 1 }
-                    let ulp = gridSpacing(at: abs(x) / s) * s
+                    saturatedCount &+= ax > aq && aq == elementMax * s ? 1 : 0
+                    let ulp = gridSpacingWithoutBranches(at: abs(y[k])) * s
                     if ulp > 0 && ulp.isFinite {
                         let u = e / ulp
-                        if u < -2 { ulpBelow += 1 } else if u >= 2 { ulpAbove += 1 } else { histogram[min(31, Int(((u + 2) * 8).rounded(.down)))] += 1 }
+                        // (u + 2) · 8 ≥ 0 here, so truncation is the floor (no call to floor()).
+                        if u < -2 { ulpBelow &+= 1 } else if u >= 2 { ulpAbove &+= 1 } else { histogram[min(31, Int((u + 2) * 8))] &+= 1 }
                     }
                 }
             }
@@ -153,6 +163,16 @@ public struct ErrorMetrics: Hashable, Sendable {
         self.nonzeroInputs = nonzeroInputs; self.sumError = sumError
         self.flushedCount = flushedCount; self.saturatedCount = saturatedCount
         self.ulpBelow = ulpBelow; self.ulpAbove = ulpAbove
+    }
+
+    /// ``gridSpacing(at:)`` as selects rather than branches (the same value).
+    @inline(__always)
+    func gridSpacingWithoutBranches(at y: Double) -> Double {
+        guard bitwiseSpacing else { return gridSpacing(at: y) }
+        let normal = Double(bitPattern: y.bitPattern & 0x7FF0_0000_0000_0000) * significandScale
+        let small = y < leastNormal
+        let least = flatGrid || y == 0 || (small && subnormalsOn)
+        return least ? leastSpacing : small ? leastNormal : normal
     }
 
     /// The spacing of the element grid at magnitude `y` (the unbounded grid of `docs/semantics.md` §4).

@@ -49,7 +49,7 @@ public struct GroupCounts: Hashable, Sendable {
 /// element order and merged in chunk order, whatever the number of threads: results never depend
 /// on it. Stochastic rules draw element `i`'s bits from the ``CounterRandom`` stream of `seed` at
 /// index `i` (the flat index in the tensor). Memory: the per-group maxima and scales (16 bytes per
-/// group), and about 200 KiB of scratch per thread; nothing is allocated per element.
+/// group), and about 160 KiB of scratch per thread; nothing is allocated per element.
 public enum Quantizer {
     /// Elements per chunk: the unit of threading and of metrics merging.
     public static let chunkSize = 1 << 16
@@ -181,13 +181,14 @@ struct ChunkJob: @unchecked Sendable {
 
     private func run<C: BatchCode>(_ range: Range<Int>, into metrics: inout ErrorMetrics, _: C.Type) throws {
         let blockSize = Quantizer.blockSize
-        // Scratch: per-element scale, quotient (reused for the decoded value), output, codes.
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: blockSize * (24 + MemoryLayout<C>.stride), alignment: 64)
+        // Scratch: per-element scale, quotient, decoded quotient, output, codes.
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: blockSize * (32 + MemoryLayout<C>.stride), alignment: 64)
         defer { scratch.deallocate() }
         let scale = scratch.bindMemory(to: Double.self, capacity: blockSize)
         let quotient = (scratch + blockSize * 8).bindMemory(to: Double.self, capacity: blockSize)
-        let q = (scratch + blockSize * 16).bindMemory(to: Double.self, capacity: blockSize)
-        let codes = (scratch + blockSize * 24).bindMemory(to: C.self, capacity: blockSize)
+        let decoded = (scratch + blockSize * 16).bindMemory(to: Double.self, capacity: blockSize)
+        let q = (scratch + blockSize * 24).bindMemory(to: Double.self, capacity: blockSize)
+        let codes = (scratch + blockSize * 32).bindMemory(to: C.self, capacity: blockSize)
         let x = values.baseAddress!
         var b = range.lowerBound
         while b < range.upperBound {
@@ -208,12 +209,12 @@ struct ChunkJob: @unchecked Sendable {
             }
             let options = BatchOptions(threads: 1, seed: seed, startIndex: UInt64(b))
             _ = try encoder.encode(UnsafeBufferPointer(start: quotient, count: m), into: UnsafeMutableBufferPointer(start: codes, count: m), options: options)
-            try decoder.decode(UnsafeBufferPointer(start: codes, count: m), into: UnsafeMutableBufferPointer(start: quotient, count: m), threads: 1)
+            try decoder.decode(UnsafeBufferPointer(start: codes, count: m), into: UnsafeMutableBufferPointer(start: decoded, count: m), threads: 1)
             for j in 0..<m {
                 let s = scale[j]
-                q[j] = s.isNaN ? .nan : s == 0 ? 0 : quotient[j] * s
+                q[j] = s.isNaN ? .nan : s == 0 ? 0 : decoded[j] * s
             }
-            metrics.add(inputs: x + b, outputs: q, scales: scale, count: m)
+            metrics.add(inputs: x + b, outputs: q, scales: scale, quotients: quotient, count: m)
             if let output {
                 for j in 0..<m { output[b + j] = Float(q[j]) }
             }

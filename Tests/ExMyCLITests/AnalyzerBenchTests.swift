@@ -46,8 +46,8 @@ extension CLITests {
             #expect(throws: (any Error).self) { try AnalyzerBenchOptions.count(bad) }
         }
         #expect(throws: (any Error).self) { try run("bench", "--params", "1M") }                 // needs --analyzer
-        #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--formats", "21") }
-        #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--formats", "e9m9") }
+        #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--formats", "21", "--params", "1K") }
+        #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--formats", "e4m3xyz", "--params", "1K") }
         #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--threads", "0", "--params", "1K") }
         #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--input", temporary("missing.safetensors")) }
         #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--input", "x.safetensors", "--params", "1M") }

@@ -37,10 +37,28 @@ public struct ErrorMetrics: Hashable, Sendable {
 
     let elementMax: Double
     let element: FloatFormat
+    // The element grid, read once (see `gridSpacing(at:)`).
+    let leastNormal: Double
+    let leastSpacing: Double
+    let significandBits: Int
+    let flatGrid: Bool
+    let subnormalsOn: Bool
+    /// `2^−M`, and whether `2^(exponent(y) − M)` may be formed from `y`'s bits times it: every
+    /// `y ≥ 2^emin` is then a normal `Double` and the product a normal power of two.
+    let significandScale: Double
+    let bitwiseSpacing: Bool
 
     public init(element: FloatFormat) {
         self.element = element
         elementMax = element.greatestFiniteMagnitude
+        let emin = element.leastNormalExponent, m = element.significandBitCount
+        leastNormal = element.leastNormalMagnitude
+        leastSpacing = Double(sign: .plus, exponent: emin - m, significand: 1)
+        significandBits = m
+        flatGrid = element.isFixedPoint
+        subnormalsOn = element.hasSubnormals
+        significandScale = Double(sign: .plus, exponent: -m, significand: 1)
+        bitwiseSpacing = emin - m >= -1022 && m <= 1000
     }
 
     /// Adds one element: input `x`, output `q`, group scale `s`.
@@ -76,14 +94,99 @@ public struct ErrorMetrics: Hashable, Sendable {
         }
     }
 
-    /// The spacing of the element grid at magnitude `y` (the unbounded grid of `docs/semantics.md` §4).
-    func gridSpacing(at y: Double) -> Double {
-        let emin = element.leastNormalExponent, m = element.significandBitCount
-        if element.isFixedPoint || (y < element.leastNormalMagnitude && element.hasSubnormals) || y == 0 {
-            return Double(sign: .plus, exponent: emin - m, significand: 1)
+    /// Adds `count` elements: inputs `x[k]`, outputs `q[k]`, group scales `s[k]`, in order; `y[k]`
+    /// must be `Double(x[k]) / s[k]` wherever `s[k]` is finite and positive (the quotient the
+    /// element was encoded from).
+    ///
+    /// Exactly `add(input: Double(x[k]), output: q[k], scale: s[k])` for `k = 0 ..< count`: every
+    /// floating-point sum takes the same terms in the same order (a skipped term becomes `+ 0`,
+    /// which leaves a non-negative sum unchanged; `sumError` still skips), with the accumulators
+    /// held in registers and the per-element decisions made without branches.
+    mutating func add(inputs x: UnsafePointer<Float>, outputs q: UnsafePointer<Double>, scales s: UnsafePointer<Double>,
+                      quotients y: UnsafePointer<Double>, count n: Int) {
+        var count = self.count, nonFiniteInputs = self.nonFiniteInputs, nonFiniteOutputs = self.nonFiniteOutputs
+        var nanOutputs = self.nanOutputs, infiniteOutputs = self.infiniteOutputs
+        var sumSquaredError = self.sumSquaredError, sumSquaredInput = self.sumSquaredInput
+        var sumAbsoluteError = self.sumAbsoluteError, maxAbsoluteError = self.maxAbsoluteError
+        var sumRelativeError = self.sumRelativeError, maxRelativeError = self.maxRelativeError
+        var nonzeroInputs = self.nonzeroInputs, sumError = self.sumError
+        var flushedCount = self.flushedCount, saturatedCount = self.saturatedCount
+        var ulpBelow = self.ulpBelow, ulpAbove = self.ulpAbove
+        let elementMax = self.elementMax
+        var bins = ulpHistogram
+        ulpHistogram = []
+        bins.withUnsafeMutableBufferPointer { histogram in
+            var k = 0
+            while k < n {
+                defer { k &+= 1 }
+                let x = Double(x[k]), q = q[k], s = s[k]
+                if !x.isFinite || !q.isFinite {
+                    guard x.isFinite else { nonFiniteInputs &+= 1; continue }
+                    count &+= 1
+                    sumSquaredInput += x * x
+                    nonFiniteOutputs &+= 1
+                    if q.isNaN { nanOutputs &+= 1 } else { infiniteOutputs &+= 1 }
+                    continue
+                }
+                count &+= 1
+                sumSquaredInput += x * x
+                let e = q - x
+                let ae = abs(e)
+                sumSquaredError += e * e
+                sumAbsoluteError += ae
+                sumError += e
+                maxAbsoluteError = ae > maxAbsoluteError ? ae : maxAbsoluteError
+                let ax = abs(x), aq = abs(q)
+                let nonzero = x != 0
+                let r = ae / ax  // NaN or +∞ for x = 0: never used then
+                nonzeroInputs &+= nonzero ? 1 : 0
+                sumRelativeError += nonzero ? r : 0
+                maxRelativeError = nonzero && r > maxRelativeError ? r : maxRelativeError
+                flushedCount &+= nonzero && q == 0 ? 1 : 0
+                if s.isFinite && s > 0 {
+                    saturatedCount &+= ax > aq && aq == elementMax * s ? 1 : 0
+                    let ulp = gridSpacingWithoutBranches(at: abs(y[k])) * s
+                    if ulp > 0 && ulp.isFinite {
+                        let u = e / ulp
+                        // (u + 2) · 8 ≥ 0 here, so truncation is the floor (no call to floor()).
+                        if u < -2 { ulpBelow &+= 1 } else if u >= 2 { ulpAbove &+= 1 } else { histogram[min(31, Int((u + 2) * 8))] &+= 1 }
+                    }
+                }
+            }
         }
-        if y < element.leastNormalMagnitude { return element.leastNormalMagnitude }
-        return Double(sign: .plus, exponent: Int(y.exponent) - m, significand: 1)
+        ulpHistogram = bins
+        self.count = count; self.nonFiniteInputs = nonFiniteInputs; self.nonFiniteOutputs = nonFiniteOutputs
+        self.nanOutputs = nanOutputs; self.infiniteOutputs = infiniteOutputs
+        self.sumSquaredError = sumSquaredError; self.sumSquaredInput = sumSquaredInput
+        self.sumAbsoluteError = sumAbsoluteError; self.maxAbsoluteError = maxAbsoluteError
+        self.sumRelativeError = sumRelativeError; self.maxRelativeError = maxRelativeError
+        self.nonzeroInputs = nonzeroInputs; self.sumError = sumError
+        self.flushedCount = flushedCount; self.saturatedCount = saturatedCount
+        self.ulpBelow = ulpBelow; self.ulpAbove = ulpAbove
+    }
+
+    /// ``gridSpacing(at:)`` as selects rather than branches (the same value).
+    @inline(__always)
+    func gridSpacingWithoutBranches(at y: Double) -> Double {
+        guard bitwiseSpacing else { return gridSpacing(at: y) }
+        let normal = Double(bitPattern: y.bitPattern & 0x7FF0_0000_0000_0000) * significandScale
+        let small = y < leastNormal
+        let least = flatGrid || y == 0 || (small && subnormalsOn)
+        return least ? leastSpacing : small ? leastNormal : normal
+    }
+
+    /// The spacing of the element grid at magnitude `y` (the unbounded grid of `docs/semantics.md` §4).
+    @inline(__always)
+    func gridSpacing(at y: Double) -> Double {
+        if flatGrid || (y < leastNormal && subnormalsOn) || y == 0 {
+            return leastSpacing
+        }
+        if y < leastNormal { return leastNormal }
+        if bitwiseSpacing {
+            // y ≥ 2^emin ≥ 2^−1022 (or +∞): clearing the significand gives 2^exponent(y) exactly.
+            return Double(bitPattern: y.bitPattern & 0x7FF0_0000_0000_0000) * significandScale
+        }
+        return Double(sign: .plus, exponent: Int(y.exponent) - significandBits, significand: 1)
     }
 
     /// Merges the statistics of another part of the same data.

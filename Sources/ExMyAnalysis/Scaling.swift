@@ -136,16 +136,20 @@ extension QuantizationScheme {
     /// The scale of a group whose finite absolute maximum is `amax > 0`. `tensorScale` is the
     /// second-level scale (NVFP4), 1 otherwise. May return 0 (a scale that underflowed its format).
     func groupScale(amax: Double, tensorScale: Double) -> Double {
-        let f = groupScaleFactors(amax: amax, tensorScale: tensorScale)
-        return f.tensor == 1 ? f.stored : f.stored * f.tensor
+        groupScale(amax: amax, tensorScale: tensorScale, maxElement: element.greatestFiniteMagnitude)
+    }
+
+    /// ``groupScale(amax:tensorScale:)`` with the element format's greatest finite value given.
+    func groupScale(amax: Double, tensorScale: Double, maxElement: Double) -> Double {
+        let f = groupScaleFactors(amax: amax, tensorScale: tensorScale, maxElement: maxElement)
+        return f.stored * f.tensor
     }
 
     /// ``groupScale(amax:tensorScale:)`` as the factor stored with the group and the tensor-wide
     /// factor it multiplies (`groupScale = stored · tensor`, computed exactly in `Double`): NVFP4's
     /// UE4M3 block scale and FP32 tensor scale; `tensor` is 1 for every other scale format. The
     /// dot-product study applies the stored factor to per-block partial sums, as hardware does.
-    func groupScaleFactors(amax: Double, tensorScale: Double) -> (stored: Double, tensor: Double) {
-        let maxElement = element.greatestFiniteMagnitude
+    func groupScaleFactors(amax: Double, tensorScale: Double, maxElement: Double) -> (stored: Double, tensor: Double) {
         switch scale {
         case .fp32:
             return (Double(Float(amax / maxElement)), 1)

@@ -67,17 +67,24 @@ public struct StudyRow: Sendable {
     public var format: FloatFormat { scheme.element }
 }
 
-/// Runs many (scheme) quantizations over a data source, in parallel over schemes.
+/// Runs many (scheme) quantizations over a data source, in parallel over schemes and chunks.
 public enum Study {
     /// Quantizes every tensor of `source` under every scheme; one row per scheme with the metrics
     /// merged over all tensors (and, with `perTensor`, one more row per tensor and scheme).
+    ///
+    /// `threads` (default: every active processor) are spread over the schemes, and over chunks of
+    /// a tensor when there are fewer schemes than threads; the results do not depend on it. Pass 1
+    /// (the group maxima) runs once per tensor and granularity, shared by the schemes that use it.
     public static func run(_ schemes: [QuantizationScheme], on source: DataSource, perTensor: Bool = false,
-                           seed: UInt64 = 0, progress: ((Int, Int) -> Void)? = nil) throws -> [StudyRow] {
+                           seed: UInt64 = 0, threads: Int? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> [StudyRow] {
+        if let threads, threads < 1 { throw AnalysisError("threads must be at least 1, not \(threads)") }
         var total = schemes.map { StudyRow(dataset: source.description, scheme: $0, metrics: ErrorMetrics(element: $0.element), counts: GroupCounts(), elapsedSeconds: 0) }
         var extra: [StudyRow] = []
         var done = 0
         try source.forEachTensor { tensor in
-            let rows = try runParallel(schemes, tensor: tensor, seed: seed) { done += 1; progress?(done, schemes.count) }
+            let rows = try runParallel(schemes, tensor: tensor, seed: seed, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) {
+                done += 1; progress?(done, schemes.count)
+            }
             for (i, r) in rows.enumerated() {
                 total[i].metrics.merge(r.metrics)
                 total[i].counts.groups += r.counts.groups
@@ -91,8 +98,9 @@ public enum Study {
         return total + extra
     }
 
-    /// Quantizes one tensor under each scheme, spreading the schemes over the cores.
-    static func runParallel(_ schemes: [QuantizationScheme], tensor: Tensor, seed: UInt64, tick: () -> Void) throws -> [StudyRow] {
+    /// Quantizes one tensor under each scheme: `min(threads, schemes)` workers take schemes in turn,
+    /// each spreading its tensor's chunks over `threads / workers` threads.
+    static func runParallel(_ schemes: [QuantizationScheme], tensor: Tensor, seed: UInt64, threads: Int, tick: () -> Void) throws -> [StudyRow] {
         final class Box: @unchecked Sendable {
             var rows: [StudyRow?]
             var error: Error?
@@ -100,24 +108,32 @@ public enum Study {
             let lock = NSLock()
             init(_ n: Int) { rows = Array(repeating: nil, count: n) }
         }
+        // Pass 1, once per granularity.
+        var maximaByGranularity: [Granularity: GroupMaxima] = [:]
+        for s in schemes where maximaByGranularity[s.granularity] == nil {
+            maximaByGranularity[s.granularity] = try GroupMaxima(tensor, s.granularity)
+        }
+        let maxima = schemes.map { maximaByGranularity[$0.granularity]! }
         let box = Box(schemes.count)
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, max(schemes.count, 1))
+        let workers = max(1, min(threads, schemes.count))
+        let threadsPerScheme = max(1, threads / workers)
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while true {
                 box.lock.lock()
                 let i = box.claimed
                 box.claimed += 1
+                let stop = box.error != nil
                 box.lock.unlock()
-                guard i < schemes.count else { return }
+                guard i < schemes.count, !stop else { return }
                 let start = DispatchTime.now().uptimeNanoseconds
                 do {
-                    let r = try Quantizer.quantize(tensor, schemes[i], seed: seed)
+                    let r = try Quantizer.quantize(tensor, schemes[i], maxima: maxima[i], seed: seed, keepOutput: false, threads: threadsPerScheme)
                     let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                     box.lock.lock()
                     box.rows[i] = StudyRow(dataset: tensor.name, scheme: schemes[i], metrics: r.metrics, counts: r.counts, elapsedSeconds: seconds)
                     box.lock.unlock()
                 } catch {
-                    box.lock.lock(); box.error = error; box.lock.unlock()
+                    box.lock.lock(); if box.error == nil { box.error = error }; box.lock.unlock()
                 }
             }
         }

@@ -14,8 +14,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Timed repetitions per case (the median is reported).") var repetitions: Int = 5
     @Flag(help: "Measure cost against array length (1K … 256M elements) instead of the standard cases.") var scaling = false
     @Flag(help: "Print one JSON object per result.") var json = false
+    @OptionGroup(title: "Analyzer benchmark") var analyzer: AnalyzerBenchOptions
 
     func run() throws {
+        if analyzer.enabled { return try analyzer.run(json: json, threads: threads) }
         var configuration = scaling ? ExMyBenchmark.Configuration.scaling : ExMyBenchmark.Configuration.standard
         func list(_ text: String, _ name: String) throws -> [Int] {
             try text.split(separator: ",").map {

@@ -57,7 +57,7 @@ public struct QuantizedVector: Sendable {
             var random = SeededGenerator(seed: seed)
             let format = scheme.element
             elements = values.indices.map { i in
-                Quantizer.element(values[i], scale: groups.scales[groups.groupOf.index(i)], format: format, scheme: scheme, random: &random)
+                Quantizer.element(values[i], scale: groups.scales[groups.layout.group(of: i)], format: format, scheme: scheme, random: &random)
             }
             switch scheme.granularity {
             case .block(let b):

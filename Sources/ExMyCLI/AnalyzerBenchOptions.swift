@@ -1,0 +1,85 @@
+import ArgumentParser
+import ExMy
+import ExMyAnalysis
+import Foundation
+
+/// `exmy bench --analyzer`: the analyzer's throughput on a float32 safetensors checkpoint
+/// (``AnalyzerBenchmark``). Kept in its own option group; `bench` hands over when `--analyzer` is set.
+struct AnalyzerBenchOptions: ParsableArguments {
+    @Flag(name: .customLong("analyzer"), help: "Benchmark the analyzer instead: analyse a float32 .safetensors checkpoint (generated, 100M parameters by default) against 20 formats; --threads gives the thread counts.")
+    var enabled = false
+
+    @Option(name: .customLong("params"), help: "Parameters of the generated checkpoint (suffixes K, M, G: 100M = 100,000,000).")
+    var params: String?
+
+    @Option(name: .customLong("formats"), help: "Formats to measure, comma-separated: format spellings (FP32 absmax over blocks of 32) or scheme names (mxfp4, nvfp4, …); or a number N for the first N of the default 20.")
+    var formats: String?
+
+    @Option(name: .customLong("input"), help: "An existing .safetensors file to analyse instead of a generated one.")
+    var input: String?
+
+    @Option(name: .customLong("keep-checkpoint"), help: "Write the generated checkpoint to this path and keep it.")
+    var keepCheckpoint: String?
+
+    func validate() throws {
+        if !enabled && (params != nil || formats != nil || input != nil || keepCheckpoint != nil) {
+            throw ValidationError("--params, --formats, --input and --keep-checkpoint apply to --analyzer")
+        }
+        if input != nil && (params != nil || keepCheckpoint != nil) {
+            throw ValidationError("--input analyses an existing file: --params and --keep-checkpoint do not apply")
+        }
+    }
+
+    /// The configuration from the options and `bench`'s `--threads`.
+    func configuration(threads: String?) throws -> AnalyzerBenchmark.Configuration {
+        var c = AnalyzerBenchmark.Configuration()
+        if let params { c.parameters = try Self.count(params) }
+        if let formats { c.schemes = try Self.schemes(formats) }
+        if let input {
+            guard FileManager.default.fileExists(atPath: input) else { throw CLIError("\(input): no such file") }
+            c.input = input
+        }
+        c.checkpointPath = keepCheckpoint
+        if let threads {
+            c.threads = try threads.split(separator: ",").map {
+                guard let v = Int($0), (1...1024).contains(v) else { throw CLIError("--threads takes integers 1 … 1024, not '\($0)'") }
+                return v
+            }
+        }
+        return c
+    }
+
+    func run(json: Bool, threads: String?) throws {
+        let results = try AnalyzerBenchmark.run(try configuration(threads: threads)) { Console.shared.progress($0) }
+        Console.shared.progressDone()
+        Console.shared.print(json ? AnalyzerBenchmark.jsonLines(results) : AnalyzerBenchmark.markdownTable(results))
+    }
+
+    /// `100M`, `1.5G`, `65536`: a positive count of at most 2^40.
+    static func count(_ text: String) throws -> Int {
+        let multipliers: [Character: Double] = ["K": 1e3, "M": 1e6, "G": 1e9, "k": 1e3, "m": 1e6, "g": 1e9]
+        var digits = Substring(text)
+        var multiplier = 1.0
+        if let last = digits.last, let m = multipliers[last] { multiplier = m; digits = digits.dropLast() }
+        guard let v = Double(digits), v.isFinite, v * multiplier >= 1, v * multiplier <= 0x1p40, (v * multiplier).rounded() == v * multiplier else {
+            throw CLIError("--params takes a whole number of parameters from 1 to 2^40, optionally with K, M or G (e.g. 100M), not '\(text)'")
+        }
+        return Int(v * multiplier)
+    }
+
+    static func schemes(_ text: String) throws -> [QuantizationScheme] {
+        if let n = Int(text) {
+            guard (1...AnalyzerBenchmark.defaultSchemes.count).contains(n) else {
+                throw CLIError("--formats \(n): the default list has \(AnalyzerBenchmark.defaultSchemes.count) formats")
+            }
+            return Array(AnalyzerBenchmark.defaultSchemes.prefix(n))
+        }
+        let list = try text.split(separator: ",").map { item -> QuantizationScheme in
+            let name = item.trimmingCharacters(in: .whitespaces)
+            if let named = QuantizationScheme.named(name) { return named }
+            return .absmax(try FormatArgument.parse(name), block: 32)
+        }
+        guard !list.isEmpty else { throw CLIError("--formats needs at least one format") }
+        return list
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+@testable import ExMyCLI
+import ExMyAnalysis
+import TensorIO
+
+/// `exmy bench --analyzer` (in the serialized CLI suite: the console capture is shared).
+extension CLITests {
+    @Test func analyzerBenchmarkRunsOnAGeneratedCheckpoint() throws {
+        let path = temporary("bench.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let out = try run("bench", "--analyzer", "--params", "100K", "--formats", "e4m3fn,fp3-e2m0,nvfp4", "--threads", "1,2",
+                          "--keep-checkpoint", path, "--json")
+        let lines = out.split(separator: "\n")
+        #expect(lines.count == 2)
+        for (line, threads) in zip(lines, [1, 2]) {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! [String: Any]
+            #expect(object["parameters"] as? Int == 100_000)
+            #expect(object["formats"] as? Int == 3)
+            #expect(object["threads"] as? Int == threads)
+            #expect(object["tensors"] as? Int == 9)
+            #expect((object["wall_s"] as? Double ?? 0) > 0 && (object["peak_rss_bytes"] as? Int ?? 0) > 0)
+        }
+        // The same checksum (Σ squared errors over the formats) whatever the thread count.
+        let checksums = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }.map { $0["checksum"] as? Double }
+        #expect(checksums[0] != nil && checksums[0] == checksums[1])
+        // The kept checkpoint: a valid safetensors file with every parameter, deterministic.
+        let file = try SafetensorsFile(path: path)
+        #expect(file.tensors.reduce(0) { $0 + $1.elementCount } == 100_000)
+        #expect(file.tensors.allSatisfy { $0.dtype == .float32 })
+        let again = temporary("again.safetensors")
+        defer { try? FileManager.default.removeItem(atPath: again) }
+        try AnalyzerBenchmark.writeCheckpoint(parameters: 100_000, to: again)
+        #expect(FileManager.default.contents(atPath: again) == FileManager.default.contents(atPath: path))
+        // --input analyses it as given; the Markdown table names every column.
+        let table = try run("bench", "--analyzer", "--input", path, "--formats", "2", "--threads", "1")
+        #expect(table.contains("| 100000 | 9 | 2 | 1 |"))
+    }
+
+    @Test func analyzerBenchmarkOptionsAreChecked() throws {
+        #expect(AnalyzerBenchmark.defaultSchemes.count == 20)
+        #expect(Set(AnalyzerBenchmark.defaultSchemes.map(\.description)).count == 20)
+        #expect(try AnalyzerBenchOptions.count("100M") == 100_000_000 && AnalyzerBenchOptions.count("65536") == 65536)
+        #expect(try AnalyzerBenchOptions.count("1.5K") == 1500)
+        for bad in ["0", "-5", "1.5", "12X", "", "1e20"] {
+            #expect(throws: (any Error).self) { try AnalyzerBenchOptions.count(bad) }
+        }
+        #expect(throws: (any Error).self) { try run("bench", "--params", "1M") }                 // needs --analyzer
+        #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--formats", "21", "--params", "1K") }
+        #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--formats", "e4m3xyz", "--params", "1K") }
+        #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--threads", "0", "--params", "1K") }
+        #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--input", temporary("missing.safetensors")) }
+        #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--input", "x.safetensors", "--params", "1M") }
+    }
+}

@@ -102,6 +102,9 @@ public struct ConversionStatus: OptionSet, Hashable, Sendable, CustomStringConve
     /// The input has no meaningful representation (NaN into a format without NaN, a negative value
     /// into an unsigned format, zero into a format without zero, ∞ turned into NaN).
     public static let invalid = ConversionStatus(rawValue: 8)
+    /// A finite nonzero number was divided by zero (arithmetic only; the result is ±∞, encoded as a
+    /// conversion of ±∞ is). Conversions never raise it.
+    public static let divisionByZero = ConversionStatus(rawValue: 16)
 
     public var description: String {
         var names: [String] = []
@@ -109,6 +112,7 @@ public struct ConversionStatus: OptionSet, Hashable, Sendable, CustomStringConve
         if contains(.underflow) { names.append("underflow") }
         if contains(.overflow) { names.append("overflow") }
         if contains(.invalid) { names.append("invalid") }
+        if contains(.divisionByZero) { names.append("divisionByZero") }
         return "[" + names.joined(separator: ", ") + "]"
     }
 }

@@ -1,0 +1,36 @@
+/// Rounding to an integral value, then into the format.
+extension FloatFormat {
+    /// `x` rounded to an integral value with `integralRule`, then converted into this format with
+    /// `rounding` (IEEE 754 `roundToIntegralTiesToEven`, `…TiesToAway`, `…TowardZero`,
+    /// `…TowardPositive`, `…TowardNegative`, selected by `integralRule`).
+    ///
+    /// ```swift
+    /// FloatFormat.e4m3fn.roundToIntegral(2.5, .toNearestOrEven).code        // 0x40 (2)
+    /// FloatFormat.e4m3fn.roundToIntegral(-0.25, .up).code                   // 0x80 (−0)
+    /// FloatFormat.e2m1fn.roundToIntegral(4.5, .toNearestOrAwayFromZero).code   // 0x6 (4): 5 is a tie in E2M1
+    /// ```
+    ///
+    /// The integral value is exact (computed on the integer significand); only the conversion into
+    /// this format rounds, with `rounding` — so the result need not be an integer when the format
+    /// cannot hold that integer (5 in E2M1 above, a tie between 4 and 6), and the flags are the conversion's. Departures
+    /// from IEEE 754: the integral step raises no flag (like `roundToIntegral…`, not
+    /// `roundToIntegralExact`); a zero result keeps the sign of `x` (−0.25 → −0), then +0 in
+    /// formats without −0; NaN results are canonical, as for ``add(_:_:rounding:overflow:random:)``.
+    @inlinable
+    public func roundToIntegral<G: RandomNumberGenerator>(
+        _ x: Double, _ integralRule: FloatingPointRoundingRule, rounding: RoundingRule, overflow: OverflowRule, random: inout G
+    ) -> Encoded {
+        encode(ExactResult.integral(x, integralRule), rounding: rounding, overflow: overflow, random: &random)
+    }
+
+    /// `x` rounded to an integral value, then into this format; a stochastic `rounding` draws from the
+    /// system generator. See ``roundToIntegral(_:_:rounding:overflow:random:)``.
+    @inlinable
+    public func roundToIntegral(
+        _ x: Double, _ integralRule: FloatingPointRoundingRule,
+        rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none
+    ) -> Encoded {
+        var g = SystemRandomNumberGenerator()
+        return roundToIntegral(x, integralRule, rounding: rounding, overflow: overflow, random: &g)
+    }
+}

@@ -46,8 +46,10 @@
 ///   `2^M`); every nonzero value ``isSubnormal``; ``leastNormalMagnitude`` is 2^emin rounded into
 ///   the format (the greatest value: a fixed-point format has no normal range).
 /// - **No NaN / no ∞**: see the table; `isNaN`/`isInfinite` are never true.
-/// - **1 not representable** (exotic biases): ``significand`` and ``ulpOfOne`` are rounded into the
-///   format, so `init(sign:exponent:significand:)` cannot rebuild every value.
+/// - **Significands not representable**: where the format's [1, 2) binade lacks a value's
+///   significand (FP3 E1M1: 3 = 1.5·2 but 1.5 is not a value; exotic biases that exclude 1),
+///   ``significand`` and ``ulpOfOne`` are rounded into the format, so
+///   `init(sign:exponent:significand:)` cannot rebuild that value.
 /// - **Generic conversions by the standard library**: `Double(x)` / `Float(x)` in code generic over
 ///   `BinaryFloatingPoint` read ``exponent``, ``significandWidth`` and ``significandBitPattern``,
 ///   which are consistent for every layout here (exact results, tested). For `(E, M)` equal to
@@ -55,6 +57,10 @@
 ///   fields as that IEEE format, which is right only for the IEEE layout (``ExMyBinary16``,
 ///   ``ExMyBinary32``): a custom `e5m10` with another bias or specials converts wrongly in generic
 ///   code. The concrete `Double(_: ExMy)` and ``doubleValue`` are always exact.
+/// - **`stride(from:to:by:)`**: Swift computes element `k` as `start.addingProduct(Self(k), step)`.
+///   In a format without ∞, `Self(k)` saturates (FP4: 6) or becomes NaN (E4M3FN, k ≥ 464), so a
+///   stride that needs more steps than that never reaches its end (FP4 `stride(from: -2, to: 3,
+///   by: 0.5)` repeats 1 forever): bound such loops (`.prefix(n)`).
 /// - **`random(in:)`**: calls on a concrete ExMy type use ``random(in:using:)-(Range<ExMy<Format>>,_)``
 ///   below, which works for every format. Code generic over `BinaryFloatingPoint` gets the
 ///   standard library's algorithm, which needs the integers below `2^(M+1)` and `2^−(M+1)` to be

@@ -39,18 +39,26 @@ extension ExMy {
         return f.magnitudeCode(code) & ((1 << UInt64(f.significandBitCount)) - 1)
     }
 
-    /// Creates a value from its fields. Field bits beyond their widths are ignored; a negative sign
-    /// on an unsigned format is ignored; on a format without −0, `-0` is +0. Two's complement
+    /// Creates a value from its fields, as IEEE types do: the code is the sign bit, the exponent
+    /// field and the significand field put side by side, so every code round-trips through
+    /// (``sign``, ``exponentBitPattern``, ``significandBitPattern``). Field bits beyond their widths
+    /// are ignored; a negative sign on an unsigned format is ignored. In fnuz and signed P3109
+    /// formats `(.minus, 0, 0)` is therefore the NaN (the code −0 would have). Two's complement
     /// (exponent field of width 0): `significandBitPattern` is the magnitude in quanta, up to `2^M`
-    /// for a negative sign (MXINT8's −2.0 is `(.minus, 0, 128)`), so every code round-trips.
+    /// for a negative sign (MXINT8's −2.0 is `(.minus, 0, 128)`).
     @inlinable public init(sign: FloatingPointSign, exponentBitPattern: UInt64, significandBitPattern: UInt64) {
         let f = Format.format
         let m = UInt64(f.significandBitCount)
         var magnitude = ((exponentBitPattern << m) | (significandBitPattern & ((1 << m) - 1))) & f.magnitudeMask
-        if f.signedness == .twosComplement && sign == .minus && significandBitPattern & ((2 << m) - 1) == 1 << m {
-            magnitude = 1 << m
+        let code: UInt64
+        switch f.signedness {
+        case .unsigned: code = magnitude
+        case .signMagnitude: code = (sign == .minus ? f.signBit : 0) | magnitude
+        case .twosComplement:
+            if sign == .minus && significandBitPattern & ((2 << m) - 1) == 1 << m { magnitude = 1 << m }
+            code = f.assembleCode(negative: sign == .minus, magnitude: magnitude)
         }
-        self.init(bitPattern: Format.BitPattern(truncatingIfNeeded: f.assembleCode(negative: sign == .minus, magnitude: magnitude)))
+        self.init(bitPattern: Format.BitPattern(truncatingIfNeeded: code))
     }
 
     /// `floor(log2(|x|))` for finite nonzero values; `Int.min` for zero, `Int.max` for NaN and ∞
@@ -62,8 +70,9 @@ extension ExMy {
         return Int(v.exponent)
     }
 
-    /// `|x| / 2^exponent`, in [1, 2) for finite nonzero values, rounded into the format if it cannot
-    /// hold it (only `E = 0` fixed-point formats); NaN for NaN, 1 for ∞, 0 for zero.
+    /// `|x| / 2^exponent`, in [1, 2) for finite nonzero values, rounded into the format with the
+    /// default rules where it cannot hold it (FP3 E1M1 has no 1.5, so 3's significand is 2; formats
+    /// whose range excludes [1, 2)); NaN for NaN, +∞ for ±∞, +0 for zeros.
     @inlinable public var significand: ExMy {
         let v = doubleValue
         if v.isNaN { return .nan }

@@ -18,17 +18,21 @@ extension ExMy: Comparable {
 
     /// IEEE 754 `totalOrder`: −NaN < −∞ < … < −0 < +0 < … < +∞ < +NaN; codes of equal value are
     /// ordered by their code (non-canonical zeros after the canonical one).
+    /// The single NaN of fnuz and signed P3109 formats sits at the code of −0, so it orders as a
+    /// negative NaN (below −∞).
     @inlinable public func isTotallyOrdered(belowOrEqualTo other: ExMy) -> Bool {
         let a = totalOrderKey, b = other.totalOrderKey
-        return a.0 != b.0 ? a.0 < b.0 : (a.1 != b.1 ? a.1 < b.1 : a.2 <= b.2)
+        if a.rank != b.rank { return a.rank < b.rank }
+        if a.value != b.value { return a.value < b.value }
+        if a.zeroSign != b.zeroSign { return a.zeroSign < b.zeroSign }
+        return a.code <= b.code
     }
 
-    /// (class rank, value, code) — the value is ±∞ for NaN ranks.
-    @inlinable var totalOrderKey: (Int, Double, UInt64) {
+    /// (class rank: −NaN 0, numbers 1, +NaN 2; value; 0 for −0 and 1 otherwise; code).
+    @inlinable var totalOrderKey: (rank: Int, value: Double, zeroSign: Int, code: UInt64) {
         let v = doubleValue
-        if v.isNaN { return (sign == .minus ? 0 : 2, 0, code) }
-        let signedZeroRank: Double = (v == 0 && sign == .minus) ? -0.5 : 0
-        return (1, v == 0 ? signedZeroRank : v, code)
+        if v.isNaN { return (sign == .minus ? 0 : 2, 0, 1, code) }
+        return (1, v, v == 0 && v.sign == .minus ? 0 : 1, code)
     }
 }
 

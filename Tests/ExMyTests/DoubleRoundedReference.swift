@@ -6,8 +6,9 @@ import Foundation
 ///
 /// Why `Double` then `encode` is the correctly rounded result where it is used:
 /// - `×` of two values of formats with p ≤ 26 is exact in `Double`; `+ −` and `fma` are checked
-///   exact element by element with Knuth's TwoSum (the few inexact cases, e.g. 2^127 + 2^-127 in
-///   E8M0, get no expectation: `nil`).
+///   exact element by element with Knuth's TwoSum; an inexact sum still gives the correct
+///   nearest-even result for p ≤ 25 (Figueroa: double rounding is innocuous when 53 ≥ 2p + 2);
+///   other inexact cases (e.g. 2^127 + 2^-127 in E8M0 under `.up`) get no expectation: `nil`.
 /// - `÷` and `√` of p-bit values with p ≤ 25: the exact quotient or root is either on the p-bit
 ///   grid or at least 2^-(2p+2) (relatively) away from every grid point and midpoint, so the
 ///   nearest-even `Double` result lies strictly on the same side of each of them: every
@@ -32,7 +33,9 @@ enum DoubleRoundedReference {
         case .add, .subtract:
             let b = op == .add ? y : -y
             exact = x + b
-            if exact.isFinite && !isExactSum(x, b, exact) { return nil }
+            // An inexact Double sum still rounds correctly to nearest-even for p ≤ 25 (Figueroa's
+            // double-rounding theorem, 53 ≥ 2p + 2); other rules get no expectation.
+            if exact.isFinite && !isExactSum(x, b, exact) && !(rounding == .toNearestOrEven && f.significandBitCount <= 24) { return nil }
         case .multiply: exact = x * y
         case .divide:
             if y == 0 && x != 0 && x.isFinite {

@@ -16,6 +16,11 @@ internal import CExMyKernels
 /// let (packed, _) = try fp4.encodePacked(values, options: .init(seed: 42))   // two codes per byte
 /// ```
 ///
+/// Speed: the vector path runs 8 lanes wide on x86-64 CPUs with AVX2 (C loops compiled for AVX2 and
+/// chosen by a run-time CPU check, no build flags needed) and 4 lanes elsewhere (Swift loops for the
+/// target's baseline); both give the same codes. `EXMY_PORTABLE_KERNELS=1` in the environment forces
+/// the Swift loops. See `docs/performance.md`.
+///
 /// Flags: the returned ``ConversionStatus`` is the union of every element's flags. Memory: the
 /// output plus a constant (a few blocks of 2048 elements per thread); nothing is allocated per
 /// element. Errors: mismatched lengths, misaligned or too large buffers and code types narrower

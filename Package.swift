@@ -5,6 +5,8 @@ import PackageDescription
 //
 // Modules, one job each:
 //   ExMy           the format engine: descriptions, the rounding primitive, typed values, batch conversion
+//   CExMyKernels   the batch encoder's hot loops in C, compiled for AVX2 by function attribute and
+//                  chosen by a run-time CPU check (no compiler flags: ExMy stays usable as a dependency)
 //   CMPFR          system-library module over GNU MPFR (libmpfr-dev), with a small C shim
 //   MPFRReference  the oracle: correctly rounded reference conversions built only on MPFR
 //   ExMyVerification  the cross-check of the engine against the oracle (tests, `exmy check`, fuzzing)
@@ -30,7 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        .target(name: "ExMy"),
+        .target(name: "CExMyKernels"),
+        .target(name: "ExMy", dependencies: ["CExMyKernels"]),
         .systemLibrary(
             name: "CMPFR",
             pkgConfig: "mpfr",

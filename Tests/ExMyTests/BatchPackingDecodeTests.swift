@@ -39,14 +39,15 @@ struct BatchPackingDecodeTests {
         let formats: [FloatFormat] = [.e2m1fn, .e3m2fn, .e2m3fn, .fp3E1M1, .e4m3fn, try FloatFormat(parsing: "binary6p3ue")]
         for f in formats {
             for rule in [RoundingRule.toNearestOrEven, .stochasticA(bits: 8)] {
-                let encoder = try BatchEncoder(f, rounding: rule, nanPolicy: .zero)
-                for n in [0, 1, 2, 3, 5, 70, 4097, 10_001] {
-                    let input = BatchShapeTests.mixed(n, seed: UInt64(n + 1))
-                    let (codes, status) = try encoder.encode(input, as: UInt8.self, options: .init(seed: 8))
-                    for threads in [1, 3] {
-                        let (packed, packedStatus) = try encoder.encodePacked(input, options: .init(threads: threads, seed: 8))
-                        #expect(packed == (try CodePacking.pack(codes, bitWidth: f.bitWidth)), "\(f) \(rule) n \(n)")
-                        #expect(packedStatus == status)
+                for encoder in BatchTestSupport.loopVariants(try BatchEncoder(f, rounding: rule, nanPolicy: .zero)) {
+                    for n in [0, 1, 2, 3, 5, 70, 4097, 10_001] {
+                        let input = BatchShapeTests.mixed(n, seed: UInt64(n + 1))
+                        let (codes, status) = try encoder.encode(input, as: UInt8.self, options: .init(seed: 8))
+                        for threads in [1, 3] {
+                            let (packed, packedStatus) = try encoder.encodePacked(input, options: .init(threads: threads, seed: 8))
+                            #expect(packed == (try CodePacking.pack(codes, bitWidth: f.bitWidth)), "\(f) \(rule) n \(n) \(encoder.loops) loops")
+                            #expect(packedStatus == status)
+                        }
                     }
                 }
             }

@@ -46,11 +46,13 @@ struct BatchShapeTests {
                 try base.withUnsafeBufferPointer { buffer in
                     for offset in 1..<4 {
                         let part = UnsafeBufferPointer(rebasing: buffer[offset..<(offset + 61)])
-                        var out = [UInt32](repeating: 0, count: 61)
-                        _ = try out.withUnsafeMutableBufferPointer {
-                            try encoder.encode(part, into: $0, options: .init(seed: 3, startIndex: UInt64(offset)))
+                        for e in S.loopVariants(encoder) {
+                            var out = [UInt32](repeating: 0, count: 61)
+                            _ = try out.withUnsafeMutableBufferPointer {
+                                try e.encode(part, into: $0, options: .init(seed: 3, startIndex: UInt64(offset)))
+                            }
+                            #expect(out.map(UInt64.init) == Array(expectedAll.codes[offset..<(offset + 61)]), "\(f) \(rule) \(e.loops) loops")
                         }
-                        #expect(out.map(UInt64.init) == Array(expectedAll.codes[offset..<(offset + 61)]))
                     }
                 }
             }

@@ -89,16 +89,66 @@ enum BatchTestSupport {
         return (codes, status)
     }
 
-    /// Runs the batch encoder (NaN policy `.zero`, the raw primitive's answer) into UInt64 codes.
+    /// The encoder on every implementation of the loops this machine runs: the Swift loops, and the
+    /// AVX2 loops of `CExMyKernels` where the CPU has AVX2 (whatever `EXMY_PORTABLE_KERNELS` says).
+    static func loopVariants(_ encoder: BatchEncoder) -> [BatchEncoder] {
+        var variants = [encoder.withLoops(.portable)]
+        if EncodeLoops.avx2Supported { variants.append(encoder.withLoops(.avx2)) }
+        return variants
+    }
+
+    /// Runs `body` on every loop variant of `encoder`, expects the same result from each, and returns
+    /// the Swift loops' result (which the callers compare with the scalar engine: so both are checked).
+    static func onEveryLoops<R: Equatable>(
+        _ encoder: BatchEncoder, _ what: String = "", sourceLocation: SourceLocation = #_sourceLocation,
+        _ body: (BatchEncoder) throws -> R
+    ) rethrows -> R {
+        let variants = loopVariants(encoder)
+        let first = try body(variants[0])
+        for v in variants.dropFirst() {
+            let other = try body(v)
+            var detail = ""
+            if let a = other as? Encoded, let b = first as? Encoded, let k = a.codes.indices.first(where: { k in k < b.codes.count && a.codes[k] != b.codes[k] }) {
+                detail = " (element \(k): 0x\(String(a.codes[k], radix: 16)) vs 0x\(String(b.codes[k], radix: 16)))"
+            }
+            let same = other == first  // (a Bool: the values themselves would flood the log)
+            #expect(same, "\(encoder.format) \(encoder.rounding) \(what): the \(v.loops) loops differ from the portable ones\(detail)",
+                    sourceLocation: sourceLocation)
+        }
+        return first
+    }
+
+    struct Encoded: Equatable {
+        var codes: [UInt64]
+        var status: ConversionStatus
+    }
+
+    /// Runs the batch encoder (NaN policy `.zero`, the raw primitive's answer) into UInt64 codes,
+    /// on every loop variant.
     static func batch<Source: BatchFloatingPoint>(
         _ encoder: BatchEncoder, _ values: [Source], options: BatchOptions = .init()
     ) throws -> (codes: [UInt64], status: ConversionStatus) {
-        try encoder.encode(values, as: UInt64.self, options: options)
+        let r = try onEveryLoops(encoder) { e in
+            let r = try e.encode(values, as: UInt64.self, options: options)
+            return Encoded(codes: r.codes, status: r.status)
+        }
+        return (r.codes, r.status)
     }
 
-    /// Runs the batch encoder into the format's natural code type and widens the result.
+    /// Runs the batch encoder into the format's natural code type and widens the result, on every
+    /// loop variant.
     static func batchNatural<Source: BatchFloatingPoint>(
         _ encoder: BatchEncoder, _ values: [Source], options: BatchOptions = .init()
+    ) throws -> (codes: [UInt64], status: ConversionStatus) {
+        let r = try onEveryLoops(encoder) { e in
+            let r = try batchNaturalOnce(e, values, options: options)
+            return Encoded(codes: r.codes, status: r.status)
+        }
+        return (r.codes, r.status)
+    }
+
+    static func batchNaturalOnce<Source: BatchFloatingPoint>(
+        _ encoder: BatchEncoder, _ values: [Source], options: BatchOptions
     ) throws -> (codes: [UInt64], status: ConversionStatus) {
         let k = encoder.format.bitWidth
         if k <= 8 {

@@ -1,3 +1,5 @@
+internal import CExMyKernels
+
 /// Batch conversion into a format: `Float`, `Double`, `Float16` and bfloat16 buffers in, codes out.
 ///
 /// An encoder fixes the format, the rounding rule, the overflow rule and the NaN policy, and
@@ -14,6 +16,11 @@
 /// let (packed, _) = try fp4.encodePacked(values, options: .init(seed: 42))   // two codes per byte
 /// ```
 ///
+/// Speed: the vector path runs 8 lanes wide on x86-64 CPUs with AVX2 (C loops compiled for AVX2 and
+/// chosen by a run-time CPU check, no build flags needed) and 4 lanes elsewhere (Swift loops for the
+/// target's baseline); both give the same codes. `EXMY_PORTABLE_KERNELS=1` in the environment forces
+/// the Swift loops. See `docs/performance.md`.
+///
 /// Flags: the returned ``ConversionStatus`` is the union of every element's flags. Memory: the
 /// output plus a constant (a few blocks of 2048 elements per thread); nothing is allocated per
 /// element. Errors: mismatched lengths, misaligned or too large buffers and code types narrower
@@ -29,7 +36,7 @@ public struct BatchEncoder: Sendable {
     /// What a NaN becomes in a format without NaN.
     public let nanPolicy: BatchNaNPolicy
 
-    let plan: FastEncodePlan?
+    var plan: FastEncodePlan?
     let formatHasNaN: Bool
 
     /// Creates an encoder.
@@ -55,6 +62,18 @@ public struct BatchEncoder: Sendable {
     /// Whether this (format, rule) runs on the vector kernels; otherwise every element goes through
     /// the scalar engine (same results, slower).
     public var usesVectorKernel: Bool { plan != nil }
+
+    /// Which loops the vector path runs (``EncodeLoops``): AVX2 where the CPU has it (unless
+    /// `EXMY_PORTABLE_KERNELS=1`), else the Swift loops; `.portable` when there is no vector path.
+    var loops: EncodeLoops { plan?.loops ?? .portable }
+
+    /// The same encoder running `loops` (where this CPU can: `.avx2` falls back to `.portable`).
+    /// Results are identical by construction; the tests run both.
+    func withLoops(_ loops: EncodeLoops) -> BatchEncoder {
+        var e = self
+        if e.plan?.kernel != .identity { e.plan?.loops = loops.available }
+        return e
+    }
 
     // MARK: Typed buffers
 
@@ -290,12 +309,16 @@ public struct BatchEncoder: Sendable {
             if job.kind == .float {
                 bits = job.source!.assumingMemoryBound(to: Int32.self) + b
             } else {
-                SourceWidening.widen(job.kind, job.source!, b, m, into: lanes)
+                if job.kind == .double && plan.loops == .avx2 {
+                    exmy_avx2_widen_double(job.source!.assumingMemoryBound(to: UInt32.self) + 2 * b, lanes, m)
+                } else {
+                    SourceWidening.widen(job.kind, job.source!, b, m, into: lanes)
+                }
                 bits = UnsafePointer(lanes)
             }
             var random: UnsafePointer<UInt32>?
             if stochastic {
-                Self.fillRandom(randomScratch, job.stream, job.startIndex &+ UInt64(b), m, plan.randomBits)
+                Self.fillRandom(randomScratch, job.stream, job.startIndex &+ UInt64(b), m, plan.randomBits, plan.loops)
                 random = UnsafePointer(randomScratch)
             }
             let summary = plan.run(bits, codes, m, random)
@@ -306,7 +329,7 @@ public struct BatchEncoder: Sendable {
             }
             if !inexactFound && plan.anyInexact(bits, m) { inexactFound = true }
             if !underflowFound && !format.isFixedPoint && plan.anyTinyNonzero(bits, m) && plan.anyTinyInexact(bits, m) { underflowFound = true }
-            if !direct { store(codes, m, b, job) }
+            if !direct { store(codes, m, b, job, plan.loops) }
             b += m
         }
         if inexactFound { result.status.insert(.inexact) }
@@ -356,12 +379,17 @@ public struct BatchEncoder: Sendable {
     }
 
     /// Moves a block of codes from scratch to the output: widening to the caller's code type, or packing.
-    private func store<C: BatchCode>(_ codes: UnsafeMutablePointer<C>, _ m: Int, _ b: Int, _ job: Job) {
+    private func store<C: BatchCode>(_ codes: UnsafeMutablePointer<C>, _ m: Int, _ b: Int, _ job: Job, _ loops: EncodeLoops = .portable) {
         switch job.layout {
         case .packed(let w):
             // Packed codes are at most 8 bits: C is UInt8 here.
             let bytes = UnsafeMutableRawPointer(codes).assumingMemoryBound(to: UInt8.self)
-            CodePacking.packRange(bytes, m, w, job.output!.assumingMemoryBound(to: UInt8.self) + (b * w) / 8)
+            let out = job.output!.assumingMemoryBound(to: UInt8.self) + (b * w) / 8
+            if w == 4 && loops == .avx2 {
+                exmy_avx2_pack4(bytes, m, out)
+            } else {
+                CodePacking.packRange(bytes, m, w, out)
+            }
         case .codes(let size):
             switch size {
             case 1: Self.widen(codes, m, job.output!.assumingMemoryBound(to: UInt8.self) + b)
@@ -380,8 +408,9 @@ public struct BatchEncoder: Sendable {
         }
     }
 
-    /// Random bits for elements `start ..< start + m`: the low `bits` bits of word 0 of each.
-    static func fillRandom(_ dst: UnsafeMutablePointer<UInt32>, _ stream: CounterRandom, _ start: UInt64, _ m: Int, _ bits: Int) {
+    /// Random bits for elements `start ..< start + m`: the low `bits` bits of word 0 of each
+    /// (`CounterRandom`'s 16-bit lanes; the AVX2 loop computes the same `mix16` lanes in C).
+    static func fillRandom(_ dst: UnsafeMutablePointer<UInt32>, _ stream: CounterRandom, _ start: UInt64, _ m: Int, _ bits: Int, _ loops: EncodeLoops) {
         let mask: UInt32 = bits >= 32 ? .max : (UInt32(1) << UInt32(bits)) - 1
         var j = 0
         while j < m {
@@ -392,7 +421,9 @@ public struct BatchEncoder: Sendable {
             let k0 = UInt16(truncatingIfNeeded: keys), k1 = UInt16(truncatingIfNeeded: keys >> 16)
             var q = UInt16(truncatingIfNeeded: index)
             let d = dst + j
-            if bits <= 16 {
+            if loops == .avx2 {
+                exmy_avx2_fill_random(d, count, q, k0, k1, Int32(bits))
+            } else if bits <= 16 {
                 var t = 0
                 while t < count {
                     d[t] = UInt32(CounterRandom.mix16(q ^ k0)) & mask

@@ -179,7 +179,8 @@ public enum ExMyBenchmark {
                         elements: n, threads: t, seconds: caseTime, elementsPerSecond: Double(n) / caseTime,
                         bytesPerElement: traffic.bytesPerElement, limitSeconds: limitTime,
                         limitElementsPerSecond: Double(n) / limitTime, fractionOfLimit: limitTime / caseTime,
-                        vectorKernel: c.operation == .encode || c.operation == .encodePacked ? encoder.usesVectorKernel : format.bitWidth <= 8)
+                        vectorKernel: c.operation == .encode || c.operation == .encodePacked ? encoder.usesVectorKernel : format.bitWidth <= 8,
+                        loops: decoding || !encoder.usesVectorKernel ? "portable" : (encoder.loops == .avx2 ? "avx2" : "portable"))
                     progress?(r)
                     results.append(r)
                 }
@@ -345,6 +346,9 @@ public struct BenchmarkResult: Hashable, Sendable, Codable {
     public var fractionOfLimit: Double
     /// Whether the vector kernels (encode) or the lookup table (decode) ran.
     public var vectorKernel: Bool
+    /// Which loops ran: `avx2` (the C loops of `CExMyKernels`, chosen at run time on CPUs with
+    /// AVX2) or `portable` (the Swift loops; decoding always). `EXMY_PORTABLE_KERNELS=1` forces `portable`.
+    public var loops: String
 }
 
 /// The bandwidth-limit kernels: loops the compiler vectorises that read and write exactly the

@@ -1,9 +1,13 @@
+internal import CExMyKernels
+
 /// The vector kernels of the batch encoder: `Float` bit patterns in, codes out.
 ///
 /// One set of kernels serves every eligible format: the format enters only through parameters
 /// computed once per encoder (``FastEncodePlan``). The kernels are plain loops over `Int32`/`UInt32`
 /// lanes, without branches, that the compiler vectorises (4 lanes with the default x86-64 target,
-/// SSE2); `docs/performance.md` has the measurements that chose this over `SIMD` types.
+/// SSE2); `docs/performance.md` has the measurements that chose this over `SIMD` types. On CPUs with
+/// AVX2 the same loops run as their C transcriptions in `CExMyKernels`, compiled for AVX2 (8 lanes)
+/// and chosen at run time (``EncodeLoops``); these Swift loops are the portable path.
 ///
 /// Every lane that a kernel does not handle exactly is *special* (NaN, ±∞, a magnitude above the
 /// greatest finite value, a negative value into an unsigned format, zero into a format without
@@ -136,33 +140,16 @@ protocol EncodeTinyMode { static var general: Bool { get } }
 enum SubnormalTiny: EncodeTinyMode { static var general: Bool { false } }
 enum GeneralTiny: EncodeTinyMode { static var general: Bool { true } }
 
-/// The run-time parameters of every kernel, derived from the format and the rules.
-struct KernelParameters: Sendable {
-    // Shared.
-    var sh: UInt32 = 0              // 23 − M: bits dropped from a normal Float significand
-    var off: UInt32 = 0             // (127 − bias) << M, wrapping
-    var tinyBits: Int32 = 0         // bits of 2^emin
-    var special: Int32 = 0          // bits of the greatest magnitude a kernel may handle
-    var lowSpecial: Int32 = 0       // unsigned formats: inputs below this are special too
-    var signShift: Int32 = 0        // 32 − K
-    var signBit: Int32 = 0          // 1 << (K − 1) for sign-magnitude formats
-    var codeMask: UInt32 = 0        // 2^K − 1
-    var tinyShift: UInt32 = 0       // flushing: a tiny lane's 0/1 becomes 0/2^M
-    // Nearest-even kernel.
-    var c0: UInt32 = 0              // 2^(sh−1) − 1 (2^(sh−1) for M = 0)
-    var lsbAnd: UInt32 = 0          // 1 (0 for M = 0: every normal value is odd)
-    var magic: Float = 0            // 2^(emin − M + 23), or 2^(emin + 23) when flushing
-    var magicBits: UInt32 = 0
-    // General kernel.
-    var tinyAdd: Float = 0          // 2^emin (2^(emin + M) when flushing): quantum 2^(emin − 23) (resp. 2^(emin − sh))
-    var tinyBase: UInt32 = 0        // bits(tinyAdd) − (off << sh) on the subnormal grid (so that `− off` is uniform)
-    var stickyBit: UInt32 = 0       // 1 where the rule needs the bits below T
-    var g0: UInt32 = 0              // constant added before the shift
-    var gL: UInt32 = 0              // added where the lsb at `sL` is set (as a mask)
-    var sL: UInt32 = 0
-    var gN: UInt32 = 0              // added for negative lanes
-    var sR: UInt32 = 0              // random bits are added as R << sR
-}
+/// The run-time parameters of every kernel, derived from the format and the rules by
+/// ``FastEncodePlan``: the C struct `ExMyKernelParameters` (Sources/CExMyKernels/include), so that
+/// the Swift loops here and their AVX2 transcriptions in C read one definition. Fields: `sh` (23 − M,
+/// the bits dropped from a normal significand), `off` (`(127 − bias) << M`, wrapping), `tinyBits`
+/// (bits of 2^emin), `special` (bits of the greatest magnitude a kernel may handle), `lowSpecial`
+/// (unsigned formats: inputs below it are special too), `signShift` (32 − K), `signBit`, `codeMask`,
+/// `tinyShift` (flushing: a tiny lane's 0/1 becomes 0/2^M); nearest-even: `c0`, `lsbAnd`, `magic`,
+/// `magicBits`; general: `tinyAdd`, `tinyBase`, `stickyBit`, `g0`, `gL`, `sL`, `gN`, `sR` (see the
+/// header for each).
+typealias KernelParameters = ExMyKernelParameters
 
 extension EncodeKernels {
     /// Round to nearest, ties to even.

@@ -1,3 +1,5 @@
+internal import CExMyKernels
+
 /// Which (format, rule) pairs the vector kernels handle, and their parameters.
 ///
 /// Eligible: formats of at most 32 bits with `M ≤ 21` and `−126 ≤ emin ≤ 100`, sign-magnitude,
@@ -26,6 +28,8 @@ struct FastEncodePlan: Sendable {
     let scanMagic: Float
     let tinyAlwaysInexact: Bool
     let tinyNonzeroLimit: Int32
+    /// Which implementation of the loops runs (``EncodeLoops``); the identity kernel has only Swift's.
+    var loops: EncodeLoops
 
     init?(format f: FloatFormat, rounding rule: RoundingRule) {
         let m = f.significandBitCount, k = f.bitWidth, emin = f.leastNormalExponent
@@ -139,6 +143,7 @@ struct FastEncodePlan: Sendable {
         self.scanMagic = Self.float(exponent: emin - m + 23)
         self.tinyAlwaysInexact = !f.hasSubnormals
         self.tinyNonzeroLimit = p.tinyBits &- 1
+        self.loops = EncodeLoops.selected
     }
 
     /// The binary32 layout: codes are the input bits; NaN and ±∞ lanes are special.
@@ -156,6 +161,7 @@ struct FastEncodePlan: Sendable {
         self.scanMagic = Self.float(exponent: -126)
         self.tinyAlwaysInexact = false
         self.tinyNonzeroLimit = p.tinyBits &- 1
+        self.loops = .portable
     }
 
     static func float(exponent e: Int) -> Float { Float(sign: .plus, exponent: e, significand: 1) }
@@ -165,12 +171,37 @@ struct FastEncodePlan: Sendable {
 
     /// Runs the kernel on `n` lanes.
     func run<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: UnsafePointer<UInt32>?) -> EncodeKernels.Summary {
+        if loops == .avx2 { return runAVX2(src, dst, n, random) }
         switch sign {
         case .signMagnitude: return run(src, dst, n, random, SignMagnitudeMode.self)
         case .noNegativeZero: return run(src, dst, n, random, SignMagnitudeNoNegativeZeroMode.self)
         case .unsigned: return run(src, dst, n, random, UnsignedMode.self)
         case .twosComplement: return run(src, dst, n, random, TwosComplementMode.self)
         }
+    }
+
+    /// The same kernel, run by its AVX2 transcription (`CExMyKernels/EncodeKernels.c`).
+    private func runAVX2<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: UnsafePointer<UInt32>?) -> EncodeKernels.Summary {
+        let k: Int32
+        switch kernel {
+        case .nearestEven: k = Int32(EXMY_KERNEL_NEAREST_EVEN)
+        case .general: k = Int32(EXMY_KERNEL_GENERAL)
+        case .truncate: k = Int32(EXMY_KERNEL_TRUNCATE)
+        case .stochasticAB: k = Int32(EXMY_KERNEL_STOCHASTIC_AB)
+        case .stochasticC: k = Int32(EXMY_KERNEL_STOCHASTIC_C)
+        case .identity: return EncodeKernels.identity(src, dst, n, params)
+        }
+        let s: Int32
+        switch sign {
+        case .signMagnitude: s = Int32(EXMY_SIGN_MAGNITUDE)
+        case .noNegativeZero: s = Int32(EXMY_SIGN_NO_NEGATIVE_ZERO)
+        case .unsigned: s = Int32(EXMY_SIGN_UNSIGNED)
+        case .twosComplement: s = Int32(EXMY_SIGN_TWOS_COMPLEMENT)
+        }
+        let special = withUnsafePointer(to: params) { p in
+            exmy_avx2_encode(p, k, s, tinyGeneral ? 1 : 0, Int32(MemoryLayout<C>.size), src, UnsafeMutableRawPointer(dst), n, random)
+        }
+        return EncodeKernels.Summary(special: special)
     }
 
     private func run<C: BatchCode, S: EncodeSignMode>(
@@ -220,6 +251,7 @@ struct FastEncodePlan: Sendable {
 
     /// Whether some lane is tiny and nonzero (a cheap first test before ``anyTinyInexact(_:_:)``).
     func anyTinyNonzero(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool {
+        if loops == .avx2 { return exmy_avx2_any_tiny_nonzero(src, n, tinyNonzeroLimit) != 0 }
         var acc: Int32 = 0
         let limit = tinyNonzeroLimit
         var i = 0

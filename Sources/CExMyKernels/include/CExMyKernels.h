@@ -1,0 +1,101 @@
+// CExMyKernels: the batch encoder's hot loops compiled for AVX2, chosen at run time.
+//
+// Why C: Swift has no per-function target attributes, and SwiftPM refuses `unsafeFlags` (such as
+// `-target-cpu`) in a package that is used as a dependency, so Swift code in ExMy is always built
+// for the x86-64 baseline (SSE2). A C function can carry `__attribute__((target("avx2")))` and be
+// called only after a run-time CPU check; no compiler flag is needed.
+//
+// What: every loop here is a transcription of a loop in Sources/ExMy/Batch (EncodeKernels.swift,
+// FastEncodePlan.swift, SourceWidening.swift, BatchEncoder.fillRandom, CodePacking.packRange): the
+// same arithmetic on the same parameters, so the same bits. The parameters are computed only in
+// Swift (FastEncodePlan); the rounding decisions that are not made by these loops (special lanes)
+// stay with the scalar engine. The batch tests run every case through both the AVX2 loops and the
+// Swift loops and compare both with the scalar engine.
+//
+// On a CPU without AVX2, and on other architectures, `exmy_avx2_supported()` returns 0 and ExMy
+// runs its Swift loops.
+#ifndef CEXMYKERNELS_H
+#define CEXMYKERNELS_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// The run-time parameters of every encode kernel, derived from the format and the rule by
+/// `FastEncodePlan` (Swift). Swift's `KernelParameters` is this struct.
+typedef struct ExMyKernelParameters {
+    // Shared.
+    uint32_t sh;          ///< 23 − M: bits dropped from a normal Float significand
+    uint32_t off;         ///< (127 − bias) << M, wrapping
+    int32_t tinyBits;     ///< bits of 2^emin
+    int32_t special;      ///< bits of the greatest magnitude a kernel may handle
+    int32_t lowSpecial;   ///< unsigned formats: inputs below this are special too
+    int32_t signShift;    ///< 32 − K
+    int32_t signBit;      ///< 1 << (K − 1) for sign-magnitude formats
+    uint32_t codeMask;    ///< 2^K − 1
+    uint32_t tinyShift;   ///< flushing: a tiny lane's 0/1 becomes 0/2^M
+    // Nearest-even kernel.
+    uint32_t c0;          ///< 2^(sh−1) − 1 (2^(sh−1) for M = 0)
+    uint32_t lsbAnd;      ///< 1 (0 for M = 0: every normal value is odd)
+    float magic;          ///< 2^(emin − M + 23), or 2^(emin + 23) when flushing
+    uint32_t magicBits;
+    // General kernel.
+    float tinyAdd;        ///< 2^emin (2^(emin + M) when flushing)
+    uint32_t tinyBase;    ///< bits(tinyAdd) − (off << sh) on the subnormal grid
+    uint32_t stickyBit;   ///< 1 where the rule needs the bits below T
+    uint32_t g0;          ///< constant added before the shift
+    uint32_t gL;          ///< added where the lsb at `sL` is set (as a mask)
+    uint32_t sL;
+    uint32_t gN;          ///< added for negative lanes
+    uint32_t sR;          ///< random bits are added as R << sR
+} ExMyKernelParameters;
+
+/// Kernels (`FastEncodePlan.Kernel`, without the binary32 identity, which stays in Swift).
+enum {
+    EXMY_KERNEL_NEAREST_EVEN = 0,
+    EXMY_KERNEL_GENERAL = 1,
+    EXMY_KERNEL_TRUNCATE = 2,
+    EXMY_KERNEL_STOCHASTIC_AB = 3,
+    EXMY_KERNEL_STOCHASTIC_C = 4,
+};
+
+/// Sign encodings (`FastEncodePlan.Sign`).
+enum {
+    EXMY_SIGN_MAGNITUDE = 0,
+    EXMY_SIGN_NO_NEGATIVE_ZERO = 1,
+    EXMY_SIGN_UNSIGNED = 2,
+    EXMY_SIGN_TWOS_COMPLEMENT = 3,
+};
+
+/// 1 when this CPU and OS run AVX2 code (x86-64 only), else 0.
+int exmy_avx2_supported(void);
+
+/// Runs an encode kernel on `n` lanes (`Float` bit patterns) into codes of `codeBytes` bytes (1, 2
+/// or 4) at `dst`. `tinyGeneral` is 1 for formats without subnormals. `random` holds one word per
+/// lane for the stochastic kernels (else it may be null). Returns a value whose sign bit is set iff
+/// some lane is special (`EncodeKernels.Summary.special`).
+int32_t exmy_avx2_encode(const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
+                         const int32_t *src, void *dst, intptr_t n, const uint32_t *random);
+
+/// `BatchEncoder.fillRandom` for `n` consecutive elements of one 65 536-element block: element t
+/// gets `(mix16(q + t ^ k0) | mix16(q + t ^ k1) << 16) & mask` (the second lane only when
+/// `bits > 16`; `q + t` wraps at 16 bits).
+void exmy_avx2_fill_random(uint32_t *dst, intptr_t n, uint16_t q, uint16_t k0, uint16_t k1, int bits);
+
+/// `SourceWidening.widen` for `Double` inputs: `n` doubles (as 2n little-endian 32-bit words) into
+/// `Float` bit patterns rounded to odd, or the special marker.
+void exmy_avx2_widen_double(const uint32_t *src, int32_t *dst, intptr_t n);
+
+/// `FastEncodePlan.anyTinyNonzero`: 1 when some lane has 0 < |x| < 2^emin (`limit` = bits(2^emin) − 1).
+int exmy_avx2_any_tiny_nonzero(const int32_t *src, intptr_t n, int32_t limit);
+
+/// `CodePacking.packRange` for 4-bit codes: `n` codes into ⌈n/2⌉ bytes, the first in the low nibble.
+void exmy_avx2_pack4(const uint8_t *src, intptr_t n, uint8_t *dst);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import ExMy
+
+/// The two implementations of the batch encoder's loops (``EncodeLoops``): the run-time selection,
+/// and the pieces the code comparisons elsewhere reach only indirectly. Every batch-equals-scalar
+/// test in this target runs both implementations (``BatchTestSupport/loopVariants(_:)``).
+struct BatchLoopsTests {
+    typealias S = BatchTestSupport
+
+    /// The CPU check agrees with the kernel's view of the CPU (Linux x86-64: /proc/cpuinfo).
+    @Test func cpuCheck() throws {
+        #if os(Linux) && arch(x86_64)
+        let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+        let flags = info.split(separator: "\n").first { $0.hasPrefix("flags") }.map { $0.split(separator: " ").map(String.init) } ?? []
+        #expect(EncodeLoops.avx2Supported == flags.contains("avx2"))
+        #elseif !arch(x86_64)
+        #expect(!EncodeLoops.avx2Supported)
+        #endif
+    }
+
+    /// New encoders take the selected loops; `EXMY_PORTABLE_KERNELS=1` selects the Swift loops;
+    /// `.avx2` is never handed to a CPU without it; the binary32 identity has only Swift loops.
+    @Test func selection() throws {
+        let forced = ProcessInfo.processInfo.environment["EXMY_PORTABLE_KERNELS"] == "1"
+        #expect(EncodeLoops.selected == (EncodeLoops.avx2Supported && !forced ? .avx2 : .portable))
+        let encoder = try BatchEncoder(.e4m3fn)
+        #expect(encoder.loops == EncodeLoops.selected)
+        #expect(encoder.withLoops(.portable).loops == .portable)
+        #expect(encoder.withLoops(.avx2).loops == (EncodeLoops.avx2Supported ? .avx2 : .portable))
+        #expect(try BatchEncoder(.fp32).withLoops(.avx2).loops == .portable)
+        #expect(try BatchEncoder(.e4m3fn, rounding: .stochastic).loops == .portable)
+        #expect(S.loopVariants(encoder).count == (EncodeLoops.avx2Supported ? 2 : 1))
+    }
+
+    /// The random bits of stochastic rounding, on both loops, are the low bits of
+    /// `CounterRandom.word(index:)` (the scalar engine's words), across 65 536-element blocks.
+    @Test func randomBits() {
+        let stream = CounterRandom(seed: 0xC0FFEE)
+        let dst = UnsafeMutablePointer<UInt32>.allocate(capacity: 4096)
+        defer { dst.deallocate() }
+        for loops in [EncodeLoops.portable, .avx2].map(\.available) {
+            for bits in [1, 5, 8, 16, 17, 23, 31, 32] {
+                let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
+                for start: UInt64 in [0, 3, 65_530, 131_072 + 4000, (1 << 40) - 17] {
+                    for m in [1, 7, 33, 4096] {
+                        BatchEncoder.fillRandom(dst, stream, start, m, bits, loops)
+                        let k = (0..<m).first { UInt64(dst[$0]) != stream.word(index: start + UInt64($0)) & mask }
+                        #expect(k == nil, "\(loops) bits \(bits) start \(start) m \(m): element \(k ?? 0)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// `Double` inputs of every exponent, with random significands (sticky bits everywhere), on both
+    /// loops: the narrowing to odd and the kernels give the scalar engine's codes and flags.
+    @Test func randomDoubles() throws {
+        var g = CounterRandomGenerator(seed: 31, index: 0)
+        let n = S.long ? 1 << 18 : 20_000
+        let inputs: [Double] = (0..<n).map { k in
+            let w = g.next()
+            if k % 4 == 0 { return Double(bitPattern: w) }  // any pattern: NaN, ±∞, subnormals, huge
+            let e = Int((w >> 52) % 80) - 60                 // around the small formats' ranges
+            return Double(sign: w & 1 == 0 ? .plus : .minus, exponent: e, significand: 1 + Double(w & 0xF_FFFF_FFFF_FFFF) * 0x1p-52)
+        }
+        for f in [FloatFormat.e4m3fn, .e5m2, .e2m1fn, .ue4m3, .mxint8, .tf32, .bf16, .e8m0fnu] {
+            for rule in [RoundingRule.toNearestOrEven, .toOdd, .up, .stochasticA(bits: 8), .stochasticC(bits: 4)] {
+                guard f.significandBitCount > 0 || rule != .toOdd else { continue }
+                let encoder = try BatchEncoder(f, rounding: rule, nanPolicy: .zero)
+                let expected = S.scalar(f, rule, .none, inputs, seed: 6, startIndex: 70_000)
+                let got = try S.batchNatural(encoder, inputs, options: .init(seed: 6, startIndex: 70_000))
+                let mismatch = S.firstMismatch(got.codes, expected.codes, inputs)
+                #expect(mismatch == nil, "\(f) \(rule): \(mismatch ?? "")")
+                #expect(got.status == expected.status, "\(f) \(rule) flags")
+            }
+        }
+    }
+}

@@ -35,7 +35,22 @@ enum DoubleRoundedReference {
             exact = x + b
             // An inexact Double sum still rounds correctly to nearest-even for p ≤ 25 (Figueroa's
             // double-rounding theorem, 53 ≥ 2p + 2); other rules get no expectation.
-            if exact.isFinite && !isExactSum(x, b, exact) && !(rounding == .toNearestOrEven && f.significandBitCount <= 24) { return nil }
+            if exact.isFinite && !isExactSum(x, b, exact) {
+                guard rounding == .toNearestOrEven && f.significandBitCount <= 24 else { return nil }
+                // The value is right; the flags must come from the exact sum: inexact, and tiny when
+                // the exact sum is below 2^emin (the Double sum may have rounded onto 2^emin).
+                var r = f.encode(exact, rounding: rounding, overflow: overflow, random: &g)
+                let bb = exact - x
+                let err = (x - (exact - bb)) + (b - bb)
+                let least = f.leastNormalMagnitude
+                let tiny = !f.isFixedPoint && (exact.magnitude < least || (exact.magnitude == least && (err < 0) != (exact < 0)))
+                // (A negative result into an unsigned format raises invalid alone, as a conversion does.)
+                if !r.status.contains(.invalid) {
+                    r.status.insert(.inexact)
+                    if tiny { r.status.insert(.underflow) }
+                }
+                return r
+            }
         case .multiply: exact = x * y
         case .divide:
             if y == 0 && x != 0 && x.isFinite {

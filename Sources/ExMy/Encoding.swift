@@ -75,11 +75,15 @@ extension FloatFormat {
 
     /// Encodes an exact nonzero finite value `±significand · 2^exponent`: rounds it once with
     /// `rule`, then applies `overflow`. This is the path every conversion takes.
+    ///
+    /// A stochastic variant with a bit count outside 1 … 62 (see ``RoundingRule/validated()``) cannot
+    /// round: the result is the format's NaN (code 0 without NaN) with ``ConversionStatus/invalid``.
     @inlinable
     public func encode<G: RandomNumberGenerator>(
         negative: Bool, significand: UInt64, exponent: Int,
         rounding rule: RoundingRule, overflow: OverflowRule, random: inout G
     ) -> Encoded {
+        guard rule.isValid else { return Encoded(code: encodeNaN(negative: false).code, status: .invalid) }
         let r = roundMagnitude(significand: significand, exponent: exponent, negative: negative, rule: rule, random: &random)
         var status: ConversionStatus = r.inexact ? .inexact : []
         if r.inexact && r.tiny { status.insert(.underflow) }

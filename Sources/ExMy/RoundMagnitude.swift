@@ -29,7 +29,10 @@ extension FloatFormat {
     /// subnormals (and everywhere when `E = 0`), `{0, 2^leastNormalExponent}` below it when it has
     /// none, and only `2^leastNormalExponent` for a format without zero. The rounding rule picks
     /// between the two neighbours on that grid; `negative` matters for ``RoundingRule/up`` and
-    /// ``RoundingRule/down``. Stochastic rules draw from `random`.
+    /// ``RoundingRule/down``. Stochastic rules draw from `random`. A stochastic variant whose bit
+    /// count lies outside 1 … 62 is rounded with the nearest count in that range (no trap);
+    /// ``encode(negative:significand:exponent:rounding:overflow:random:)`` rejects such a rule
+    /// with ``ConversionStatus/invalid`` before it gets here.
     ///
     /// - Precondition: `significand != 0`.
     @inlinable
@@ -122,13 +125,16 @@ extension FloatFormat {
             return n & 1 == 0
         case .stochastic:
             return stochasticExact(fraction: fraction, extra: extra, random: &random)
-        case .stochasticA(let bits):
+        case .stochasticA(let requested):
+            let bits = RoundingRule.clampedRandomBits(requested)
             let r = random.next() & ((1 << UInt64(bits)) - 1)
             return leadingBits(fraction: fraction, extra: extra, count: bits) + r >= (1 << UInt64(bits))
-        case .stochasticB(let bits):
+        case .stochasticB(let requested):
+            let bits = RoundingRule.clampedRandomBits(requested)
             let r = random.next() & ((1 << UInt64(bits)) - 1)
             return leadingBits(fraction: fraction, extra: extra, count: bits + 1) + 2 * r + 1 >= (1 << UInt64(bits + 1))
-        case .stochasticC(let bits):
+        case .stochasticC(let requested):
+            let bits = RoundingRule.clampedRandomBits(requested)
             let r = random.next() & ((1 << UInt64(bits)) - 1)
             var t = leadingBits(fraction: fraction, extra: extra, count: bits)
             // roundTiesToEven(ν · 2^bits): look at the bits below the kept ones.

@@ -61,6 +61,17 @@ public enum RoundingRule: Hashable, Sendable {
         .toNearestOrEven, .toNearestOrAwayFromZero, .toNearestOrZero, .towardZero, .up, .down, .awayFromZero, .toOdd,
     ]
 
+    /// Whether the rule is usable: every rule but a stochastic variant with a bit count outside 1 … 62.
+    @inlinable public var isValid: Bool {
+        switch self {
+        case .stochasticA(let n), .stochasticB(let n), .stochasticC(let n): return (1...62).contains(n)
+        default: return true
+        }
+    }
+
+    /// A stochastic variant's bit count forced into 1 … 62, so that no path traps on a bad count.
+    @inlinable static func clampedRandomBits(_ n: Int) -> Int { min(max(n, 1), 62) }
+
     /// Checks the number of random bits of a stochastic variant.
     public func validated() throws -> RoundingRule {
         switch self {

@@ -80,4 +80,24 @@ struct StochasticRoundingTests {
         #expect(throws: FormatError.self) { try RoundingRule.stochasticB(bits: 63).validated() }
         #expect(throws: Never.self) { try RoundingRule.stochasticC(bits: 62).validated() }
     }
+
+    /// The unchecked scalar paths (conversion, arithmetic, typed values, the primitive itself) must
+    /// not trap on a bad bit count: they answer NaN with the invalid flag (fuzz-style regression).
+    @Test(arguments: [-1, 0, 63, 64, Int.min, Int.max])
+    func invalidBitCountsDoNotTrap(bits: Int) {
+        var g = SystemRandomNumberGenerator()
+        for rule in [RoundingRule.stochasticA(bits: bits), .stochasticB(bits: bits), .stochasticC(bits: bits)] {
+            #expect(!rule.isValid)
+            let r = FloatFormat.e4m3fn.encode(1.3, rounding: rule, overflow: .none, random: &g)
+            #expect(r.code == FloatFormat.e4m3fn.nanCode() && r.status == .invalid)
+            let sum = FloatFormat.e4m3fn.add(1, 0.3, rounding: rule, overflow: .none, random: &g)
+            #expect(sum.code == FloatFormat.e4m3fn.nanCode() && sum.status == .invalid)
+            let none = FloatFormat.e2m1fn.encode(1.3, rounding: rule, overflow: .none, random: &g)
+            #expect(none.code == 0 && none.status == .invalid)
+            #expect(Float8E4M3FN(1.3, rounding: rule).isNaN)
+            let m = FloatFormat.e4m3fn.roundMagnitude(significand: 27, exponent: -4, negative: false, rule: rule, random: &g)
+            #expect(m.inexact)
+        }
+        #expect(RoundingRule.stochasticA(bits: 8).isValid && RoundingRule.toOdd.isValid)
+    }
 }

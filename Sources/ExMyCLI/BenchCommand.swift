@@ -11,7 +11,8 @@ struct BenchCommand: ParsableCommand {
 
     @Option(help: "Array lengths, comma-separated (default: the standard set).") var sizes: String?
     @Option(help: "Thread counts, comma-separated (default: 1 and all cores).") var threads: String?
-    @Option(help: "Timed repetitions per case (the median is reported).") var repetitions: Int = 5
+    @Option(help: "Timed repetitions per case (the best is reported, for the case and its limit alike).") var repetitions: Int = 5
+    @Option(help: "Least duration of one repetition in seconds (default 0.02; shorter repetitions suffer less from a busy machine).") var minimumSeconds: Double?
     @Flag(help: "Measure cost against array length (1K … 256M elements) instead of the standard cases.") var scaling = false
     @Flag(help: "Print one JSON object per result.") var json = false
     @OptionGroup(title: "Analyzer benchmark") var analyzer: AnalyzerBenchOptions
@@ -29,6 +30,12 @@ struct BenchCommand: ParsableCommand {
         if let threads { configuration.threads = try list(threads, "threads") }
         guard (1...1000).contains(repetitions) else { throw CLIError("--repetitions \(repetitions) is out of range 1 … 1000") }
         configuration.repetitions = repetitions
+        if let minimumSeconds {
+            guard minimumSeconds.isFinite, (0.0001...10).contains(minimumSeconds) else {
+                throw CLIError("--minimum-seconds \(minimumSeconds) is out of range 0.0001 … 10")
+            }
+            configuration.minimumSeconds = minimumSeconds
+        }
         let results = try ExMyBenchmark.run(configuration) { r in Console.shared.progress("bench: \(r.caseName) \(r.elements) × \(r.threads) threads") }
         Console.shared.progressDone()
         Console.shared.print(json ? ExMyBenchmark.jsonLines(results) : ExMyBenchmark.markdownTable(results))

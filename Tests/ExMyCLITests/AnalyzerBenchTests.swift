@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ExMyCLI
+import ExMy
 import ExMyAnalysis
 import TensorIO
 
@@ -51,5 +52,16 @@ extension CLITests {
         #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--threads", "0", "--params", "1K") }
         #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--input", temporary("missing.safetensors")) }
         #expect(throws: (any Error).self) { try run("bench", "--analyzer", "--input", "x.safetensors", "--params", "1M") }
+    }
+
+    /// The conversion benchmark's `--minimum-seconds` is range-checked and reaches the configuration.
+    @Test func conversionBenchmarkMinimumSeconds() throws {
+        for bad in ["0", "-1", "nan", "inf", "11"] {
+            #expect(throws: (any Error).self) { try run("bench", "--sizes", "1024", "--threads", "1", "--minimum-seconds", bad) }
+        }
+        let out = try run("bench", "--json", "--sizes", "1024", "--threads", "1", "--repetitions", "1", "--minimum-seconds", "0.0001")
+        let lines = out.split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(lines.count == ExMyBenchmark.Configuration.standard.cases.count)
+        #expect(lines.allSatisfy { $0.contains("\"elements\":1024") })
     }
 }

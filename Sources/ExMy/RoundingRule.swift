@@ -61,25 +61,31 @@ public enum RoundingRule: Hashable, Sendable {
         .toNearestOrEven, .toNearestOrAwayFromZero, .toNearestOrZero, .towardZero, .up, .down, .awayFromZero, .toOdd,
     ]
 
-    /// Whether the rule is usable: every rule but a stochastic variant with a bit count outside 1 … 62.
-    @inlinable public var isValid: Bool {
+    /// The bit counts a P3109 stochastic variant accepts.
+    @inlinable public static var randomBitCounts: ClosedRange<Int> { 1...62 }
+
+    /// The number of random bits of a P3109 stochastic variant (`nil` for every other rule).
+    @inlinable public var randomBits: Int? {
         switch self {
-        case .stochasticA(let n), .stochasticB(let n), .stochasticC(let n): return (1...62).contains(n)
-        default: return true
+        case .stochasticA(let n), .stochasticB(let n), .stochasticC(let n): return n
+        default: return nil
         }
     }
 
-    /// A stochastic variant's bit count forced into 1 … 62, so that no path traps on a bad count.
-    @inlinable static func clampedRandomBits(_ n: Int) -> Int { min(max(n, 1), 62) }
+    /// Whether the rule is usable: every rule but a stochastic variant with a bit count outside
+    /// ``randomBitCounts``.
+    @inlinable public var isValid: Bool { randomBits.map(Self.randomBitCounts.contains) ?? true }
+
+    /// A stochastic variant's bit count forced into ``randomBitCounts``, so that no path traps on a
+    /// bad count.
+    @inlinable static func clampedRandomBits(_ n: Int) -> Int {
+        min(max(n, randomBitCounts.lowerBound), randomBitCounts.upperBound)
+    }
 
     /// Checks the number of random bits of a stochastic variant.
     public func validated() throws -> RoundingRule {
-        switch self {
-        case .stochasticA(let n), .stochasticB(let n), .stochasticC(let n):
-            guard (1...62).contains(n) else {
-                throw FormatError("stochastic rounding needs 1 … 62 random bits, not \(n)")
-            }
-        default: break
+        if let n = randomBits, !isValid {
+            throw FormatError("stochastic rounding needs \(Self.randomBitCounts.lowerBound) … \(Self.randomBitCounts.upperBound) random bits, not \(n)")
         }
         return self
     }

@@ -33,7 +33,8 @@ EXMY_AVX2 void exmy_avx2_fill_random(uint32_t *restrict dst, intptr_t n, uint16_
     }
 }
 
-EXMY_AVX2 void exmy_avx2_widen_double(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
+/// `SourceWidening.widen` for `Double` lanes `0 ..< n`.
+EXMY_INLINE void widen_double(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
     const uint32_t specialMarker = 0x7FC00000u;  // SourceWidening.specialMarker
     for (intptr_t i = 0; i < n; i++) {
         const uint32_t lo = s[2 * i], hi = s[2 * i + 1];
@@ -46,6 +47,15 @@ EXMY_AVX2 void exmy_avx2_widen_double(const uint32_t *restrict s, int32_t *restr
         const int zero = (habs | lo) == 0;
         const uint32_t magnitude = (inRange ? narrowed : specialMarker) & (zero ? 0u : 0xFFFFFFFFu);
         dst[i] = (int32_t)(magnitude | (hi & 0x80000000u));
+    }
+}
+
+EXMY_AVX2 void exmy_avx2_widen_double(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
+    // Steps of 128 doubles (1 KiB), each prefetching the KiB EXMY_PREFETCH_DISTANCE ahead.
+    for (intptr_t i = 0; i < n; i += 128) {
+        const intptr_t m = n - i < 128 ? n - i : 128;
+        exmy_prefetch_ahead(s + 2 * i, 8 * m);
+        widen_double(s + 2 * i, dst + i, m);
     }
 }
 

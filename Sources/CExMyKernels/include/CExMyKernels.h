@@ -94,6 +94,11 @@ int exmy_avx2_any_tiny_nonzero(const int32_t *src, intptr_t n, int32_t limit);
 /// `CodePacking.packRange` for 4-bit codes: `n` codes into ⌈n/2⌉ bytes, the first in the low nibble.
 void exmy_avx2_pack4(const uint8_t *src, intptr_t n, uint8_t *dst);
 
+/// The benchmark's AVX2 stream kernel: for each of `blocks` blocks, reads `srcBlockBytes` bytes
+/// from `src` and writes `dstBlockBytes` bytes to `dst` (both multiples of 32), with the encode
+/// kernels' prefetching and no arithmetic beyond XOR (`ExMyBenchmark`'s strongest limit kernel).
+void exmy_avx2_stream_blocks(const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,3 +1,4 @@
+internal import CExMyKernels
 import Dispatch
 import Foundation
 
@@ -169,10 +170,13 @@ public enum ExMyBenchmark {
                             }
                         }
                     }
-                    let limits = [
+                    var limits = [
                         { streamKernel(traffic, regionA, regionB, n, t, fold: false) },
                         { streamKernel(traffic, regionA, regionB, n, t, fold: true) },
                     ]
+                    if EncodeLoops.avx2Supported {
+                        limits.append({ avx2StreamKernel(traffic, regionA, regionB, n, t) })
+                    }
                     let (caseTime, limitTime) = try measure(work, limits, n, configuration)
                     let r = BenchmarkResult(
                         caseName: c.name, format: c.format, operation: c.operation.rawValue, valueType: c.valueType, rule: c.rule,
@@ -256,10 +260,10 @@ public enum ExMyBenchmark {
         }
     }
 
-    /// A stream kernel with the same traffic, over the same buffers and threads. Two shapes: an
-    /// element-wise narrowing/widening loop, and a folding/splatting loop that moves whole words
-    /// (XOR of the input words into fewer output words; one input word stored several times). The
-    /// limit is the faster of the two.
+    /// A stream kernel with the same traffic, over the same buffers and threads. Two Swift shapes:
+    /// an element-wise narrowing/widening loop, and a folding/splatting loop that moves whole words
+    /// (XOR of the input words into fewer output words; one input word stored several times); on
+    /// CPUs with AVX2 a third, ``avx2StreamKernel(_:_:_:_:_:)``. The limit is the fastest of them.
     static func streamKernel(_ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int, fold: Bool) {
         let box = UncheckedSendable((a, b))
         _ = BatchParallel.run(count: n, threads: threads) { range in
@@ -287,6 +291,34 @@ public enum ExMyBenchmark {
                 StreamKernels.narrow4to6bits(a.assumingMemoryBound(to: UInt32.self), b.assumingMemoryBound(to: UInt8.self), range)
             } else {
                 StreamKernels.narrow4(a.assumingMemoryBound(to: UInt32.self), b.assumingMemoryBound(to: UInt8.self), range)
+            }
+            return 0
+        }
+    }
+
+    /// The third limit kernel, on CPUs with AVX2: `exmy_avx2_stream_blocks` (C, compiled for AVX2),
+    /// which folds or splats whole 32-byte vectors block by block and prefetches its input the way
+    /// the encode kernels do, so that the encoder's software prefetching cannot beat the limit merely
+    /// because the Swift stream loops lack it.
+    static func avx2StreamKernel(_ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int) {
+        // Bits read and written per element, and which region is read.
+        let decoding = traffic.decodeWrite > 0
+        let readBits = decoding ? traffic.decodeRead : 8 * traffic.read
+        let writeBits = decoding ? 8 * traffic.decodeWrite : 8 * traffic.writeNumerator / traffic.writeDenominator
+        let box = UncheckedSendable((decoding ? b : a, decoding ? a : b))
+        _ = BatchParallel.run(count: n, threads: threads) { range in
+            let (src, dst) = box.value
+            let size = BatchParallel.blockSize
+            let blocks = range.count / size
+            let inBlock = size * readBits / 8, outBlock = size * writeBits / 8
+            let s = (src + range.lowerBound * readBits / 8).assumingMemoryBound(to: UInt8.self)
+            let d = (dst + range.lowerBound * writeBits / 8).assumingMemoryBound(to: UInt8.self)
+            exmy_avx2_stream_blocks(s, inBlock, d, outBlock, blocks)
+            // The last, partial block: whole 32-byte vectors of it.
+            let tail = range.count - blocks * size
+            let tailIn = tail * readBits / 8 / 32 * 32, tailOut = tail * writeBits / 8 / 32 * 32
+            if tailIn > 0 && tailOut > 0 {
+                exmy_avx2_stream_blocks(s + blocks * inBlock, tailIn, d + blocks * outBlock, tailOut, 1)
             }
             return 0
         }

@@ -15,6 +15,7 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Least duration of one repetition in seconds (default 0.02; shorter repetitions suffer less from a busy machine).") var minimumSeconds: Double?
     @Flag(help: "Measure cost against array length (1K … 256M elements) instead of the standard cases.") var scaling = false
     @Flag(help: "Print one JSON object per result.") var json = false
+    @Option(help: "Run only the cases whose name contains this text (e.g. 'packed', 'e5m2', 'stochastic').") var only: String?
     @OptionGroup(title: "Analyzer benchmark") var analyzer: AnalyzerBenchOptions
 
     func run() throws {
@@ -28,6 +29,10 @@ struct BenchCommand: ParsableCommand {
         }
         if let sizes { configuration.sizes = try list(sizes, "sizes") }
         if let threads { configuration.threads = try list(threads, "threads") }
+        if let only {
+            configuration.cases = configuration.cases.filter { $0.name.contains(only) }
+            guard !configuration.cases.isEmpty else { throw CLIError("--only '\(only)' matches no benchmark case") }
+        }
         guard (1...1000).contains(repetitions) else { throw CLIError("--repetitions \(repetitions) is out of range 1 … 1000") }
         configuration.repetitions = repetitions
         if let minimumSeconds {

@@ -1,7 +1,7 @@
 // The per-block loops around the encode kernels, transcribed from Swift and compiled for AVX2:
 // the random bits of stochastic rounding (BatchEncoder.fillRandom, CounterRandom.mix16), the
-// Double → Float-to-odd narrowing (SourceWidening.widen), the underflow pre-scan
-// (FastEncodePlan.anyTinyNonzero) and FP4 packing (CodePacking.packRange).
+// Double → Float-to-odd narrowing (SourceWidening.widen) and the underflow pre-scan
+// (FastEncodePlan.anyTinyNonzero). (FP4 packing happens in the encode kernels' stores.)
 #include "CExMyKernels.h"
 #include "Target.h"
 
@@ -67,12 +67,4 @@ EXMY_AVX2 int exmy_avx2_any_tiny_nonzero(const int32_t *restrict src, intptr_t n
         acc |= (a - 1) < limit && a != 0 ? 1 : 0;
     }
     return acc != 0;
-}
-
-EXMY_AVX2 void exmy_avx2_pack4(const uint8_t *restrict src, intptr_t n, uint8_t *restrict dst) {
-    const intptr_t pairs = n / 2;
-    for (intptr_t j = 0; j < pairs; j++) {
-        dst[j] = (uint8_t)((src[2 * j] & 0xF) | (src[2 * j + 1] << 4));
-    }
-    if (n & 1) dst[pairs] = src[n - 1] & 0xF;
 }

@@ -1,134 +1,247 @@
-// The encode kernels of Sources/ExMy/Batch/EncodeKernels.swift, line for line, compiled for AVX2.
+// The encode kernels of Sources/ExMy/Batch/EncodeKernels.swift, compiled for AVX2.
 //
-// Each Swift generic parameter (sign mode, tiny mode, rule shape, code type) is a constant
-// argument here; `always_inline` bodies are instantiated once per combination by the functions at
-// the end, so every loop is branch-free and the compiler vectorises it (8 lanes with AVX2).
-// Swift's wrapping operators (&+, &-, &<<, &>>) are unsigned C arithmetic here; Swift's masked
-// shifts (`&>>` takes the count modulo 32) are written with `& 31`.
+// The arithmetic is the Swift loops', lane for lane, written on 8-lane vectors (clang's vector
+// extensions: `+`, `>>`, `&`, comparisons giving −1/0 masks, casts between vector types of one
+// size are bit casts). Each Swift generic parameter (sign mode, tiny mode, rule shape, code type)
+// is a constant argument here; `always_inline` bodies are instantiated once per combination by the
+// functions at the end, so every loop is branch-free. Swift's wrapping operators (&+, &-, &<<,
+// &>>) are unsigned C arithmetic here; Swift's masked shifts (`&>>` takes the count modulo 32) are
+// written with `& 31`.
+//
+// Why explicit vectors rather than the auto-vectorised scalar loop the Swift side uses: the loop
+// does 4 × 8 lanes per iteration and narrows the 32 codes with three `pack` instructions and one
+// permute into one 32-byte store (or 16 bytes of packed FP4 codes), where the vectoriser spent four
+// shuffles on every 8 bytes, and the prefetch steps need no second loop level (docs/performance.md).
 #include "CExMyKernels.h"
 #include "Target.h"
 
-typedef ExMyKernelParameters P;
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
-// MARK: Sign modes (EncodeSignMode)
+typedef ExMyKernelParameters P;
+typedef uint32_t v8u __attribute__((vector_size(32)));
+typedef int32_t v8i __attribute__((vector_size(32)));
+typedef float v8f __attribute__((vector_size(32)));
+
+/// Code layouts: `codeBytes` 1, 2 or 4, or EXMY_CODES_PACKED4 (CExMyKernels.h).
+#define EXMY_PACKED4 EXMY_CODES_PACKED4
+
+// MARK: Lanes
+
+#define EXMY_VINLINE EXMY_AVX2 EXMY_INLINE
+
+/// `v` in every lane.
+EXMY_VINLINE v8u splat(uint32_t v) { return (v8u){v, v, v, v, v, v, v, v}; }
+
+/// `mask ? a : b` per lane (`mask` lanes are −1 or 0).
+EXMY_VINLINE v8u lane_select(v8i mask, v8u a, v8u b) { return (a & (v8u)mask) | (b & ~(v8u)mask); }
 
 /// Whether `code` reads the magnitude beyond its low bits (SignMagnitudeNoNegativeZeroMode).
 EXMY_INLINE int reads_whole_magnitude(int sign) { return sign == EXMY_SIGN_NO_NEGATIVE_ZERO; }
 
 /// `S.code(m, x, p)`.
-EXMY_INLINE uint32_t sign_code(int sign, uint32_t m, int32_t x, const P *p) {
+EXMY_VINLINE v8u sign_code(int sign, v8u m, v8i x, const P *p) {
     switch (sign) {
     case EXMY_SIGN_MAGNITUDE:
-        return m | (uint32_t)((x >> (p->signShift & 31)) & p->signBit);
+        return m | (v8u)((x >> (p->signShift & 31)) & p->signBit);
     case EXMY_SIGN_NO_NEGATIVE_ZERO: {
-        uint32_t s = (uint32_t)((x >> (p->signShift & 31)) & p->signBit);
-        return m | (m == 0 ? 0 : s);
+        v8u s = (v8u)((x >> (p->signShift & 31)) & p->signBit);
+        return m | (s & ~(v8u)(m == 0));
     }
     case EXMY_SIGN_UNSIGNED:
         return m;
     default: {
-        uint32_t negative = (uint32_t)(x >> 31);
+        v8u negative = (v8u)(x >> 31);
         return ((m ^ negative) - negative) & p->codeMask;
     }
     }
 }
 
 /// `S.special(x, a, p)`: sign bit set iff the lane is special.
-EXMY_INLINE int32_t sign_special(int sign, int32_t x, int32_t a, const P *p) {
+EXMY_VINLINE v8i sign_special(int sign, v8i x, v8i a, const P *p) {
     if (sign == EXMY_SIGN_UNSIGNED) {
-        return (int32_t)(((uint32_t)p->special - (uint32_t)x) | ((uint32_t)x - (uint32_t)p->lowSpecial));
+        return (v8i)(((uint32_t)p->special - (v8u)x) | ((v8u)x - (uint32_t)p->lowSpecial));
     }
-    return (int32_t)((uint32_t)p->special - (uint32_t)a);
+    return (v8i)((uint32_t)p->special - (v8u)a);
 }
 
-EXMY_INLINE void store_code(int codeBytes, void *dst, intptr_t i, uint32_t code) {
-    switch (codeBytes) {
-    case 1: ((uint8_t *)dst)[i] = (uint8_t)code; break;
-    case 2: ((uint16_t *)dst)[i] = (uint16_t)code; break;
-    default: ((uint32_t *)dst)[i] = code; break;
+/// `EncodeKernels.nearestEven`, one 8-lane group.
+EXMY_VINLINE v8u nearest_even_lanes(const P *p, int sign, int tinyGeneral, int codeBytes, uint32_t c0, v8i x,
+                                    v8i *accSpecial) {
+    const uint32_t sh = p->sh & 31, tinyShift = p->tinyShift & 31;
+    const v8i a = x & 0x7FFFFFFF;
+    const v8u ua = (v8u)a;
+    const v8u normal = (ua + c0 + ((ua >> sh) & p->lsbAnd)) >> sh;
+    v8u small = (v8u)((v8f)ua + p->magic);
+    // The low 23 bits of `magicBits` are zero: codes of at most 16 bits need no subtraction when
+    // stored truncated; the narrowing packs below saturate, so byte codes are masked instead.
+    if (codeBytes > 2 || reads_whole_magnitude(sign)) small -= p->magicBits;
+    if (tinyGeneral) small = small << tinyShift;
+    const v8u magnitude = lane_select(a < p->tinyBits, small, normal);
+    *accSpecial |= sign_special(sign, x, a, p);
+    return sign_code(sign, magnitude, x, p);
+}
+
+/// `EncodeKernels.generalLoop`, one 8-lane group: `add = g0 + (lsb ? gL : 0) + (negative ? gN : 0) +
+/// (R << sR)` before the shift; `lsb`, `negative`, `sticky` and `random` are the rule shape's terms
+/// (EncodeRuleShape).
+EXMY_VINLINE v8u general_lanes(const P *p, int sign, int tinyGeneral, int lsb, int negative, int sticky, int random,
+                               v8i x, v8u rnd, v8i *accSpecial) {
+    const uint32_t sh = p->sh & 31, tinyShift = p->tinyShift & 31, sL = p->sL & 31, sR = p->sR & 31;
+    const v8i a = x & 0x7FFFFFFF;
+    const v8u ua = (v8u)a;
+    // T for tiny lanes: ⌊|x| / quantum⌋ (+ off << sh), with a sticky bit below it.
+    const v8f fa = (v8f)ua;
+    const v8f s = fa + p->tinyAdd;
+    const v8u r = (v8u)(s - p->tinyAdd);
+    // (r > a) is −1 where the addition rounded up: adding it subtracts 1.
+    v8u small = (v8u)s - p->tinyBase + (v8u)((v8i)r > a);
+    if (sticky) small |= (v8u)(r != ua) & p->stickyBit;
+    const v8i tiny = a < p->tinyBits;
+    const v8u t = lane_select(tiny, small, ua);
+    v8u add = splat(p->g0);
+    if (lsb) add += (0 - ((t >> sL) & 1)) & p->gL;
+    if (negative) add += (v8u)(x >> 31) & p->gN;
+    if (random) add += rnd << sR;
+    const v8u raw = (t + add) >> sh;
+    const v8u magnitude = tinyGeneral ? lane_select(tiny, raw << tinyShift, raw - p->off) : raw - p->off;
+    *accSpecial |= sign_special(sign, x, a, p);
+    return sign_code(sign, magnitude, x, p);
+}
+
+// MARK: Loads and stores
+
+EXMY_VINLINE v8i load8(const int32_t *s) { v8i v; __builtin_memcpy(&v, s, sizeof v); return v; }
+EXMY_VINLINE v8u load8u(const uint32_t *s) { v8u v; __builtin_memcpy(&v, s, sizeof v); return v; }
+
+#if defined(__x86_64__)
+/// Stores 32 codes `c[0] … c[3]` (8 each, in order) in the layout `codeBytes`. Byte and packed
+/// codes are masked to the code width first (special lanes may hold anything; the driver rewrites
+/// them), so the saturating packs keep every ordinary code.
+EXMY_VINLINE void store32(int codeBytes, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2, v8u c3, uint32_t codeMask) {
+    if (codeBytes == 4) {
+        __builtin_memcpy((uint32_t *)dst + i, &c0, 32);
+        __builtin_memcpy((uint32_t *)dst + i + 8, &c1, 32);
+        __builtin_memcpy((uint32_t *)dst + i + 16, &c2, 32);
+        __builtin_memcpy((uint32_t *)dst + i + 24, &c3, 32);
+        return;
+    }
+    if (codeBytes == 2) {
+        const __m256i m = _mm256_set1_epi32(0xFFFF);
+        __m256i w01 = _mm256_packus_epi32(_mm256_and_si256((__m256i)c0, m), _mm256_and_si256((__m256i)c1, m));
+        __m256i w23 = _mm256_packus_epi32(_mm256_and_si256((__m256i)c2, m), _mm256_and_si256((__m256i)c3, m));
+        // packus works within 128-bit halves: restore the element order.
+        w01 = _mm256_permute4x64_epi64(w01, 0xD8);
+        w23 = _mm256_permute4x64_epi64(w23, 0xD8);
+        _mm256_storeu_si256((__m256i *)((uint16_t *)dst + i), w01);
+        _mm256_storeu_si256((__m256i *)((uint16_t *)dst + i + 16), w23);
+        return;
+    }
+    const __m256i m = _mm256_set1_epi32((int)codeMask);
+    const __m256i w01 = _mm256_packus_epi32(_mm256_and_si256((__m256i)c0, m), _mm256_and_si256((__m256i)c1, m));
+    const __m256i w23 = _mm256_packus_epi32(_mm256_and_si256((__m256i)c2, m), _mm256_and_si256((__m256i)c3, m));
+    const __m256i b = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(w01, w23), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    if (codeBytes == 1) {
+        _mm256_storeu_si256((__m256i *)((uint8_t *)dst + i), b);
+        return;
+    }
+    // Packed FP4: byte pairs (c, d), both < 16, as 16-bit lanes c | d << 8 become c | d << 4.
+    const __m256i w = _mm256_and_si256(_mm256_or_si256(b, _mm256_srli_epi16(b, 4)), _mm256_set1_epi16(0xFF));
+    const __m256i n = _mm256_permute4x64_epi64(_mm256_packus_epi16(w, w), 0xD8);
+    _mm_storeu_si128((__m128i *)((uint8_t *)dst + i / 2), _mm256_castsi256_si128(n));
+}
+#else
+EXMY_INLINE void store32(int codeBytes, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2, v8u c3, uint32_t codeMask) {
+    (void)codeBytes; (void)dst; (void)i; (void)c0; (void)c1; (void)c2; (void)c3; (void)codeMask;
+}
+#endif
+
+/// Stores codes `i ..< i + count` (count ≤ 8) of the group `c` (the tail).
+EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t count, v8u c, uint32_t codeMask) {
+    uint32_t lanes[8];
+    __builtin_memcpy(lanes, &c, sizeof lanes);
+    for (intptr_t k = 0; k < count; k++) {
+        switch (codeBytes) {
+        case 1: ((uint8_t *)dst)[i + k] = (uint8_t)lanes[k]; break;
+        case 2: ((uint16_t *)dst)[i + k] = (uint16_t)lanes[k]; break;
+        case 4: ((uint32_t *)dst)[i + k] = lanes[k]; break;
+        default: {
+            // Packed FP4 (i is even): the element at an even index starts a byte, low nibble first.
+            const intptr_t e = i + k;
+            uint8_t *byte = (uint8_t *)dst + e / 2;
+            const uint8_t nibble = (uint8_t)(lanes[k] & codeMask & 0xF);
+            *byte = (e & 1) ? (uint8_t)((*byte & 0x0F) | nibble << 4) : nibble;
+            break;
+        }
+        }
     }
 }
 
 // MARK: Kernels
 
-/// `for (intptr_t I = 0; I < N; I++)`, in steps of 256 lanes (1 KiB of input at SRC), each step
-/// first prefetching the KiB EXMY_PREFETCH_DISTANCE ahead (the Swift loops have no prefetch; this
-/// changes no result). Closed by `}}`.
-#define EXMY_PREFETCHING_LOOP(I, N, SRC)                                                              \
-    for (intptr_t I##0 = 0; I##0 < (N); I##0 += 256)                                                  \
-        for (intptr_t I##end = (exmy_prefetch_ahead((SRC) + I##0, 4 * ((N) - I##0 < 256 ? (N) - I##0 : 256)), \
-                                (N) - I##0 < 256 ? (N) : I##0 + 256), I = I##0; I < I##end; I++) {
+/// The loop shared by both kernels: groups of 32 lanes, each step of 256 lanes (1 KiB of input)
+/// first prefetching the KiB EXMY_PREFETCH_DISTANCE ahead (the Swift loops have no prefetch; it
+/// changes no result); then the last `n mod 32` lanes 8 at a time, zero-padded, with the padding
+/// kept out of the special summary. `LANES(x, r)` is one 8-lane group.
+#define EXMY_KERNEL_LOOP(LANES)                                                                        \
+    v8i accSpecial = {0};                                                                              \
+    const v8u noRandom = {0};                                                                          \
+    intptr_t i = 0;                                                                                    \
+    for (; i + 32 <= n; i += 32) {                                                                     \
+        if ((i & 255) == 0) exmy_prefetch_ahead(src + i, 1024);                                        \
+        const v8u r0 = random ? load8u(rnd + i) : noRandom, r1 = random ? load8u(rnd + i + 8) : noRandom; \
+        const v8u r2 = random ? load8u(rnd + i + 16) : noRandom, r3 = random ? load8u(rnd + i + 24) : noRandom; \
+        const v8u q0 = LANES(load8(src + i), r0), q1 = LANES(load8(src + i + 8), r1);                 \
+        const v8u q2 = LANES(load8(src + i + 16), r2), q3 = LANES(load8(src + i + 24), r3);           \
+        store32(codeBytes, dst, i, q0, q1, q2, q3, p.codeMask);                                        \
+    }                                                                                                  \
+    for (; i < n; i += 8) {                                                                            \
+        const intptr_t count = n - i < 8 ? n - i : 8;                                                  \
+        int32_t xs[8] = {0};                                                                           \
+        uint32_t rs[8] = {0};                                                                          \
+        __builtin_memcpy(xs, src + i, (size_t)count * 4);                                              \
+        if (random) __builtin_memcpy(rs, rnd + i, (size_t)count * 4);                                  \
+        v8i special = {0};                                                                             \
+        const v8u c = LANES##_INTO(load8(xs), load8u(rs), &special);                                   \
+        const v8i lane = {0, 1, 2, 3, 4, 5, 6, 7};                                                     \
+        accSpecial |= special & (lane < (int32_t)count);                                               \
+        store_tail(codeBytes, dst, i, count, c, p.codeMask);                                           \
+    }                                                                                                  \
+    int32_t summary = 0;                                                                               \
+    for (int k = 0; k < 8; k++) summary |= accSpecial[k];                                              \
+    return summary;
 
 /// `EncodeKernels.nearestEven`.
-EXMY_INLINE int32_t nearest_even(const P *pp, int sign, int tinyGeneral, int codeBytes,
-                                 const int32_t *restrict src, void *restrict dst, intptr_t n) {
+EXMY_VINLINE int32_t nearest_even(const P *pp, int sign, int tinyGeneral, int codeBytes,
+                                  const int32_t *restrict src, void *restrict dst, intptr_t n) {
     const P p = *pp;
-    int32_t accSpecial = 0;
-    const uint32_t sh = p.sh & 31, lsbAnd = p.lsbAnd, c0 = p.c0 - (p.off << sh);
-    const int32_t tinyBits = p.tinyBits;
-    const float magic = p.magic;
-    const uint32_t magicBits = p.magicBits, tinyShift = p.tinyShift & 31;
-    EXMY_PREFETCHING_LOOP(i, n, src) {
-        const int32_t x = src[i];
-        const int32_t a = x & 0x7FFFFFFF;
-        const uint32_t ua = (uint32_t)a;
-        const uint32_t normal = (ua + c0 + ((ua >> sh) & lsbAnd)) >> sh;
-        uint32_t small = exmy_bits(exmy_float(ua) + magic);
-        // The low 23 bits of `magicBits` are zero: codes of at most 16 bits need no subtraction.
-        if (codeBytes > 2 || reads_whole_magnitude(sign)) small -= magicBits;
-        if (tinyGeneral) small = small << tinyShift;
-        const uint32_t magnitude = a < tinyBits ? small : normal;
-        store_code(codeBytes, dst, i, sign_code(sign, magnitude, x, &p));
-        accSpecial |= sign_special(sign, x, a, &p);
-    }}
-    return accSpecial;
+    const uint32_t c0 = p.c0 - (p.off << (p.sh & 31));
+    const int random = 0;
+    const uint32_t *rnd = 0;
+#define NE_LANES_INTO(x, r, acc) ((void)(r), nearest_even_lanes(&p, sign, tinyGeneral, codeBytes, c0, x, acc))
+#define NE_LANES(x, r) NE_LANES_INTO(x, r, &accSpecial)
+    EXMY_KERNEL_LOOP(NE_LANES)
+#undef NE_LANES
+#undef NE_LANES_INTO
 }
 
-/// `EncodeKernels.generalLoop`: `add = g0 + (lsb ? gL : 0) + (negative ? gN : 0) + (R << sR)` before
-/// the shift; `lsb`, `negative`, `sticky` and `random` are the rule shape's terms (EncodeRuleShape).
-EXMY_INLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeBytes,
-                            int lsb, int negative, int sticky, int random,
-                            const int32_t *restrict src, void *restrict dst, intptr_t n,
-                            const uint32_t *restrict rnd) {
+/// `EncodeKernels.generalLoop`.
+EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeBytes,
+                             int lsb, int negative, int sticky, int random,
+                             const int32_t *restrict src, void *restrict dst, intptr_t n,
+                             const uint32_t *restrict rnd) {
     const P p = *pp;
-    int32_t accSpecial = 0;
-    const uint32_t sh = p.sh & 31, off = p.off, tinyShift = p.tinyShift & 31;
-    const int32_t tinyBits = p.tinyBits;
-    const float tinyAdd = p.tinyAdd;
-    const uint32_t tinyBase = p.tinyBase, stickyBit = p.stickyBit;
-    const uint32_t g0 = p.g0, gL = p.gL, sL = p.sL & 31, gN = p.gN, sR = p.sR & 31;
-    EXMY_PREFETCHING_LOOP(i, n, src) {
-        const int32_t x = src[i];
-        const int32_t a = x & 0x7FFFFFFF;
-        const uint32_t ua = (uint32_t)a;
-        // T for tiny lanes: ⌊|x| / quantum⌋ (+ off << sh), with a sticky bit below it.
-        const float fa = exmy_float(ua);
-        const float s = fa + tinyAdd;
-        const uint32_t r = exmy_bits(s - tinyAdd);
-        uint32_t small = exmy_bits(s) - tinyBase - ((int32_t)r > a ? 1u : 0u);
-        if (sticky) small |= r != ua ? stickyBit : 0;
-        const int tiny = a < tinyBits;
-        const uint32_t t = tiny ? small : ua;
-        uint32_t add = g0;
-        if (lsb) add += (0u - ((t >> sL) & 1)) & gL;
-        if (negative) add += (uint32_t)(x >> 31) & gN;
-        if (random) add += rnd[i] << sR;
-        const uint32_t raw = (t + add) >> sh;
-        uint32_t magnitude;
-        if (tinyGeneral) {
-            magnitude = tiny ? raw << tinyShift : raw - off;
-        } else {
-            magnitude = raw - off;
-        }
-        store_code(codeBytes, dst, i, sign_code(sign, magnitude, x, &p));
-        accSpecial |= sign_special(sign, x, a, &p);
-    }}
-    return accSpecial;
+#define G_LANES_INTO(x, r, acc) general_lanes(&p, sign, tinyGeneral, lsb, negative, sticky, random, x, r, acc)
+#define G_LANES(x, r) G_LANES_INTO(x, r, &accSpecial)
+    EXMY_KERNEL_LOOP(G_LANES)
+#undef G_LANES
+#undef G_LANES_INTO
 }
 
 // MARK: Instances
 
-/// One function per (kernel, sign, tiny); the code width is switched inside.
+/// One function per (kernel, sign, tiny); the code layout is switched inside.
 #define EXMY_INSTANCE(NAME, CALL)                                                                     \
     EXMY_AVX2 __attribute__((noinline)) static int32_t NAME(const P *p, int bytes,                    \
                                                             const int32_t *restrict src,              \
@@ -136,6 +249,7 @@ EXMY_INLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByte
                                                             const uint32_t *restrict rnd) {           \
         (void)rnd;                                                                                    \
         switch (bytes) {                                                                              \
+        case EXMY_PACKED4: return CALL(EXMY_PACKED4);                                                 \
         case 1: return CALL(1);                                                                       \
         case 2: return CALL(2);                                                                       \
         default: return CALL(4);                                                                      \
@@ -152,7 +266,7 @@ EXMY_INLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByte
     EXMY_INSTANCE(KERNEL##_3_0, CALL_S_T(3, 0))                                                       \
     EXMY_INSTANCE(KERNEL##_3_1, CALL_S_T(3, 1))
 
-// CALL_S_T(S, T) expands to a macro of the code width B.
+// CALL_S_T(S, T) expands to a macro of the code layout B.
 #define NE(S, T) NE_##S##_##T
 #define NE_0_0(B) nearest_even(p, 0, 0, B, src, dst, n)
 #define NE_0_1(B) nearest_even(p, 0, 1, B, src, dst, n)

@@ -36,13 +36,25 @@ struct BatchPackingDecodeTests {
     /// Packed encoding equals packing the unpacked codes, for FP4, FP6, FP3 and 8-bit formats, at
     /// lengths that end mid-byte and mid-group, across blocks and threads.
     @Test func encodePackedMatchesPackOfCodes() throws {
-        let formats: [FloatFormat] = [.e2m1fn, .e3m2fn, .e2m3fn, .fp3E1M1, .e4m3fn, try FloatFormat(parsing: "binary6p3ue")]
+        // The 4-bit formats cover every sign mode and both tiny modes of the AVX2 kernels' packed
+        // store (no −0, unsigned, no subnormals), each rule shape, and lengths around its 32-lane groups.
+        let formats: [FloatFormat] = [
+            .e2m1fn, .e3m2fn, .e2m3fn, .fp3E1M1, .e4m3fn, try FloatFormat(parsing: "binary6p3ue"),
+            try FloatFormat(parsing: "binary4p2se"), try FloatFormat(parsing: "binary4p2uf"), try FloatFormat(parsing: "e2m1:subnormals=off,specials=none"),
+        ]
         for f in formats {
-            for rule in [RoundingRule.toNearestOrEven, .stochasticA(bits: 8)] {
+            let rules: [RoundingRule] = f.bitWidth == 4
+                ? [.toNearestOrEven, .stochasticA(bits: 8), .towardZero, .up, .stochasticC(bits: 4)]
+                : [.toNearestOrEven, .stochasticA(bits: 8)]
+            for rule in rules {
                 for encoder in BatchTestSupport.loopVariants(try BatchEncoder(f, rounding: rule, nanPolicy: .zero)) {
-                    for n in [0, 1, 2, 3, 5, 70, 4097, 10_001] {
+                    for n in [0, 1, 2, 3, 5, 31, 32, 33, 70, 2079, 4097, 10_001] {
                         let input = BatchShapeTests.mixed(n, seed: UInt64(n + 1))
                         let (codes, status) = try encoder.encode(input, as: UInt8.self, options: .init(seed: 8))
+                        // The codes themselves are the scalar engine's (NaN aside: the policy maps it to 0).
+                        let reference = BatchTestSupport.scalar(f, rule, .none, input.map(Double.init), seed: 8)
+                        let wrong = (0..<n).first { !input[$0].isNaN && UInt64(codes[$0]) != reference.codes[$0] }
+                        #expect(wrong == nil, "\(f) \(rule) n \(n) \(encoder.loops) loops: element \(wrong ?? -1)")
                         for threads in [1, 3] {
                             let (packed, packedStatus) = try encoder.encodePacked(input, options: .init(threads: threads, seed: 8))
                             #expect(packed == (try CodePacking.pack(codes, bitWidth: f.bitWidth)), "\(f) \(rule) n \(n) \(encoder.loops) loops")

@@ -6,8 +6,9 @@
 // called only after a run-time CPU check; no compiler flag is needed.
 //
 // What: every loop here is a transcription of a loop in Sources/ExMy/Batch (EncodeKernels.swift,
-// FastEncodePlan.swift, SourceWidening.swift, BatchEncoder.fillRandom, CodePacking.packRange): the
-// same arithmetic on the same parameters, so the same bits. The parameters are computed only in
+// FastEncodePlan.swift, SourceWidening.swift, BatchEncoder.fillRandom): the same arithmetic on the
+// same parameters, so the same bits (the encode kernels on 8-lane vectors, 32 lanes per
+// iteration, and for FP4 with the packing of CodePacking.packRange in their store). The parameters are computed only in
 // Swift (FastEncodePlan); the rounding decisions that are not made by these loops (special lanes)
 // stay with the scalar engine. The batch tests run every case through both the AVX2 loops and the
 // Swift loops and compare both with the scalar engine.
@@ -72,8 +73,12 @@ enum {
 /// 1 when this CPU and OS run AVX2 code (x86-64 only), else 0.
 int exmy_avx2_supported(void);
 
+/// The `codeBytes` value for FP4 codes packed two per byte, the first in the low nibble
+/// (`CodePacking`); `dst` then points at the byte of lane 0 (the lane count before it is even).
+enum { EXMY_CODES_PACKED4 = 0 };
+
 /// Runs an encode kernel on `n` lanes (`Float` bit patterns) into codes of `codeBytes` bytes (1, 2
-/// or 4) at `dst`. `tinyGeneral` is 1 for formats without subnormals. `random` holds one word per
+/// or 4, or `EXMY_CODES_PACKED4` for 4-bit formats) at `dst`. `tinyGeneral` is 1 for formats without subnormals. `random` holds one word per
 /// lane for the stochastic kernels (else it may be null). Returns a value whose sign bit is set iff
 /// some lane is special (`EncodeKernels.Summary.special`).
 int32_t exmy_avx2_encode(const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
@@ -90,9 +95,6 @@ void exmy_avx2_widen_double(const uint32_t *src, int32_t *dst, intptr_t n);
 
 /// `FastEncodePlan.anyTinyNonzero`: 1 when some lane has 0 < |x| < 2^emin (`limit` = bits(2^emin) − 1).
 int exmy_avx2_any_tiny_nonzero(const int32_t *src, intptr_t n, int32_t limit);
-
-/// `CodePacking.packRange` for 4-bit codes: `n` codes into ⌈n/2⌉ bytes, the first in the low nibble.
-void exmy_avx2_pack4(const uint8_t *src, intptr_t n, uint8_t *dst);
 
 /// The benchmark's AVX2 stream kernel: for each of `blocks` blocks, reads `srcBlockBytes` bytes
 /// from `src` and writes `dstBlockBytes` bytes to `dst` (both multiples of 32), with the encode

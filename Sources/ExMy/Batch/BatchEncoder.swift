@@ -291,6 +291,9 @@ public struct BatchEncoder: Sendable {
     private func encodeChunk<C: BatchCode>(_ job: Job, _ range: Range<Int>, _ plan: FastEncodePlan, _: C.Type) -> ChunkResult {
         let blockSize = BatchParallel.blockSize
         let direct = job.layout == .codes(byteCount: MemoryLayout<C>.size)
+        // FP4 packed by the AVX2 kernel itself, straight into the output (blocks start on even
+        // elements); the Swift loops write byte codes to scratch and pack them in `store`.
+        let packedDirect = job.layout == .packed(bitWidth: 4) && plan.loops == .avx2 && plan.kernel != .identity
         // Scratch: kernel lanes, codes, random bits (one block each, 4 bytes per element).
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: blockSize * 12, alignment: 64)
         defer { scratch.deallocate() }
@@ -321,15 +324,26 @@ public struct BatchEncoder: Sendable {
                 Self.fillRandom(randomScratch, job.stream, job.startIndex &+ UInt64(b), m, plan.randomBits, plan.loops)
                 random = UnsafePointer(randomScratch)
             }
-            let summary = plan.run(bits, codes, m, random)
-            if summary.hasSpecial {
-                for j in 0..<m where plan.isSpecial(bits[j]) {
-                    codes[j] = C(truncatingIfNeeded: scalarEncode(job, b + j, &result))
+            if packedDirect {
+                let out = job.output!.assumingMemoryBound(to: UInt8.self) + b / 2
+                if plan.runPacked4(bits, UnsafeMutableRawPointer(out), m, random).hasSpecial {
+                    for j in 0..<m where plan.isSpecial(bits[j]) {
+                        let code = UInt8(truncatingIfNeeded: scalarEncode(job, b + j, &result)) & 0xF
+                        let shift = UInt8(4 * (j & 1))
+                        out[j / 2] = (out[j / 2] & ~(0xF << shift)) | code << shift
+                    }
+                }
+            } else {
+                let summary = plan.run(bits, codes, m, random)
+                if summary.hasSpecial {
+                    for j in 0..<m where plan.isSpecial(bits[j]) {
+                        codes[j] = C(truncatingIfNeeded: scalarEncode(job, b + j, &result))
+                    }
                 }
             }
             if !inexactFound && plan.anyInexact(bits, m) { inexactFound = true }
             if !underflowFound && !format.isFixedPoint && plan.anyTinyNonzero(bits, m) && plan.anyTinyInexact(bits, m) { underflowFound = true }
-            if !direct { store(codes, m, b, job, plan.loops) }
+            if !direct && !packedDirect { store(codes, m, b, job) }
             b += m
         }
         if inexactFound { result.status.insert(.inexact) }
@@ -379,17 +393,13 @@ public struct BatchEncoder: Sendable {
     }
 
     /// Moves a block of codes from scratch to the output: widening to the caller's code type, or packing.
-    private func store<C: BatchCode>(_ codes: UnsafeMutablePointer<C>, _ m: Int, _ b: Int, _ job: Job, _ loops: EncodeLoops = .portable) {
+    private func store<C: BatchCode>(_ codes: UnsafeMutablePointer<C>, _ m: Int, _ b: Int, _ job: Job) {
         switch job.layout {
         case .packed(let w):
             // Packed codes are at most 8 bits: C is UInt8 here.
             let bytes = UnsafeMutableRawPointer(codes).assumingMemoryBound(to: UInt8.self)
             let out = job.output!.assumingMemoryBound(to: UInt8.self) + (b * w) / 8
-            if w == 4 && loops == .avx2 {
-                exmy_avx2_pack4(bytes, m, out)
-            } else {
-                CodePacking.packRange(bytes, m, w, out)
-            }
+            CodePacking.packRange(bytes, m, w, out)
         case .codes(let size):
             switch size {
             case 1: Self.widen(codes, m, job.output!.assumingMemoryBound(to: UInt8.self) + b)

@@ -5,8 +5,9 @@ import Foundation
 /// target's baseline: SSE2 on x86-64) or their C transcriptions compiled for AVX2.
 ///
 /// Both compute the same codes from the same ``KernelParameters``: every loop in `CExMyKernels` is a
-/// line-for-line transcription of one in this folder (the encode kernels, the underflow pre-scan,
-/// the random bits of stochastic rounding, the `Double` narrowing, FP4 packing). Special lanes,
+/// transcription of one in this folder, the same arithmetic lane for lane (the encode kernels, on
+/// 8-lane vectors and with FP4 packing in their store; the underflow pre-scan; the random bits of
+/// stochastic rounding; the `Double` narrowing). Special lanes,
 /// flags and every rounding the kernels do not finish go through the scalar engine on both paths.
 ///
 /// Selection, once per process: AVX2 when the CPU and OS support it (`__builtin_cpu_supports`),

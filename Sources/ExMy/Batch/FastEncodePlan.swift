@@ -180,8 +180,22 @@ struct FastEncodePlan: Sendable {
         }
     }
 
+    /// Runs the AVX2 kernel on `n` lanes of a 4-bit format into packed codes (two per byte, the
+    /// first in the low nibble) at `dst`; lane 0 starts a byte. Only with `loops == .avx2`: the
+    /// Swift loops write one code per byte and pack afterwards (`CodePacking.packRange`).
+    func runPacked4(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: UnsafePointer<UInt32>?) -> EncodeKernels.Summary {
+        precondition(loops == .avx2 && kernel != .identity && codeBytes == 1, "packed kernels are AVX2 byte-code kernels")
+        return runAVX2(src, dst, n, random, codeLayout: Int32(EXMY_CODES_PACKED4))
+    }
+
     /// The same kernel, run by its AVX2 transcription (`CExMyKernels/EncodeKernels.c`).
     private func runAVX2<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: UnsafePointer<UInt32>?) -> EncodeKernels.Summary {
+        if kernel == .identity { return EncodeKernels.identity(src, dst, n, params) }
+        return runAVX2(src, UnsafeMutableRawPointer(dst), n, random, codeLayout: Int32(MemoryLayout<C>.size))
+    }
+
+    /// `codeLayout`: the code bytes (1, 2, 4) or `EXMY_CODES_PACKED4`.
+    private func runAVX2(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: UnsafePointer<UInt32>?, codeLayout: Int32) -> EncodeKernels.Summary {
         let k: Int32
         switch kernel {
         case .nearestEven: k = Int32(EXMY_KERNEL_NEAREST_EVEN)
@@ -189,7 +203,7 @@ struct FastEncodePlan: Sendable {
         case .truncate: k = Int32(EXMY_KERNEL_TRUNCATE)
         case .stochasticAB: k = Int32(EXMY_KERNEL_STOCHASTIC_AB)
         case .stochasticC: k = Int32(EXMY_KERNEL_STOCHASTIC_C)
-        case .identity: return EncodeKernels.identity(src, dst, n, params)
+        case .identity: preconditionFailure("the identity kernel has no AVX2 form")
         }
         let s: Int32
         switch sign {
@@ -199,7 +213,7 @@ struct FastEncodePlan: Sendable {
         case .twosComplement: s = Int32(EXMY_SIGN_TWOS_COMPLEMENT)
         }
         let special = withUnsafePointer(to: params) { p in
-            exmy_avx2_encode(p, k, s, tinyGeneral ? 1 : 0, Int32(MemoryLayout<C>.size), src, UnsafeMutableRawPointer(dst), n, random)
+            exmy_avx2_encode(p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, random)
         }
         return EncodeKernels.Summary(special: special)
     }

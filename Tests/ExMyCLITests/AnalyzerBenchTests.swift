@@ -64,4 +64,16 @@ extension CLITests {
         #expect(lines.count == ExMyBenchmark.Configuration.standard.cases.count)
         #expect(lines.allSatisfy { $0.contains("\"elements\":1024") })
     }
+
+    /// `--only` keeps exactly the standard cases whose name contains the text; a text that matches
+    /// none is an error, not an empty run.
+    @Test func conversionBenchmarkOnly() throws {
+        #expect(throws: (any Error).self) { try run("bench", "--sizes", "1024", "--threads", "1", "--only", "no such case") }
+        let out = try run("bench", "--json", "--sizes", "1024", "--threads", "1", "--repetitions", "1", "--minimum-seconds", "0.0001", "--only", "packed")
+        let lines = out.split(separator: "\n").filter { $0.hasPrefix("{") }
+        let expected = ExMyBenchmark.Configuration.standard.cases.filter { $0.name.contains("packed") }.map(\.name)
+        #expect(expected.count == 3)  // encode-packed FP4, its stochastic variant, decode-packed FP4
+        #expect(lines.count == expected.count)
+        #expect(lines.allSatisfy { line in expected.contains { line.contains("\"caseName\":\"\($0)\"") } })
+    }
 }

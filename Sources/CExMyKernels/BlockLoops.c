@@ -1,35 +1,19 @@
 // The per-block loops around the encode kernels, transcribed from Swift and compiled for AVX2:
-// the random bits of stochastic rounding (BatchEncoder.fillRandom, CounterRandom.mix16), the
-// Double → Float-to-odd narrowing (SourceWidening.widen) and the underflow pre-scan
-// (FastEncodePlan.anyTinyNonzero). (FP4 packing happens in the encode kernels' stores.)
+// the Double → Float-to-odd narrowing (SourceWidening.widen) and the underflow pre-scan
+// (FastEncodePlan.anyTinyNonzero); and the random bits of stochastic rounding written out
+// (BatchEncoder.fillRandom: the kernels compute the same words in their loop, CounterRandom.h).
+// (FP4 packing happens in the encode kernels' stores.)
 #include "CExMyKernels.h"
 #include "Target.h"
+#include "CounterRandom.h"
 
-/// `CounterRandom.mix16`.
-EXMY_INLINE uint16_t mix16(uint16_t v) {
-    uint16_t x = v;
-    x ^= x >> 8;
-    x = (uint16_t)(x * 0x6B53u);
-    x ^= x >> 7;
-    x = (uint16_t)(x * 0x3C4Du);
-    x ^= x >> 9;
-    return x;
-}
-
-EXMY_AVX2 void exmy_avx2_fill_random(uint32_t *restrict dst, intptr_t n, uint16_t q, uint16_t k0, uint16_t k1, int bits) {
-    const uint32_t mask = bits >= 32 ? 0xFFFFFFFFu : (1u << bits) - 1;
-    if (bits <= 16) {
-        // 16 lanes of 16 bits per multiply (measured: 15% faster than the compiler's choice of 8).
-#pragma clang loop vectorize_width(16)
-        for (intptr_t t = 0; t < n; t++) {
-            const uint16_t qt = (uint16_t)(q + (uint16_t)t);
-            dst[t] = (uint32_t)mix16(qt ^ k0) & mask;
-        }
-    } else {
-        for (intptr_t t = 0; t < n; t++) {
-            const uint16_t qt = (uint16_t)(q + (uint16_t)t);
-            dst[t] = ((uint32_t)mix16(qt ^ k0) | (uint32_t)mix16(qt ^ k1) << 16) & mask;
-        }
+EXMY_AVX2 void exmy_avx2_fill_random(uint32_t *restrict dst, intptr_t n, const ExMyCounterRandom *random) {
+    // Whole groups of 32 words through a buffer (the last group may run past n).
+    for (intptr_t i = 0; i < n; i += 32) {
+        exmy_v8u words[4];
+        exmy_counter_words(random, i, words);
+        const intptr_t count = n - i < 32 ? n - i : 32;
+        __builtin_memcpy(dst + i, words, (size_t)count * 4);
     }
 }
 

@@ -14,6 +14,7 @@
 // shuffles on every 8 bytes, and the prefetch steps need no second loop level (docs/performance.md).
 #include "CExMyKernels.h"
 #include "Target.h"
+#include "CounterRandom.h"
 
 #if defined(__x86_64__)
 #include <immintrin.h>
@@ -66,6 +67,25 @@ EXMY_VINLINE v8i sign_special(int sign, v8i x, v8i a, const P *p) {
     return (v8i)((uint32_t)p->special - (v8u)a);
 }
 
+/// Accumulates `S.special` over lanes into `acc` (the OR of `part`s for unsigned formats; else the
+/// greatest `a`, which is enough: a lane is special iff `a > special`). `summarize_special` turns it
+/// into `Summary.special`.
+EXMY_VINLINE v8i combine_special(int sign, v8i acc, v8i part) {
+    if (sign == EXMY_SIGN_UNSIGNED) return acc | part;
+    return (v8i)__builtin_elementwise_max((v8u)acc, (v8u)part);
+}
+
+EXMY_VINLINE void accumulate_special(int sign, v8i *acc, v8i x, v8i a, const P *p) {
+    *acc = combine_special(sign, *acc, sign == EXMY_SIGN_UNSIGNED ? sign_special(sign, x, a, p) : a);
+}
+
+/// A value whose sign bit is set iff some lane accumulated in `acc` is special.
+EXMY_VINLINE int32_t summarize_special(int sign, v8i acc, const P *p) {
+    int32_t summary = 0;
+    for (int k = 0; k < 8; k++) summary |= sign == EXMY_SIGN_UNSIGNED ? acc[k] : (int32_t)((uint32_t)p->special - (uint32_t)acc[k]);
+    return summary;
+}
+
 /// `EncodeKernels.nearestEven`, one 8-lane group.
 EXMY_VINLINE v8u nearest_even_lanes(const P *p, int sign, int tinyGeneral, int codeBytes, uint32_t c0, v8i x,
                                     v8i *accSpecial) {
@@ -79,7 +99,7 @@ EXMY_VINLINE v8u nearest_even_lanes(const P *p, int sign, int tinyGeneral, int c
     if (codeBytes > 2 || reads_whole_magnitude(sign)) small -= p->magicBits;
     if (tinyGeneral) small = small << tinyShift;
     const v8u magnitude = lane_select(a < p->tinyBits, small, normal);
-    *accSpecial |= sign_special(sign, x, a, p);
+    accumulate_special(sign, accSpecial, x, a, p);
     return sign_code(sign, magnitude, x, p);
 }
 
@@ -88,7 +108,7 @@ EXMY_VINLINE v8u nearest_even_lanes(const P *p, int sign, int tinyGeneral, int c
 /// (EncodeRuleShape).
 EXMY_VINLINE v8u general_lanes(const P *p, int sign, int tinyGeneral, int lsb, int negative, int sticky, int random,
                                v8i x, v8u rnd, v8i *accSpecial) {
-    const uint32_t sh = p->sh & 31, tinyShift = p->tinyShift & 31, sL = p->sL & 31, sR = p->sR & 31;
+    const uint32_t sh = p->sh & 31, tinyShift = p->tinyShift & 31, sL = p->sL & 31;
     const v8i a = x & 0x7FFFFFFF;
     const v8u ua = (v8u)a;
     // T for tiny lanes: ⌊|x| / quantum⌋ (+ off << sh), with a sticky bit below it.
@@ -103,23 +123,26 @@ EXMY_VINLINE v8u general_lanes(const P *p, int sign, int tinyGeneral, int lsb, i
     v8u add = splat(p->g0);
     if (lsb) add += (0 - ((t >> sL) & 1)) & p->gL;
     if (negative) add += (v8u)(x >> 31) & p->gN;
-    if (random) add += rnd << sR;
+    if (random) add += rnd;  // R << sR (exmy_counter_terms)
     const v8u raw = (t + add) >> sh;
     const v8u magnitude = tinyGeneral ? lane_select(tiny, raw << tinyShift, raw - p->off) : raw - p->off;
-    *accSpecial |= sign_special(sign, x, a, p);
+    accumulate_special(sign, accSpecial, x, a, p);
     return sign_code(sign, magnitude, x, p);
 }
 
 // MARK: Loads and stores
 
 EXMY_VINLINE v8i load8(const int32_t *s) { v8i v; __builtin_memcpy(&v, s, sizeof v); return v; }
-EXMY_VINLINE v8u load8u(const uint32_t *s) { v8u v; __builtin_memcpy(&v, s, sizeof v); return v; }
 
 #if defined(__x86_64__)
-/// Stores 32 codes `c[0] … c[3]` (8 each, in order) in the layout `codeBytes`. Byte and packed
-/// codes are masked to the code width first (special lanes may hold anything; the driver rewrites
-/// them), so the saturating packs keep every ordinary code.
-EXMY_VINLINE void store32(int codeBytes, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2, v8u c3, uint32_t codeMask) {
+/// Stores 32 codes `c[0] … c[3]` (8 each, in order) in the layout `codeBytes`. Special lanes may
+/// hold anything (the driver rewrites them), and the narrowing packs saturate, so the code bits
+/// of ordinary lanes must be all that is left before a pack: with `exact` (the general kernels),
+/// every ordinary lane's code is already below 2^K and only packed FP4 needs a mask (after the
+/// packs, so that a special lane cannot spill into its neighbour's nibble); without it (the
+/// nearest-even kernel, whose tiny lanes keep `magicBits` above the code), 16-bit and byte codes are
+/// masked to the code width first.
+EXMY_VINLINE void store32(int codeBytes, int exact, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2, v8u c3, uint32_t codeMask) {
     if (codeBytes == 4) {
         __builtin_memcpy((uint32_t *)dst + i, &c0, 32);
         __builtin_memcpy((uint32_t *)dst + i + 8, &c1, 32);
@@ -127,33 +150,32 @@ EXMY_VINLINE void store32(int codeBytes, void *dst, intptr_t i, v8u c0, v8u c1, 
         __builtin_memcpy((uint32_t *)dst + i + 24, &c3, 32);
         return;
     }
+    if (!exact) {
+        const v8u m = splat(codeBytes == 2 ? 0xFFFF : codeMask);
+        c0 &= m, c1 &= m, c2 &= m, c3 &= m;
+    }
+    const __m256i w01 = _mm256_packus_epi32((__m256i)c0, (__m256i)c1);
+    const __m256i w23 = _mm256_packus_epi32((__m256i)c2, (__m256i)c3);
     if (codeBytes == 2) {
-        const __m256i m = _mm256_set1_epi32(0xFFFF);
-        __m256i w01 = _mm256_packus_epi32(_mm256_and_si256((__m256i)c0, m), _mm256_and_si256((__m256i)c1, m));
-        __m256i w23 = _mm256_packus_epi32(_mm256_and_si256((__m256i)c2, m), _mm256_and_si256((__m256i)c3, m));
         // packus works within 128-bit halves: restore the element order.
-        w01 = _mm256_permute4x64_epi64(w01, 0xD8);
-        w23 = _mm256_permute4x64_epi64(w23, 0xD8);
-        _mm256_storeu_si256((__m256i *)((uint16_t *)dst + i), w01);
-        _mm256_storeu_si256((__m256i *)((uint16_t *)dst + i + 16), w23);
+        _mm256_storeu_si256((__m256i *)((uint16_t *)dst + i), _mm256_permute4x64_epi64(w01, 0xD8));
+        _mm256_storeu_si256((__m256i *)((uint16_t *)dst + i + 16), _mm256_permute4x64_epi64(w23, 0xD8));
         return;
     }
-    const __m256i m = _mm256_set1_epi32((int)codeMask);
-    const __m256i w01 = _mm256_packus_epi32(_mm256_and_si256((__m256i)c0, m), _mm256_and_si256((__m256i)c1, m));
-    const __m256i w23 = _mm256_packus_epi32(_mm256_and_si256((__m256i)c2, m), _mm256_and_si256((__m256i)c3, m));
-    const __m256i b = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(w01, w23), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    __m256i b = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(w01, w23), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
     if (codeBytes == 1) {
         _mm256_storeu_si256((__m256i *)((uint8_t *)dst + i), b);
         return;
     }
+    if (exact) b = _mm256_and_si256(b, _mm256_set1_epi8(0x0F));
     // Packed FP4: byte pairs (c, d), both < 16, as 16-bit lanes c | d << 8 become c | d << 4.
     const __m256i w = _mm256_and_si256(_mm256_or_si256(b, _mm256_srli_epi16(b, 4)), _mm256_set1_epi16(0xFF));
     const __m256i n = _mm256_permute4x64_epi64(_mm256_packus_epi16(w, w), 0xD8);
     _mm_storeu_si128((__m128i *)((uint8_t *)dst + i / 2), _mm256_castsi256_si128(n));
 }
 #else
-EXMY_INLINE void store32(int codeBytes, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2, v8u c3, uint32_t codeMask) {
-    (void)codeBytes; (void)dst; (void)i; (void)c0; (void)c1; (void)c2; (void)c3; (void)codeMask;
+EXMY_INLINE void store32(int codeBytes, int exact, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2, v8u c3, uint32_t codeMask) {
+    (void)codeBytes; (void)exact; (void)dst; (void)i; (void)c0; (void)c1; (void)c2; (void)c3; (void)codeMask;
 }
 #endif
 
@@ -183,34 +205,30 @@ EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t coun
 /// The loop shared by both kernels: groups of 32 lanes, each step of 256 lanes (1 KiB of input)
 /// first prefetching the KiB EXMY_PREFETCH_DISTANCE ahead (the Swift loops have no prefetch; it
 /// changes no result); then the last `n mod 32` lanes 8 at a time, zero-padded, with the padding
-/// kept out of the special summary. `LANES(x, r)` is one 8-lane group.
-#define EXMY_KERNEL_LOOP(LANES)                                                                        \
+/// kept out of the special summary. `LANES(x, r)` is one 8-lane group; `EXACT` is `store32`'s.
+#define EXMY_KERNEL_LOOP(LANES, EXACT)                                                                 \
     v8i accSpecial = {0};                                                                              \
-    const v8u noRandom = {0};                                                                          \
+    v8u r[4] = {{0}, {0}, {0}, {0}};                                                                   \
     intptr_t i = 0;                                                                                    \
     for (; i + 32 <= n; i += 32) {                                                                     \
         if ((i & 255) == 0) exmy_prefetch_ahead(src + i, 1024);                                        \
-        const v8u r0 = random ? load8u(rnd + i) : noRandom, r1 = random ? load8u(rnd + i + 8) : noRandom; \
-        const v8u r2 = random ? load8u(rnd + i + 16) : noRandom, r3 = random ? load8u(rnd + i + 24) : noRandom; \
-        const v8u q0 = LANES(load8(src + i), r0), q1 = LANES(load8(src + i + 8), r1);                 \
-        const v8u q2 = LANES(load8(src + i + 16), r2), q3 = LANES(load8(src + i + 24), r3);           \
-        store32(codeBytes, dst, i, q0, q1, q2, q3, p.codeMask);                                        \
+        if (random) exmy_counter_terms(rnd, i, p.sR & 31, r);                                          \
+        const v8u q0 = LANES(load8(src + i), r[0]), q1 = LANES(load8(src + i + 8), r[1]);             \
+        const v8u q2 = LANES(load8(src + i + 16), r[2]), q3 = LANES(load8(src + i + 24), r[3]);       \
+        store32(codeBytes, EXACT, dst, i, q0, q1, q2, q3, p.codeMask);                                 \
     }                                                                                                  \
     for (; i < n; i += 8) {                                                                            \
         const intptr_t count = n - i < 8 ? n - i : 8;                                                  \
         int32_t xs[8] = {0};                                                                           \
-        uint32_t rs[8] = {0};                                                                          \
         __builtin_memcpy(xs, src + i, (size_t)count * 4);                                              \
-        if (random) __builtin_memcpy(rs, rnd + i, (size_t)count * 4);                                  \
+        if (random) exmy_counter_terms(rnd, i, p.sR & 31, r);                                          \
         v8i special = {0};                                                                             \
-        const v8u c = LANES##_INTO(load8(xs), load8u(rs), &special);                                   \
+        const v8u c = LANES##_INTO(load8(xs), r[0], &special);                                         \
         const v8i lane = {0, 1, 2, 3, 4, 5, 6, 7};                                                     \
-        accSpecial |= special & (lane < (int32_t)count);                                               \
+        accSpecial = combine_special(sign, accSpecial, special & (lane < (int32_t)count));              \
         store_tail(codeBytes, dst, i, count, c, p.codeMask);                                           \
     }                                                                                                  \
-    int32_t summary = 0;                                                                               \
-    for (int k = 0; k < 8; k++) summary |= accSpecial[k];                                              \
-    return summary;
+    return summarize_special(sign, accSpecial, &p);
 
 /// `EncodeKernels.nearestEven`.
 EXMY_VINLINE int32_t nearest_even(const P *pp, int sign, int tinyGeneral, int codeBytes,
@@ -218,10 +236,10 @@ EXMY_VINLINE int32_t nearest_even(const P *pp, int sign, int tinyGeneral, int co
     const P p = *pp;
     const uint32_t c0 = p.c0 - (p.off << (p.sh & 31));
     const int random = 0;
-    const uint32_t *rnd = 0;
+    const ExMyCounterRandom *rnd = 0;
 #define NE_LANES_INTO(x, r, acc) ((void)(r), nearest_even_lanes(&p, sign, tinyGeneral, codeBytes, c0, x, acc))
 #define NE_LANES(x, r) NE_LANES_INTO(x, r, &accSpecial)
-    EXMY_KERNEL_LOOP(NE_LANES)
+    EXMY_KERNEL_LOOP(NE_LANES, 0)
 #undef NE_LANES
 #undef NE_LANES_INTO
 }
@@ -230,11 +248,11 @@ EXMY_VINLINE int32_t nearest_even(const P *pp, int sign, int tinyGeneral, int co
 EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeBytes,
                              int lsb, int negative, int sticky, int random,
                              const int32_t *restrict src, void *restrict dst, intptr_t n,
-                             const uint32_t *restrict rnd) {
+                             const ExMyCounterRandom *rnd) {
     const P p = *pp;
 #define G_LANES_INTO(x, r, acc) general_lanes(&p, sign, tinyGeneral, lsb, negative, sticky, random, x, r, acc)
 #define G_LANES(x, r) G_LANES_INTO(x, r, &accSpecial)
-    EXMY_KERNEL_LOOP(G_LANES)
+    EXMY_KERNEL_LOOP(G_LANES, 1)
 #undef G_LANES
 #undef G_LANES_INTO
 }
@@ -246,7 +264,7 @@ EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByt
     EXMY_AVX2 __attribute__((noinline)) static int32_t NAME(const P *p, int bytes,                    \
                                                             const int32_t *restrict src,              \
                                                             void *restrict dst, intptr_t n,           \
-                                                            const uint32_t *restrict rnd) {           \
+                                                            const ExMyCounterRandom *rnd) {           \
         (void)rnd;                                                                                    \
         switch (bytes) {                                                                              \
         case EXMY_PACKED4: return CALL(EXMY_PACKED4);                                                 \
@@ -326,7 +344,7 @@ EXMY_SIGN_TINY(truncate, TRUNC)
 EXMY_SIGN_TINY(stochastic_ab, SAB)
 EXMY_SIGN_TINY(stochastic_c, SC)
 
-typedef int32_t (*Instance)(const P *, int, const int32_t *restrict, void *restrict, intptr_t, const uint32_t *restrict);
+typedef int32_t (*Instance)(const P *, int, const int32_t *restrict, void *restrict, intptr_t, const ExMyCounterRandom *);
 
 #define EXMY_ROW(K) {K##_0_0, K##_0_1, K##_1_0, K##_1_1, K##_2_0, K##_2_1, K##_3_0, K##_3_1}
 
@@ -335,7 +353,7 @@ static const Instance instances[5][8] = {
 };
 
 int32_t exmy_avx2_encode(const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
-                         const int32_t *src, void *dst, intptr_t n, const uint32_t *random) {
+                         const int32_t *src, void *dst, intptr_t n, const ExMyCounterRandom *random) {
     // The caller passes valid shapes (FastEncodePlan); anything else would be a bug there.
     const Instance f = instances[kernel][sign * 2 + (tinyGeneral ? 1 : 0)];
     return f(parameters, codeBytes, src, dst, n, random);

@@ -34,17 +34,21 @@ struct BatchLoopsTests {
     }
 
     /// The random bits of stochastic rounding, on both loops, are the low bits of
-    /// `CounterRandom.word(index:)` (the scalar engine's words), across 65 536-element blocks.
+    /// `CounterRandom.word(index:)` (the scalar engine's words), across 65 536-element blocks: the
+    /// AVX2 words are those the kernels compute in their loop (`exmy_avx2_fill_random` writes them
+    /// out with the kernels' own code), runs start at every position parity and cross into the next
+    /// counter block at every lane of a 32-lane group.
     @Test func randomBits() {
         let stream = CounterRandom(seed: 0xC0FFEE)
-        let dst = UnsafeMutablePointer<UInt32>.allocate(capacity: 4096)
+        let dst = UnsafeMutablePointer<UInt32>.allocate(capacity: 65536)
         defer { dst.deallocate() }
+        let crossings: [UInt64] = (0..<33).map { 65_536 - 1000 + UInt64($0) * 31 }
         for loops in [EncodeLoops.portable, .avx2].map(\.available) {
             for bits in [1, 5, 8, 16, 17, 23, 31, 32] {
                 let mask: UInt64 = bits == 32 ? 0xFFFF_FFFF : (1 << UInt64(bits)) - 1
-                for start: UInt64 in [0, 3, 65_530, 131_072 + 4000, (1 << 40) - 17] {
-                    for m in [1, 7, 33, 4096] {
-                        BatchEncoder.fillRandom(dst, stream, start, m, bits, loops)
+                for start: UInt64 in [0, 3, 65_530, 131_072 + 4000, (1 << 40) - 17] + crossings {
+                    for m in [1, 7, 33, 2048, 4096, 65_536] where m < 65_536 || start % 7 == 3 {
+                        BatchEncoder.fillRandom(dst, BatchEncoder.counterRun(stream, start, bits), m, loops)
                         let k = (0..<m).first { UInt64(dst[$0]) != stream.word(index: start + UInt64($0)) & mask }
                         #expect(k == nil, "\(loops) bits \(bits) start \(start) m \(m): element \(k ?? 0)")
                     }

@@ -100,6 +100,36 @@ struct BatchShapeTests {
         }
     }
 
+    /// Stochastic rounding where a call's elements cross from one 65 536-element counter block into
+    /// the next inside a 2048-element block, at an odd and an even element: the AVX2 kernels switch
+    /// keys lane by lane in their loop, the Swift loops in their scratch words. Byte, 16-bit and packed
+    /// FP4 codes, random bits in one and in two 16-bit lanes, both loops, against the scalar engine.
+    @Test func stochasticAcrossCounterBlocks() throws {
+        let cases: [(FloatFormat, RoundingRule)] = [
+            (.e4m3fn, .stochasticA(bits: 8)), (.e4m3fn, .stochasticA(bits: 20)), (.e4m3fn, .stochasticB(bits: 17)),
+            (.e2m1fn, .stochasticA(bits: 8)), (.e2m1fn, .stochasticC(bits: 4)), (.fp16, .stochasticC(bits: 11)),
+        ]
+        let n = 6001
+        let input = Self.mixed(n, seed: 31)
+        for (f, rule) in cases {
+            let encoder = try BatchEncoder(f, rounding: rule, nanPolicy: .zero)
+            for start: UInt64 in [5 * 65_536 - 1001, 5 * 65_536 - 1000, (1 << 33) - 4093] {
+                let expected = S.scalar(f, rule, .none, input.map(Double.init), seed: 12, startIndex: start)
+                for threads in [1, 2] {
+                    let got = try S.batchNatural(encoder, input, options: .init(threads: threads, seed: 12, startIndex: start))
+                    #expect(S.firstMismatch(got.codes, expected.codes, input.map(Double.init)) == nil, "\(f) \(rule) start \(start) threads \(threads)")
+                    #expect(got.status == expected.status, "\(f) \(rule) start \(start) flags")
+                    guard f.bitWidth == 4 else { continue }
+                    let codes = expected.codes.enumerated().map { input[$0.offset].isNaN ? 0 : UInt8($0.element) }
+                    for e in S.loopVariants(encoder) {
+                        let packed = try e.encodePacked(input, options: .init(threads: threads, seed: 12, startIndex: start))
+                        #expect(packed.bytes == (try CodePacking.pack(codes, bitWidth: 4)), "\(f) \(rule) start \(start) \(e.loops) loops packed")
+                    }
+                }
+            }
+        }
+    }
+
     /// Every code type at least as wide as the format gives the same codes.
     @Test func codeTypes() throws {
         let input = Self.mixed(300, seed: 5)

@@ -77,17 +77,32 @@ int exmy_avx2_supported(void);
 /// (`CodePacking`); `dst` then points at the byte of lane 0 (the lane count before it is even).
 enum { EXMY_CODES_PACKED4 = 0 };
 
-/// Runs an encode kernel on `n` lanes (`Float` bit patterns) into codes of `codeBytes` bytes (1, 2
-/// or 4, or `EXMY_CODES_PACKED4` for 4-bit formats) at `dst`. `tinyGeneral` is 1 for formats without subnormals. `random` holds one word per
-/// lane for the stochastic kernels (else it may be null). Returns a value whose sign bit is set iff
-/// some lane is special (`EncodeKernels.Summary.special`).
-int32_t exmy_avx2_encode(const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
-                         const int32_t *src, void *dst, intptr_t n, const uint32_t *random);
+/// The random bits of stochastic rounding for a run of at most 65 536 consecutive elements
+/// (`CounterRandom`, `BatchEncoder.CounterRun` in Swift): element t of the run is at position
+/// `p = position + t` (wrapping at 16 bits) of its 65 536-element counter block, which is the run's
+/// first block while `p ≥ position` and the next block after `p` wraps. Its word is
+/// `(mix16(p ^ κ₀) | mix16(p ^ κ₁) << 16) & mask` with the keys of that block (κ₁ only when `wide`).
+typedef struct ExMyCounterRandom {
+    uint32_t mask;        ///< 2^N − 1 for N random bits
+    int32_t wide;         ///< 1 when N > 16 (the word needs κ₁'s lane too)
+    uint16_t position;    ///< position of element 0 in its counter block
+    uint16_t key0;        ///< κ₀ of element 0's block
+    uint16_t key1;        ///< κ₁ of element 0's block
+    uint16_t nextKey0;    ///< κ₀ of the block after it
+    uint16_t nextKey1;    ///< κ₁ of the block after it
+} ExMyCounterRandom;
 
-/// `BatchEncoder.fillRandom` for `n` consecutive elements of one 65 536-element block: element t
-/// gets `(mix16(q + t ^ k0) | mix16(q + t ^ k1) << 16) & mask` (the second lane only when
-/// `bits > 16`; `q + t` wraps at 16 bits).
-void exmy_avx2_fill_random(uint32_t *dst, intptr_t n, uint16_t q, uint16_t k0, uint16_t k1, int bits);
+/// Runs an encode kernel on `n` lanes (`Float` bit patterns) into codes of `codeBytes` bytes (1, 2
+/// or 4, or `EXMY_CODES_PACKED4` for 4-bit formats) at `dst`. `tinyGeneral` is 1 for formats
+/// without subnormals. The stochastic kernels compute each lane's random bits from `random` (at
+/// most 65 536 lanes; null for the other kernels). Returns a value whose sign bit is set iff some
+/// lane is special (`EncodeKernels.Summary.special`).
+int32_t exmy_avx2_encode(const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
+                         const int32_t *src, void *dst, intptr_t n, const ExMyCounterRandom *random);
+
+/// The words the stochastic kernels draw, written out: element t (`t < n ≤ 65 536`) of `random`'s
+/// run gets its word (`BatchEncoder.fillRandom`; the tests compare it with `CounterRandom.word`).
+void exmy_avx2_fill_random(uint32_t *dst, intptr_t n, const ExMyCounterRandom *random);
 
 /// `SourceWidening.widen` for `Double` inputs: `n` doubles (as 2n little-endian 32-bit words) into
 /// `Float` bit patterns rounded to odd, or the special marker.

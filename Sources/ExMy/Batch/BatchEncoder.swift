@@ -319,10 +319,15 @@ public struct BatchEncoder: Sendable {
                 }
                 bits = UnsafePointer(lanes)
             }
-            var random: UnsafePointer<UInt32>?
+            var random: FastEncodePlan.KernelRandom?
             if stochastic {
-                Self.fillRandom(randomScratch, job.stream, job.startIndex &+ UInt64(b), m, plan.randomBits, plan.loops)
-                random = UnsafePointer(randomScratch)
+                let run = Self.counterRun(job.stream, job.startIndex &+ UInt64(b), plan.randomBits)
+                if plan.loops == .avx2 {
+                    random = .init(run: run, words: nil)
+                } else {
+                    Self.fillRandom(randomScratch, run, m, .portable)
+                    random = .init(run: run, words: UnsafePointer(randomScratch))
+                }
             }
             if packedDirect {
                 let out = job.output!.assumingMemoryBound(to: UInt8.self) + b / 2
@@ -418,37 +423,39 @@ public struct BatchEncoder: Sendable {
         }
     }
 
-    /// Random bits for elements `start ..< start + m`: the low `bits` bits of word 0 of each
-    /// (`CounterRandom`'s 16-bit lanes; the AVX2 loop computes the same `mix16` lanes in C).
-    static func fillRandom(_ dst: UnsafeMutablePointer<UInt32>, _ stream: CounterRandom, _ start: UInt64, _ m: Int, _ bits: Int, _ loops: EncodeLoops) {
-        let mask: UInt32 = bits >= 32 ? .max : (UInt32(1) << UInt32(bits)) - 1
-        var j = 0
-        while j < m {
-            let index = start &+ UInt64(j)
-            let inBlock = Int(65536 - (index & 0xFFFF))
-            let count = min(m - j, inBlock)
-            let keys = stream.blockKeys(block: index >> 16, draw: 0)
-            let k0 = UInt16(truncatingIfNeeded: keys), k1 = UInt16(truncatingIfNeeded: keys >> 16)
-            var q = UInt16(truncatingIfNeeded: index)
-            let d = dst + j
-            if loops == .avx2 {
-                exmy_avx2_fill_random(d, count, q, k0, k1, Int32(bits))
-            } else if bits <= 16 {
-                var t = 0
-                while t < count {
-                    d[t] = UInt32(CounterRandom.mix16(q ^ k0)) & mask
-                    q &+= 1
-                    t &+= 1
-                }
-            } else {
-                var t = 0
-                while t < count {
-                    d[t] = (UInt32(CounterRandom.mix16(q ^ k0)) | UInt32(CounterRandom.mix16(q ^ k1)) &<< 16) & mask
-                    q &+= 1
-                    t &+= 1
-                }
-            }
-            j += count
+    /// The counter run of the elements from stream index `start` on (at most 65 536 of them) with
+    /// `bits` random bits: the keys of `start`'s counter block and of the next (`CounterRandom`).
+    static func counterRun(_ stream: CounterRandom, _ start: UInt64, _ bits: Int) -> ExMyCounterRandom {
+        let keys = stream.blockKeys(block: start >> 16, draw: 0)
+        let next = stream.blockKeys(block: (start >> 16) &+ 1, draw: 0)
+        return ExMyCounterRandom(
+            mask: bits >= 32 ? .max : (UInt32(1) << UInt32(bits)) - 1, wide: bits > 16 ? 1 : 0,
+            position: UInt16(truncatingIfNeeded: start),
+            key0: UInt16(truncatingIfNeeded: keys), key1: UInt16(truncatingIfNeeded: keys >> 16),
+            nextKey0: UInt16(truncatingIfNeeded: next), nextKey1: UInt16(truncatingIfNeeded: next >> 16))
+    }
+
+    /// The random bits of the first `m ≤ 65 536` elements of `run`: the low bits of word 0 of each
+    /// (`CounterRandom`'s 16-bit lanes, the second only for more than 16 bits). The Swift loops
+    /// read them from `dst`; the AVX2 kernels compute the same words in their loop, and
+    /// `exmy_avx2_fill_random` writes those out (for the tests).
+    static func fillRandom(_ dst: UnsafeMutablePointer<UInt32>, _ run: ExMyCounterRandom, _ m: Int, _ loops: EncodeLoops) {
+        precondition(m <= 65536, "a counter run spans at most two counter blocks")
+        if loops == .avx2 {
+            withUnsafePointer(to: run) { exmy_avx2_fill_random(dst, m, $0) }
+            return
+        }
+        var position = run.position
+        var t = 0
+        while t < m {
+            // A position below the run's first has wrapped into the next block.
+            let next = position < run.position
+            let k0 = next ? run.nextKey0 : run.key0, k1 = next ? run.nextKey1 : run.key1
+            var word = UInt32(CounterRandom.mix16(position ^ k0))
+            if run.wide != 0 { word |= UInt32(CounterRandom.mix16(position ^ k1)) &<< 16 }
+            dst[t] = word & run.mask
+            position &+= 1
+            t &+= 1
         }
     }
 }

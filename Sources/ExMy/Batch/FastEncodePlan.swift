@@ -170,32 +170,34 @@ struct FastEncodePlan: Sendable {
     // MARK: Dispatch
 
     /// Runs the kernel on `n` lanes.
-    func run<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: UnsafePointer<UInt32>?) -> EncodeKernels.Summary {
+    func run<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?) -> EncodeKernels.Summary {
         if loops == .avx2 { return runAVX2(src, dst, n, random) }
+        let words = random?.words
         switch sign {
-        case .signMagnitude: return run(src, dst, n, random, SignMagnitudeMode.self)
-        case .noNegativeZero: return run(src, dst, n, random, SignMagnitudeNoNegativeZeroMode.self)
-        case .unsigned: return run(src, dst, n, random, UnsignedMode.self)
-        case .twosComplement: return run(src, dst, n, random, TwosComplementMode.self)
+        case .signMagnitude: return run(src, dst, n, words, SignMagnitudeMode.self)
+        case .noNegativeZero: return run(src, dst, n, words, SignMagnitudeNoNegativeZeroMode.self)
+        case .unsigned: return run(src, dst, n, words, UnsignedMode.self)
+        case .twosComplement: return run(src, dst, n, words, TwosComplementMode.self)
         }
     }
 
     /// Runs the AVX2 kernel on `n` lanes of a 4-bit format into packed codes (two per byte, the
     /// first in the low nibble) at `dst`; lane 0 starts a byte. Only with `loops == .avx2`: the
     /// Swift loops write one code per byte and pack afterwards (`CodePacking.packRange`).
-    func runPacked4(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: UnsafePointer<UInt32>?) -> EncodeKernels.Summary {
+    func runPacked4(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?) -> EncodeKernels.Summary {
         precondition(loops == .avx2 && kernel != .identity && codeBytes == 1, "packed kernels are AVX2 byte-code kernels")
         return runAVX2(src, dst, n, random, codeLayout: Int32(EXMY_CODES_PACKED4))
     }
 
     /// The same kernel, run by its AVX2 transcription (`CExMyKernels/EncodeKernels.c`).
-    private func runAVX2<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: UnsafePointer<UInt32>?) -> EncodeKernels.Summary {
+    private func runAVX2<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?) -> EncodeKernels.Summary {
         if kernel == .identity { return EncodeKernels.identity(src, dst, n, params) }
         return runAVX2(src, UnsafeMutableRawPointer(dst), n, random, codeLayout: Int32(MemoryLayout<C>.size))
     }
 
-    /// `codeLayout`: the code bytes (1, 2, 4) or `EXMY_CODES_PACKED4`.
-    private func runAVX2(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: UnsafePointer<UInt32>?, codeLayout: Int32) -> EncodeKernels.Summary {
+    /// `codeLayout`: the code bytes (1, 2, 4) or `EXMY_CODES_PACKED4`. The stochastic kernels compute
+    /// their random bits from `random.run` in their loop.
+    private func runAVX2(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?, codeLayout: Int32) -> EncodeKernels.Summary {
         let k: Int32
         switch kernel {
         case .nearestEven: k = Int32(EXMY_KERNEL_NEAREST_EVEN)
@@ -212,10 +214,22 @@ struct FastEncodePlan: Sendable {
         case .unsigned: s = Int32(EXMY_SIGN_UNSIGNED)
         case .twosComplement: s = Int32(EXMY_SIGN_TWOS_COMPLEMENT)
         }
+        precondition(random != nil || (kernel != .stochasticAB && kernel != .stochasticC), "stochastic kernels need their random run")
         let special = withUnsafePointer(to: params) { p in
-            exmy_avx2_encode(p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, random)
+            if let run = random?.run {
+                return withUnsafePointer(to: run) { exmy_avx2_encode(p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, $0) }
+            }
+            return exmy_avx2_encode(p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, nil)
         }
         return EncodeKernels.Summary(special: special)
+    }
+
+    /// The random bits of the stochastic kernels' lanes (at most 65 536 of them): the AVX2 loops
+    /// compute each lane's word from the counter run; the Swift loops read the same words from
+    /// `words`, written by `BatchEncoder.fillRandom` from that run (nil when the AVX2 loops run).
+    struct KernelRandom {
+        var run: ExMyCounterRandom
+        var words: UnsafePointer<UInt32>?
     }
 
     private func run<C: BatchCode, S: EncodeSignMode>(

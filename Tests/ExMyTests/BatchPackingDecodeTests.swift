@@ -107,6 +107,40 @@ struct BatchPackingDecodeTests {
         }
     }
 
+    /// The arithmetic decoder (``DecodePlan``) serves the formats it was built for wherever AVX2
+    /// runs (so a check that always failed could not pass unnoticed), and agrees bit for bit with the
+    /// table path and the scalar engine on one-byte codes (and packed FP4, which takes the pair
+    /// table either way): bytes beyond the code width, every vector tail, blocks and threads.
+    @Test func arithmeticDecodeMatchesTables() throws {
+        let expectPlan = EncodeLoops.selected == .avx2
+        let planned: [FloatFormat] = [
+            .e4m3fn, .e5m2, .e2m1fn, .e3m2fn, .e2m3fn, .e4m3fnuz, .e5m2fnuz, .e4m3b11fnuz, .e3m4, .e4m3,
+            .e8m0fnu, .ue4m3, .fp3E1M1, .fp3E2M0NoSubnormals, try FloatFormat(parsing: "e3m3:bias=5,subnormals=off"),
+            try FloatFormat(parsing: "binary8p3se"), try FloatFormat(parsing: "binary8p1uf"),
+        ]
+        for f in planned { #expect(BatchDecoder(f).usesArithmeticKernel == expectPlan, "\(f)") }
+        #expect(!BatchDecoder(.mxint8).usesArithmeticKernel)
+        var g = CounterRandomGenerator(seed: 21, index: 0)
+        for f in S.formats where f.bitWidth <= 8 {
+            let decoder = BatchDecoder(f), tablesOnly = decoder.withTablesOnly()
+            for n in [0, 1, 7, 31, 32, 33, 63, 65, 100, 2047, 2049, 6001] {
+                // Any byte: the decoder reads the low bitWidth bits.
+                let bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+                let scalar = bytes.map { Float(f.decode(UInt64($0))).bitPattern }
+                for threads in [1, 3] {
+                    let got = try decoder.decode(bytes, as: Float.self, threads: threads).map(\.bitPattern)
+                    #expect(got == scalar, "\(f) n \(n) threads \(threads)")
+                    #expect(try tablesOnly.decode(bytes, as: Float.self, threads: threads).map(\.bitPattern) == scalar, "\(f) n \(n) tables")
+                    guard f.bitWidth == 4 else { continue }
+                    let packed = try CodePacking.pack(bytes.map { $0 & 0xF }, bitWidth: 4)
+                    let want = bytes.map { Float(f.decode(UInt64($0 & 0xF))).bitPattern }
+                    #expect(try decoder.decodePacked(packed, count: n, as: Float.self, threads: threads).map(\.bitPattern) == want, "\(f) n \(n) packed")
+                    #expect(try tablesOnly.decodePacked(packed, count: n, as: Float.self, threads: threads).map(\.bitPattern) == want, "\(f) n \(n) packed tables")
+                }
+            }
+        }
+    }
+
     /// Wider formats decode element by element through the scalar engine.
     @Test func decodeWideFormats() throws {
         for f in [FloatFormat.fp16, .bf16, .tf32, .fp32] {

@@ -111,6 +111,25 @@ void exmy_avx2_widen_double(const uint32_t *src, int32_t *dst, intptr_t n);
 /// `FastEncodePlan.anyTinyNonzero`: 1 when some lane has 0 < |x| < 2^emin (`limit` = bits(2^emin) − 1).
 int exmy_avx2_any_tiny_nonzero(const int32_t *src, intptr_t n, int32_t limit);
 
+/// The parameters of the arithmetic decoder (`DecodeKernels.c`, derived and checked by Swift's
+/// `DecodePlan`) for a format of K ≤ 8 bits with M significand bits.
+typedef struct ExMyDecodeParameters {
+    uint32_t codeMask;          ///< 2^K − 1: the bits of a code byte that are read
+    uint32_t magnitudeMask;     ///< the magnitude bits (2^(K−1) − 1 with a sign bit, else 2^K − 1)
+    uint32_t signBit;           ///< 1 << (K − 1) with a sign bit, else 0
+    uint32_t signShift;         ///< 32 − K: moves the sign bit to bit 31
+    uint32_t significandShift;  ///< 23 − M
+    uint32_t normalAdd;         ///< (127 − bias) << 23, wrapping: added to a normal magnitude << (23 − M)
+    int32_t subnormalLimit;     ///< 2^M: smaller magnitudes are subnormal (or zero)
+    float subnormalScale;       ///< 2^(emin − M), or 0 for formats without subnormals
+    int32_t exceptionMagnitude; ///< magnitudes at or above this take the table's value
+    int32_t exceptionCode;      ///< and so does this code (−1: none)
+} ExMyDecodeParameters;
+
+/// Decodes `n` one-byte codes at `src` into `dst` (`table`: the format's 256 Float values,
+/// indexed by code, for the exception lanes).
+void exmy_avx2_decode_bytes(const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, float *dst, intptr_t n);
+
 /// The benchmark's AVX2 stream kernel: for each of `blocks` blocks, reads `srcBlockBytes` bytes
 /// from `src` and writes `dstBlockBytes` bytes to `dst` (both multiples of 32), with the encode
 /// kernels' prefetching and no arithmetic beyond XOR (`ExMyBenchmark`'s strongest limit kernel).

@@ -4,8 +4,9 @@
 /// with IEEE round-to-nearest-even (exact whenever the target holds the format's values: every
 /// format of at most 8 bits decodes exactly into `Float` and `Double`; ±∞ and NaN carry through,
 /// NaN keeps its sign). Formats of at most 8 bits decode through a 256-entry table per target type,
-/// built once when the decoder is made; wider formats decode element by element with the scalar
-/// engine.
+/// built once when the decoder is made, or, for one-byte codes into `Float` on CPUs with AVX2, by
+/// arithmetic on the code bits, checked against that table for every byte value (``DecodePlan``);
+/// wider formats decode element by element with the scalar engine.
 ///
 /// ```swift
 /// let decoder = BatchDecoder(.e4m3fn)
@@ -16,11 +17,25 @@ public struct BatchDecoder: Sendable {
     /// The source format.
     public let format: FloatFormat
     let tables: DecodeTables?
+    /// The arithmetic decoder into `Float` (AVX2), where the format passes its check.
+    private(set) var plan: DecodePlan?
 
     /// Creates a decoder (builds the lookup tables for formats of at most 8 bits).
     public init(_ format: FloatFormat) {
         self.format = format
-        self.tables = format.bitWidth <= 8 ? DecodeTables(format) : nil
+        let tables = format.bitWidth <= 8 ? DecodeTables(format) : nil
+        self.tables = tables
+        self.plan = tables.flatMap { DecodePlan(format: format, table: $0.float) }
+    }
+
+    /// Whether one-byte codes decode into `Float` by the checked arithmetic kernel.
+    var usesArithmeticKernel: Bool { plan != nil }
+
+    /// The same decoder with the table path only (the tests compare both).
+    func withTablesOnly() -> BatchDecoder {
+        var d = self
+        d.plan = nil
+        return d
     }
 
     // MARK: Typed buffers
@@ -134,6 +149,13 @@ public struct BatchDecoder: Sendable {
 
     private func decodeChunk<T>(_ job: Job, _ range: Range<Int>, _: T.Type) {
         let out = job.output!.assumingMemoryBound(to: T.self)
+        if let tables, let plan, job.kind == .float, let bytes = job.source?.assumingMemoryBound(to: UInt8.self) {
+            let dst = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self) + range.lowerBound
+            if job.layout == .codes(byteCount: 1) || job.layout == .packed(bitWidth: 8) {
+                plan.decodeBytes(tables.float, bytes + range.lowerBound, dst, range.count)
+                return
+            }
+        }
         if let tables {
             let table = tables.table(job.kind, T.self)
             switch job.layout {

@@ -1,0 +1,76 @@
+internal import CExMyKernels
+
+/// The arithmetic decoder of one-byte codes (of at most 8 bits) into `Float` (AVX2,
+/// `DecodeKernels.c`), for one format: its parameters, derived from the format and then *checked* against the format's
+/// decode table on all 256 byte values.
+///
+/// The kernel builds a value from a code's bits (normal magnitudes by an integer add to the shifted
+/// bits, subnormal ones as `Float(m) · 2^(emin − M)`), and takes the table's value for the
+/// *exception* lanes: magnitudes at or above `exceptionMagnitude` (NaN and ±∞ sit at the top of the
+/// magnitude range) and the single code `exceptionCode` (FNUZ's NaN at −0, E8M0's 2^−127). The
+/// exceptions are found by running the kernel without them and comparing with the table; the plan
+/// exists only if, with them, the kernel reproduces the table bit for bit for every byte. A lane
+/// depends on its byte alone, so that check covers every input the decoder can be given (the
+/// table itself comes from the scalar engine, `FloatFormat.decode`).
+///
+/// Formats without a plan (two's complement, exceptions that are not of that shape, a CPU without
+/// AVX2, `EXMY_PORTABLE_KERNELS=1`) decode through the table, element by element.
+struct DecodePlan: Sendable {
+    let parameters: ExMyDecodeParameters
+
+    init?(format f: FloatFormat, table: UnsafePointer<Float>) {
+        guard EncodeLoops.selected == .avx2, f.bitWidth <= 8, f.signedness != .twosComplement else { return nil }
+        let k = f.bitWidth, m = f.significandBitCount
+        let signed = f.signedness == .signMagnitude
+        var p = ExMyDecodeParameters()
+        p.codeMask = (1 << UInt32(k)) - 1
+        p.magnitudeMask = signed ? (1 << UInt32(k - 1)) - 1 : p.codeMask
+        p.signBit = signed ? 1 << UInt32(k - 1) : 0
+        p.signShift = UInt32(32 - k)
+        p.significandShift = UInt32(23 - m)
+        p.normalAdd = UInt32(bitPattern: Int32(truncatingIfNeeded: (127 - f.bias) << 23))
+        p.subnormalLimit = 1 << Int32(m)
+        // Without subnormals an exponent field of 0 holds only zeros (and non-canonical codes, which
+        // decode to zero); with M = 0 it holds only zero.
+        p.subnormalScale = f.hasSubnormals && m > 0 ? Float(sign: .plus, exponent: f.leastNormalExponent - m, significand: 1) : 0
+        p.exceptionMagnitude = .max
+        p.exceptionCode = -1
+
+        // The codes the arithmetic alone gets wrong, then the cheapest exception set covering them:
+        // every magnitude from the least missed one up, or that with one code set apart.
+        let missed = Self.mismatches(p, table).map { Int32($0) & Int32(p.codeMask) }
+        if !missed.isEmpty {
+            let magnitudes = missed.map { $0 & Int32(p.magnitudeMask) }
+            let lowest = magnitudes.min()!
+            let apart = missed[magnitudes.firstIndex(of: lowest)!]
+            let restLowest = zip(missed, magnitudes).filter { $0.0 != apart }.map(\.1).min() ?? .max
+            if restLowest > lowest {
+                p.exceptionCode = apart
+                p.exceptionMagnitude = restLowest
+            } else {
+                p.exceptionMagnitude = lowest
+            }
+            // At most an eighth of the magnitudes may be exceptions (else the table is as good).
+            guard p.exceptionMagnitude > Int32(p.magnitudeMask) - Int32(p.magnitudeMask + 1) / 8 else { return nil }
+        }
+        guard Self.mismatches(p, table).isEmpty else { return nil }
+        self.parameters = p
+    }
+
+    /// The bytes whose decoded bits differ from the table's.
+    private static func mismatches(_ p: ExMyDecodeParameters, _ table: UnsafePointer<Float>) -> [Int] {
+        let codes = (0..<256).map { UInt8($0) }
+        var values = [Float](repeating: 0, count: 256)
+        codes.withUnsafeBufferPointer { src in
+            values.withUnsafeMutableBufferPointer { dst in
+                withUnsafePointer(to: p) { exmy_avx2_decode_bytes($0, table, src.baseAddress, dst.baseAddress, 256) }
+            }
+        }
+        return (0..<256).filter { values[$0].bitPattern != table[$0].bitPattern }
+    }
+
+    /// Decodes `n` one-byte codes.
+    func decodeBytes(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        withUnsafePointer(to: parameters) { exmy_avx2_decode_bytes($0, table, src, dst, n) }
+    }
+}

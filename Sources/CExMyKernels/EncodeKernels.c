@@ -12,6 +12,14 @@
 // does 4 × 8 lanes per iteration and narrows the 32 codes with three `pack` instructions and one
 // permute into one 32-byte store (or 16 bytes of packed FP4 codes), where the vectoriser spent four
 // shuffles on every 8 bytes, and the prefetch steps need no second loop level (docs/performance.md).
+//
+// Three places where the work is arranged differently from the Swift loops, with the same codes for
+// every ordinary lane: the stochastic kernels compute their random words in the loop
+// (CounterRandom.h) instead of reading them from a buffer; the special summary keeps the greatest
+// magnitude instead of ORing per-lane signs (same answer: a lane is special iff its magnitude
+// exceeds `special`); and the general kernels put the sign of byte and packed FP4 codes of
+// sign-magnitude formats onto the narrowed bytes, 32 at a time (`signs_on_bytes`). Special lanes
+// may hold other raw codes than in Swift; the driver re-encodes them with the scalar engine.
 #include "CExMyKernels.h"
 #include "Target.h"
 #include "CounterRandom.h"
@@ -40,6 +48,13 @@ EXMY_VINLINE v8u lane_select(v8i mask, v8u a, v8u b) { return (a & (v8u)mask) | 
 
 /// Whether `code` reads the magnitude beyond its low bits (SignMagnitudeNoNegativeZeroMode).
 EXMY_INLINE int reads_whole_magnitude(int sign) { return sign == EXMY_SIGN_NO_NEGATIVE_ZERO; }
+
+/// Whether the sign goes on in `store32`, on the narrowed bytes (32 lanes at a time), rather than
+/// lane by lane in `sign_code`: for the general kernels' byte and packed FP4 codes of
+/// sign-magnitude formats (their magnitude codes are exact, below 2^(K−1), so the packs keep them).
+EXMY_INLINE int signs_on_bytes(int sign, int codeBytes, int exact) {
+    return exact && (codeBytes == 1 || codeBytes == EXMY_PACKED4) && (sign == EXMY_SIGN_MAGNITUDE || sign == EXMY_SIGN_NO_NEGATIVE_ZERO);
+}
 
 /// `S.code(m, x, p)`.
 EXMY_VINLINE v8u sign_code(int sign, v8u m, v8i x, const P *p) {
@@ -106,8 +121,8 @@ EXMY_VINLINE v8u nearest_even_lanes(const P *p, int sign, int tinyGeneral, int c
 /// `EncodeKernels.generalLoop`, one 8-lane group: `add = g0 + (lsb ? gL : 0) + (negative ? gN : 0) +
 /// (R << sR)` before the shift; `lsb`, `negative`, `sticky` and `random` are the rule shape's terms
 /// (EncodeRuleShape).
-EXMY_VINLINE v8u general_lanes(const P *p, int sign, int tinyGeneral, int lsb, int negative, int sticky, int random,
-                               v8i x, v8u rnd, v8i *accSpecial) {
+EXMY_VINLINE v8u general_lanes(const P *p, int sign, int tinyGeneral, int unsignedCodes, int lsb, int negative, int sticky,
+                               int random, v8i x, v8u rnd, v8i *accSpecial) {
     const uint32_t sh = p->sh & 31, tinyShift = p->tinyShift & 31, sL = p->sL & 31;
     const v8i a = x & 0x7FFFFFFF;
     const v8u ua = (v8u)a;
@@ -127,7 +142,8 @@ EXMY_VINLINE v8u general_lanes(const P *p, int sign, int tinyGeneral, int lsb, i
     const v8u raw = (t + add) >> sh;
     const v8u magnitude = tinyGeneral ? lane_select(tiny, raw << tinyShift, raw - p->off) : raw - p->off;
     accumulate_special(sign, accSpecial, x, a, p);
-    return sign_code(sign, magnitude, x, p);
+    // `unsignedCodes`: the sign goes on later, in store32 (signs_on_bytes).
+    return unsignedCodes ? magnitude : sign_code(sign, magnitude, x, p);
 }
 
 // MARK: Loads and stores
@@ -142,7 +158,9 @@ EXMY_VINLINE v8i load8(const int32_t *s) { v8i v; __builtin_memcpy(&v, s, sizeof
 /// packs, so that a special lane cannot spill into its neighbour's nibble); without it (the
 /// nearest-even kernel, whose tiny lanes keep `magicBits` above the code), 16-bit and byte codes are
 /// masked to the code width first.
-EXMY_VINLINE void store32(int codeBytes, int exact, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2, v8u c3, uint32_t codeMask) {
+EXMY_VINLINE void store32(int codeBytes, int exact, int sign, const P *p, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2,
+                          v8u c3, v8i x0, v8i x1, v8i x2, v8i x3) {
+    const uint32_t codeMask = p->codeMask;
     if (codeBytes == 4) {
         __builtin_memcpy((uint32_t *)dst + i, &c0, 32);
         __builtin_memcpy((uint32_t *)dst + i + 8, &c1, 32);
@@ -162,7 +180,18 @@ EXMY_VINLINE void store32(int codeBytes, int exact, void *dst, intptr_t i, v8u c
         _mm256_storeu_si256((__m256i *)((uint16_t *)dst + i + 16), _mm256_permute4x64_epi64(w23, 0xD8));
         return;
     }
-    __m256i b = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(w01, w23), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+    __m256i b = _mm256_packus_epi16(w01, w23);
+    if (signs_on_bytes(sign, codeBytes, exact)) {
+        // The inputs narrowed by signed saturation keep their sign in bit 7 of each byte, in the
+        // codes' byte order; moved to bit K − 1 and ORed in (not onto a zero magnitude without −0).
+        __m256i s = _mm256_and_si256(_mm256_packs_epi16(_mm256_packs_epi32((__m256i)x0, (__m256i)x1),
+                                                        _mm256_packs_epi32((__m256i)x2, (__m256i)x3)),
+                                     _mm256_set1_epi8((char)0x80));
+        s = _mm256_srl_epi16(s, _mm_cvtsi32_si128((int)(p->signShift - 24)));  // 8 − K
+        if (sign == EXMY_SIGN_NO_NEGATIVE_ZERO) s = _mm256_andnot_si256(_mm256_cmpeq_epi8(b, _mm256_setzero_si256()), s);
+        b = _mm256_or_si256(b, s);
+    }
+    b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
     if (codeBytes == 1) {
         _mm256_storeu_si256((__m256i *)((uint8_t *)dst + i), b);
         return;
@@ -174,8 +203,10 @@ EXMY_VINLINE void store32(int codeBytes, int exact, void *dst, intptr_t i, v8u c
     _mm_storeu_si128((__m128i *)((uint8_t *)dst + i / 2), _mm256_castsi256_si128(n));
 }
 #else
-EXMY_INLINE void store32(int codeBytes, int exact, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2, v8u c3, uint32_t codeMask) {
-    (void)codeBytes; (void)exact; (void)dst; (void)i; (void)c0; (void)c1; (void)c2; (void)c3; (void)codeMask;
+EXMY_INLINE void store32(int codeBytes, int exact, int sign, const P *p, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2,
+                         v8u c3, v8i x0, v8i x1, v8i x2, v8i x3) {
+    (void)codeBytes; (void)exact; (void)sign; (void)p; (void)dst; (void)i; (void)c0; (void)c1; (void)c2; (void)c3;
+    (void)x0; (void)x1; (void)x2; (void)x3;
 }
 #endif
 
@@ -213,9 +244,10 @@ EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t coun
     for (; i + 32 <= n; i += 32) {                                                                     \
         if ((i & 255) == 0) exmy_prefetch_ahead(src + i, 1024);                                        \
         if (random) exmy_counter_terms(rnd, i, p.sR & 31, r);                                          \
-        const v8u q0 = LANES(load8(src + i), r[0]), q1 = LANES(load8(src + i + 8), r[1]);             \
-        const v8u q2 = LANES(load8(src + i + 16), r[2]), q3 = LANES(load8(src + i + 24), r[3]);       \
-        store32(codeBytes, EXACT, dst, i, q0, q1, q2, q3, p.codeMask);                                 \
+        const v8i x0 = load8(src + i), x1 = load8(src + i + 8), x2 = load8(src + i + 16);              \
+        const v8i x3 = load8(src + i + 24);                                                            \
+        const v8u q0 = LANES(x0, r[0]), q1 = LANES(x1, r[1]), q2 = LANES(x2, r[2]), q3 = LANES(x3, r[3]); \
+        store32(codeBytes, EXACT, sign, &p, dst, i, q0, q1, q2, q3, x0, x1, x2, x3);                   \
     }                                                                                                  \
     for (; i < n; i += 8) {                                                                            \
         const intptr_t count = n - i < 8 ? n - i : 8;                                                  \
@@ -250,8 +282,10 @@ EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByt
                              const int32_t *restrict src, void *restrict dst, intptr_t n,
                              const ExMyCounterRandom *rnd) {
     const P p = *pp;
-#define G_LANES_INTO(x, r, acc) general_lanes(&p, sign, tinyGeneral, lsb, negative, sticky, random, x, r, acc)
-#define G_LANES(x, r) G_LANES_INTO(x, r, &accSpecial)
+    const int bytesSign = signs_on_bytes(sign, codeBytes, 1);
+    // The tail (store_tail) stores lane by lane: its codes carry their sign.
+#define G_LANES_INTO(x, r, acc) general_lanes(&p, sign, tinyGeneral, 0, lsb, negative, sticky, random, x, r, acc)
+#define G_LANES(x, r) general_lanes(&p, sign, tinyGeneral, bytesSign, lsb, negative, sticky, random, x, r, &accSpecial)
     EXMY_KERNEL_LOOP(G_LANES, 1)
 #undef G_LANES
 #undef G_LANES_INTO

@@ -1,16 +1,20 @@
-// CExMyKernels: the batch encoder's hot loops compiled for AVX2, chosen at run time.
+// CExMyKernels: the batch engine's hot loops compiled for AVX2, chosen at run time.
 //
 // Why C: Swift has no per-function target attributes, and SwiftPM refuses `unsafeFlags` (such as
 // `-target-cpu`) in a package that is used as a dependency, so Swift code in ExMy is always built
 // for the x86-64 baseline (SSE2). A C function can carry `__attribute__((target("avx2")))` and be
 // called only after a run-time CPU check; no compiler flag is needed.
 //
-// What: every loop here is a transcription of a loop in Sources/ExMy/Batch (EncodeKernels.swift,
-// FastEncodePlan.swift, SourceWidening.swift, BatchEncoder.fillRandom): the same arithmetic on the
-// same parameters, so the same bits (the encode kernels on 8-lane vectors, 32 lanes per
-// iteration, and for FP4 with the packing of CodePacking.packRange in their store). The parameters are computed only in
-// Swift (FastEncodePlan); the rounding decisions that are not made by these loops (special lanes)
-// stay with the scalar engine. The batch tests run every case through both the AVX2 loops and the
+// What: every encoder loop here is a transcription of a loop in Sources/ExMy/Batch
+// (EncodeKernels.swift, FastEncodePlan.swift, SourceWidening.swift, BatchEncoder.fillRandom): the
+// same arithmetic on the same parameters, so the same codes (the encode kernels on 8-lane vectors,
+// 32 lanes per iteration, for FP4 with the packing of CodePacking.packRange in their store, and for
+// the stochastic rules with the random words of fillRandom computed in their loop). The parameters
+// are computed only in Swift (FastEncodePlan); the rounding decisions that are not made by these
+// loops (special lanes, whose raw lanes may differ between the two) stay with the scalar engine.
+// The decoder of one-byte codes (DecodeKernels.c) computes values from code bits where the Swift
+// path reads a table; Swift's DecodePlan accepts it for a format only after it reproduced that
+// table for all 256 bytes. The batch tests run every case through both the AVX2 loops and the
 // Swift loops and compare both with the scalar engine.
 //
 // On a CPU without AVX2, and on other architectures, `exmy_avx2_supported()` returns 0 and ExMy

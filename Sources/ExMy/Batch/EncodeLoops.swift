@@ -4,11 +4,13 @@ import Foundation
 /// Which implementation of the batch encoder's loops runs: the Swift loops (portable, built for the
 /// target's baseline: SSE2 on x86-64) or their C transcriptions compiled for AVX2.
 ///
-/// Both compute the same codes from the same ``KernelParameters``: every loop in `CExMyKernels` is a
-/// transcription of one in this folder, the same arithmetic lane for lane (the encode kernels, on
-/// 8-lane vectors and with FP4 packing in their store; the underflow pre-scan; the random bits of
-/// stochastic rounding; the `Double` narrowing). Special lanes,
-/// flags and every rounding the kernels do not finish go through the scalar engine on both paths.
+/// Both compute the same codes from the same ``KernelParameters``: every encoder loop in
+/// `CExMyKernels` is a transcription of one in this folder, the same arithmetic lane for lane (the
+/// encode kernels, on 8-lane vectors, with FP4 packing in their store and the random bits of
+/// stochastic rounding computed in their loop; the underflow pre-scan; the `Double` narrowing).
+/// Special lanes, flags and every rounding the kernels do not finish go through the scalar engine
+/// on both paths. The same selection decides whether ``BatchDecoder`` may use its arithmetic
+/// kernel (``DecodePlan``).
 ///
 /// Selection, once per process: AVX2 when the CPU and OS support it (`__builtin_cpu_supports`),
 /// unless the environment variable `EXMY_PORTABLE_KERNELS` is `1`. Why the C target: SwiftPM

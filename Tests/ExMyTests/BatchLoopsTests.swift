@@ -57,6 +57,36 @@ struct BatchLoopsTests {
         }
     }
 
+    /// Stochastic rules on `Double` inputs whose dropped bits lie below `Float` precision, at every
+    /// random-bit count near the kernels' limits: narrowed to odd, the lane's last bit is the
+    /// input's bit ORed with all dropped bits, which stochastic A at `N = 23 − M` and B at
+    /// `N = 22 − M` would read (they then rounded up at a rate of 2^−N; the scalar engine, never).
+    /// Small `23 − M` makes a wrong decision frequent; the inputs' last `Float` bit is clear.
+    @Test func stochasticDoublesBelowFloatPrecision() throws {
+        var g = CounterRandomGenerator(seed: 47, index: 0)
+        let n = 4096
+        for text in ["e8m21", "e5m20", "e5m18", "e4m3fn"] {
+            let f = try FloatFormat(parsing: text)
+            let sh = 23 - f.significandBitCount
+            let inputs: [Double] = (0..<n).map { _ in
+                let w = g.next()
+                let x = Float(sign: w & 1 == 0 ? .plus : .minus, exponent: Int(w >> 8 & 3), significand: 1 + Float(w >> 16 & 0x7F_FFFE) * 0x1p-23)
+                return Double(x) + Double(x).ulp * Double(w >> 35 & 0x1FFF_FFFF | 1)  // below Float's last bit
+            }
+            let rules = [RoundingRule.stochasticA(bits: sh), .stochasticA(bits: sh - 1), .stochasticB(bits: sh - 1),
+                         .stochasticB(bits: sh - 2), .stochasticC(bits: sh - 2)]
+            for rule in rules where rule.isValid {
+                let encoder = try BatchEncoder(f, rounding: rule, overflow: .saturateFinite)
+                #expect(encoder.usesVectorKernel, "\(f) \(rule): Float inputs run on the kernels")
+                let expected = S.scalar(f, rule, .saturateFinite, inputs, seed: 12, startIndex: 9)
+                let got = try S.batchNatural(encoder, inputs, options: .init(seed: 12, startIndex: 9))
+                let mismatch = S.firstMismatch(got.codes, expected.codes, inputs)
+                #expect(mismatch == nil, "\(f) \(rule): \(mismatch ?? "")")
+                #expect(got.status == expected.status, "\(f) \(rule) flags")
+            }
+        }
+    }
+
     /// `Double` inputs of every exponent, with random significands (sticky bits everywhere), on both
     /// loops: the narrowing to odd and the kernels give the scalar engine's codes and flags.
     @Test func randomDoubles() throws {

@@ -266,8 +266,8 @@ public struct BatchEncoder: Sendable {
 
     /// The natural code type of the kernels (or of the scalar path) for this job.
     private func encodeChunk(_ job: Job, _ range: Range<Int>) -> ChunkResult {
-        // The binary32 identity holds for exact inputs only (a Double must be rounded).
-        if let plan, !(plan.kernel == .identity && job.kind == .double) {
+        // Double inputs reach the kernels narrowed to odd: only where the rule reads them exactly.
+        if let plan, job.kind != .double || plan.acceptsNarrowedDoubles {
             switch plan.codeBytes {
             case 1: return encodeChunk(job, range, plan, UInt8.self)
             case 2: return encodeChunk(job, range, plan, UInt16.self)

@@ -23,6 +23,13 @@ struct FastEncodePlan: Sendable {
     let params: KernelParameters
     /// N for the stochastic kernels.
     let randomBits: Int
+    /// Whether the kernel gives the scalar engine's codes on `Double` inputs narrowed to odd
+    /// (`SourceWidening`): the odd bit stands for all dropped bits, so a rule may read the lane's
+    /// bits only down to one place above it. Every deterministic rule and stochastic C do
+    /// (`N ≤ 21 − M`); stochastic A reads N bits below the rounding position (exact for
+    /// `N ≤ 22 − M`) and B reads N + 1 (exact for `N ≤ 21 − M`). The rest of those `Double` jobs go
+    /// through the scalar engine.
+    let acceptsNarrowedDoubles: Bool
     // Flag scans.
     let lowMask: UInt32
     let scanMagic: Float
@@ -53,6 +60,8 @@ struct FastEncodePlan: Sendable {
 
         var kernel: Kernel
         var randomBits = 0
+        // Bits below the rounding position the rule reads from a lane (stochastic A and B).
+        var bitsRead = 0
         switch rule {
         case .toNearestOrEven: kernel = .nearestEven
         case .towardZero:
@@ -73,6 +82,8 @@ struct FastEncodePlan: Sendable {
             }
             guard n <= limit else { return nil }
             if case .stochasticC = rule { kernel = .stochasticC } else { kernel = .stochasticAB }
+            if case .stochasticA = rule { bitsRead = n }
+            if case .stochasticB = rule { bitsRead = n + 1 }
             randomBits = n
         case .stochastic:
             return nil
@@ -139,6 +150,7 @@ struct FastEncodePlan: Sendable {
         self.codeBytes = k <= 8 ? 1 : (k <= 16 ? 2 : 4)
         self.params = p
         self.randomBits = randomBits
+        self.acceptsNarrowedDoubles = bitsRead <= sh - 1
         self.lowMask = full1
         self.scanMagic = Self.float(exponent: emin - m + 23)
         self.tinyAlwaysInexact = !f.hasSubnormals
@@ -157,6 +169,8 @@ struct FastEncodePlan: Sendable {
         self.codeBytes = 4
         self.params = p
         self.randomBits = 0
+        // A Double must be rounded, and this kernel only copies bits.
+        self.acceptsNarrowedDoubles = false
         self.lowMask = 0
         self.scanMagic = Self.float(exponent: -126)
         self.tinyAlwaysInexact = false

@@ -12,8 +12,10 @@ enum SourceWidening {
     ///   ±∞ and NaN become the special marker.
     /// - Double: rounded to `Float` precision *to odd* (truncate, set the last bit when anything
     ///   was dropped). A format with `M ≤ 21` rounds that value exactly as it would round the
-    ///   `Double`: the odd bit stands for the dropped bits at least two places below its rounding
-    ///   position, so there is no double rounding. Inputs outside `Float`'s normal range (and ±∞,
+    ///   `Double` under every deterministic rule: the odd bit stands for the dropped bits at least
+    ///   two places below its rounding position, so there is no double rounding. Stochastic A and
+    ///   B read N (N + 1) bits below that position, and are exact only while the odd bit lies below
+    ///   those (`FastEncodePlan.acceptsNarrowedDoubles`). Inputs outside `Float`'s normal range (and ±∞,
     ///   NaN) become the special marker, and the scalar engine encodes them from the `Double`.
     static func widen(
         _ kind: BatchElementKind, _ source: UnsafeRawPointer, _ offset: Int, _ n: Int, into dst: UnsafeMutablePointer<Int32>

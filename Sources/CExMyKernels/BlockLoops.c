@@ -1,5 +1,5 @@
-// The per-block loops around the encode kernels, transcribed from Swift and compiled for AVX2:
-// the Double → Float-to-odd narrowing (SourceWidening.widen) and the underflow pre-scan
+// The per-block loops around the encode kernels, compiled for AVX2: the Double → Float-to-odd
+// narrowing (SourceWidening.widen's job, done by the hardware's conversion) and the underflow pre-scan
 // (FastEncodePlan.anyTinyNonzero); and the random bits of stochastic rounding written out
 // (BatchEncoder.fillRandom: the kernels compute the same words in their loop, CounterRandom.h).
 // (FP4 packing happens in the encode kernels' stores.)
@@ -17,31 +17,68 @@ EXMY_AVX2 void exmy_avx2_fill_random(uint32_t *restrict dst, intptr_t n, const E
     }
 }
 
-/// `SourceWidening.widen` for `Double` lanes `0 ..< n`.
-EXMY_INLINE void widen_double(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
-    const uint32_t specialMarker = 0x7FC00000u;  // SourceWidening.specialMarker
-    for (intptr_t i = 0; i < n; i++) {
-        const uint32_t lo = s[2 * i], hi = s[2 * i + 1];
-        const uint32_t habs = hi & 0x7FFFFFFFu;
-        const int32_t e = (int32_t)(habs >> 20);
-        // 1 when any of the 29 dropped bits is set.
-        const uint32_t sticky = (uint32_t)((lo << 3) == 0 ? -1 : 0) + 1;
-        const uint32_t narrowed = (((habs << 3) | (lo >> 29)) - (896u << 23)) | sticky;
-        const int inRange = e >= 897 && e <= 1150;  // Float's normal exponents
-        const int zero = (habs | lo) == 0;
-        const uint32_t magnitude = (inRange ? narrowed : specialMarker) & (zero ? 0u : 0xFFFFFFFFu);
-        dst[i] = (int32_t)(magnitude | (hi & 0x80000000u));
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/// `vcvtpd2ps` of four doubles under the current MXCSR rounding (volatile: never moved across
+/// the MXCSR writes around it, which a plain intrinsic, to the compiler a pure function, could be).
+EXMY_AVX2 EXMY_INLINE __m128 convert_under_mxcsr(__m256d d) {
+    __m128 f;
+    __asm__ volatile("vcvtpd2ps %1, %0" : "=x"(f) : "x"(d));
+    return f;
+}
+
+/// Doubles `0 ..< n` (n a multiple of 8) narrowed to `Float` precision rounding to odd; MXCSR must
+/// round toward zero. The conversion truncates (Float subnormals included), converting back is
+/// exact, and the odd bit goes on where the two differ.
+EXMY_AVX2 EXMY_INLINE void narrow_to_odd(const double *restrict s, int32_t *restrict dst, intptr_t n) {
+    const __m256i one = _mm256_set1_epi32(1);
+    for (intptr_t i = 0; i < n; i += 8) {
+        const __m256d d0 = _mm256_loadu_pd(s + i), d1 = _mm256_loadu_pd(s + i + 4);
+        const __m128 f0 = convert_under_mxcsr(d0), f1 = convert_under_mxcsr(d1);
+        // Unordered-or-unequal: a NaN is "inexact" too, and stays a NaN with the odd bit.
+        const __m256d i0 = _mm256_cmp_pd(_mm256_cvtps_pd(f0), d0, _CMP_NEQ_UQ);
+        const __m256d i1 = _mm256_cmp_pd(_mm256_cvtps_pd(f1), d1, _CMP_NEQ_UQ);
+        // The two 4 × 64-bit masks as 8 × 32 bits, in element order.
+        const __m256 packed = _mm256_shuffle_ps(_mm256_castpd_ps(i0), _mm256_castpd_ps(i1), 0x88);
+        const __m256i inexact = _mm256_permute4x64_epi64(_mm256_castps_si256(packed), 0xD8);
+        const __m256i f = _mm256_castps_si256(_mm256_set_m128(f1, f0));
+        _mm256_storeu_si256((__m256i *)(dst + i), _mm256_or_si256(f, _mm256_and_si256(inexact, one)));
     }
 }
 
+/// `SourceWidening.widen` for `Double` inputs, by the hardware: every double becomes its `Float`
+/// rounded to odd, so the lanes are those of the Swift loop except where that loop writes the
+/// special marker: Float subnormals and zeros stay values (the kernels take `Float` subnormals as
+/// they take `Float` inputs), ±∞ stays ±∞, a NaN stays a NaN, and |x| > FLT_MAX becomes
+/// ±FLT_MAX with the odd bit, ±0x7F7FFFFF, which every plan treats as special
+/// (`FastEncodePlan`'s `special` is at most the greatest `Float` below FLT_MAX). The caller's
+/// MXCSR is restored before returning.
 EXMY_AVX2 void exmy_avx2_widen_double(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
+    const double *d = (const double *)s;
+    uint32_t caller, towardZero = 0x7F80;  // every exception masked, round toward zero, no FTZ/DAZ
+    __asm__ volatile("vstmxcsr %0" : "=m"(caller));
+    __asm__ volatile("vldmxcsr %0" : : "m"(towardZero));
     // Steps of 128 doubles (1 KiB), each prefetching the KiB EXMY_PREFETCH_DISTANCE ahead.
-    for (intptr_t i = 0; i < n; i += 128) {
-        const intptr_t m = n - i < 128 ? n - i : 128;
-        exmy_prefetch_ahead(s + 2 * i, 8 * m);
-        widen_double(s + 2 * i, dst + i, m);
+    intptr_t i = 0;
+    for (; i + 128 <= n; i += 128) {
+        exmy_prefetch_ahead(d + i, 1024);
+        narrow_to_odd(d + i, dst + i, 128);
     }
+    if (i < n) {
+        // The last n mod 128 doubles through a zero-padded block of 8s.
+        double tail[128] = {0};
+        int32_t lanes[128];
+        const intptr_t m = n - i, whole = (m + 7) & ~(intptr_t)7;
+        __builtin_memcpy(tail, d + i, (size_t)m * 8);
+        narrow_to_odd(tail, lanes, whole);
+        __builtin_memcpy(dst + i, lanes, (size_t)m * 4);
+    }
+    __asm__ volatile("vldmxcsr %0" : : "m"(caller));
 }
+#else
+void exmy_avx2_widen_double(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) { (void)s; (void)dst; (void)n; }
+#endif
 
 EXMY_AVX2 int exmy_avx2_any_tiny_nonzero(const int32_t *restrict src, intptr_t n, int32_t limit) {
     // 0 < a < 2^emin iff a − 1 < bits(2^emin) − 1, unsigned (a = 0 wraps to the greatest value):

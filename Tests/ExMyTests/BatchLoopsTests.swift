@@ -57,6 +57,48 @@ struct BatchLoopsTests {
         }
     }
 
+    /// The AVX2 narrowing of `Double` inputs (the hardware's conversion, toward zero, with the odd
+    /// bit) at every length 0…300 (every 8-element group and 128-element step tail) on Doubles
+    /// where its lanes differ from the Swift loop's special marker: `Float` subnormals with dropped
+    /// bits, zeros, FLT_MAX and its neighbours up to and beyond 2^128, ±∞, NaN; into formats whose
+    /// grid reaches 2^−147 (`e8m21`), whose range passes FLT_MAX (bias 126), E8M0 and others.
+    @Test func doubleNarrowingEdgesAndTails() throws {
+        var g = CounterRandomGenerator(seed: 83, index: 0)
+        let greatest = Double(Float.greatestFiniteMagnitude)
+        let edges: [Double] = [0, -0.0, .infinity, -.infinity, .nan, greatest, -greatest, greatest.nextUp, greatest + 0x1p103,
+                               0x1p128.nextDown, 0x1p128, -0x1p128, 1e300, Double(Float.leastNormalMagnitude),
+                               Double(Float.leastNormalMagnitude).nextDown, Double(Float.leastNonzeroMagnitude) / 2,
+                               Double(Float.leastNonzeroMagnitude) / 3, .leastNonzeroMagnitude]
+        let inputs: [Double] = (0..<300).map { k in
+            if k % 5 == 0 { return edges[(k / 5) % edges.count] }
+            let w = g.next()
+            let e = k % 5 == 1 ? Int(w >> 56 % 30) - 155 : Int(w >> 56) % 60 - 30  // Float subnormals, or ordinary
+            return Double(sign: w & 1 == 0 ? .plus : .minus, exponent: e, significand: 1 + Double(w & 0xF_FFFF_FFFF_FFFF) * 0x1p-52)
+        }
+        let formats = try ["e8m21", "e8m21:bias=126", "e8m7:bias=126", "e4m3fn", "bf16", "fp16", "e8m0fnu", "ue4m3"].map { try FloatFormat(parsing: $0) }
+        for f in formats {
+            // Stochastic rules at the most random bits the kernels take on narrowed Doubles
+            // (A: N ≤ 22 − M, B: N ≤ 21 − M, C: N ≤ 21 − M, FastEncodePlan.acceptsNarrowedDoubles).
+            let sh = 23 - f.significandBitCount
+            var rules: [RoundingRule] = [.toNearestOrEven, .towardZero, .up, .stochasticA(bits: min(sh - 1, 8))]
+            if f.significandBitCount > 0 { rules.append(.toOdd) }
+            if sh >= 3 { rules += [.stochasticB(bits: min(sh - 2, 8)), .stochasticC(bits: min(sh - 2, 8))] }
+            for rule in rules {
+                let encoder = try BatchEncoder(f, rounding: rule, overflow: .saturateFinite, nanPolicy: .zero)
+                #expect(encoder.runsDoublesOnVectorKernel, "\(f) \(rule)")
+                let expected = S.scalar(f, rule, .saturateFinite, inputs, seed: 4)
+                for length in 0...300 {
+                    let got = try S.batchNatural(encoder, Array(inputs[0..<length]), options: .init(seed: 4))
+                    let mismatch = S.firstMismatch(got.codes, Array(expected.codes[0..<length]), inputs)
+                    #expect(mismatch == nil, "\(f) \(rule) length \(length): \(mismatch ?? "")")
+                    if mismatch != nil { break }
+                }
+                let whole = try S.batchNatural(encoder, inputs, options: .init(seed: 4))
+                #expect(whole.status == expected.status, "\(f) \(rule) flags")
+            }
+        }
+    }
+
     /// Stochastic rules on `Double` inputs whose dropped bits lie below `Float` precision, at every
     /// random-bit count near the kernels' limits: narrowed to odd, the lane's last bit is the
     /// input's bit ORed with all dropped bits, which stochastic A at `N = 23 − M` and B at

@@ -108,8 +108,10 @@ int32_t exmy_avx2_encode(const ExMyKernelParameters *parameters, int kernel, int
 /// run gets its word (`BatchEncoder.fillRandom`; the tests compare it with `CounterRandom.word`).
 void exmy_avx2_fill_random(uint32_t *dst, intptr_t n, const ExMyCounterRandom *random);
 
-/// `SourceWidening.widen` for `Double` inputs: `n` doubles (as 2n little-endian 32-bit words) into
-/// `Float` bit patterns rounded to odd, or the special marker.
+/// `SourceWidening.widen`'s job for `Double` inputs: `n` doubles (as 2n little-endian 32-bit words)
+/// into `Float` bit patterns rounded to odd, by the hardware's conversion under round-toward-zero
+/// (the caller's MXCSR is restored). Where the Swift loop writes the special marker, these lanes
+/// hold Float subnormals and zeros, ±∞, NaN, or ±0x7F7FFFFF for |x| > FLT_MAX (special in every plan).
 void exmy_avx2_widen_double(const uint32_t *src, int32_t *dst, intptr_t n);
 
 /// `FastEncodePlan.anyTinyNonzero`: 1 when some lane has 0 < |x| < 2^emin (`limit` = bits(2^emin) − 1).

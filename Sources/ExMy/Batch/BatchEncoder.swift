@@ -63,6 +63,11 @@ public struct BatchEncoder: Sendable {
     /// the scalar engine (same results, slower).
     public var usesVectorKernel: Bool { plan != nil }
 
+    /// Whether `Double` inputs, narrowed to `Float` precision rounding to odd, run on the vector
+    /// kernels too (every rule that reads no bit as low as the odd bit); otherwise they go through
+    /// the scalar engine element by element.
+    var runsDoublesOnVectorKernel: Bool { plan?.acceptsNarrowedDoubles ?? false }
+
     /// Which loops the vector path runs (``EncodeLoops``): AVX2 where the CPU has it (unless
     /// `EXMY_PORTABLE_KERNELS=1`), else the Swift loops; `.portable` when there is no vector path.
     var loops: EncodeLoops { plan?.loops ?? .portable }
@@ -267,7 +272,7 @@ public struct BatchEncoder: Sendable {
     /// The natural code type of the kernels (or of the scalar path) for this job.
     private func encodeChunk(_ job: Job, _ range: Range<Int>) -> ChunkResult {
         // Double inputs reach the kernels narrowed to odd: only where the rule reads them exactly.
-        if let plan, job.kind != .double || plan.acceptsNarrowedDoubles {
+        if let plan, job.kind != .double || runsDoublesOnVectorKernel {
             switch plan.codeBytes {
             case 1: return encodeChunk(job, range, plan, UInt8.self)
             case 2: return encodeChunk(job, range, plan, UInt16.self)

@@ -96,11 +96,13 @@ struct FastEncodePlan: Sendable {
         p.tinyBits = Self.bits(exponent: emin)
         p.lowSpecial = lowSpecial
         // The greatest magnitude a kernel may handle: the greatest finite value (the positive one,
-        // the smaller, for two's complement), or the greatest Float below it.
+        // the smaller, for two's complement), or the greatest Float below it; at most the greatest
+        // Float below FLT_MAX, because a Double beyond FLT_MAX reaches the kernels narrowed to
+        // ±FLT_MAX with the odd bit (`exmy_avx2_widen_double`), which must be special.
         let greatest = f.greatestFiniteMagnitude
         var limit = Float(greatest)
         if Double(limit) > greatest { limit = limit.nextDown }
-        if limit.isInfinite { limit = .greatestFiniteMagnitude }
+        limit = min(limit, Float.greatestFiniteMagnitude.nextDown)
         p.special = Int32(bitPattern: limit.bitPattern)
         p.signShift = Int32(32 - k)
         p.signBit = f.signedness == .signMagnitude ? Int32(truncatingIfNeeded: UInt32(1) << UInt32(k - 1)) : 0

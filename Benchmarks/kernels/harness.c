@@ -1,9 +1,10 @@
-// Times the AVX2 kernels of Sources/CExMyKernels alone, in L1 (no Swift driver, no flag scans, no
+// Times the C kernels of Sources/CExMyKernels alone, in L1 (no Swift driver, no flag scans, no
 // scalar fix-up): the kernel-only figures of docs/performance.md. Built against the sources, not
-// the package (x86-64 with AVX2 only):
+// the package (x86-64 with AVX2 only; the AVX-512 rows only where the CPU has AVX-512 F/BW/VL/DQ):
 //
 //   clang -O2 -ISources/CExMyKernels/include -ISources/CExMyKernels Benchmarks/kernels/harness.c \
-//       Sources/CExMyKernels/EncodeKernels.c Sources/CExMyKernels/DecodeKernels.c -lm -o /tmp/exmy-kernels
+//       Sources/CExMyKernels/EncodeKernels.c Sources/CExMyKernels/DecodeKernels.c \
+//       Sources/CExMyKernels/CPUSupport.c -lm -o /tmp/exmy-kernels
 //   /tmp/exmy-kernels encode     # E2M1FN, packed: nearest-even, toward-zero, stochastic A8 (ns per element)
 //   /tmp/exmy-kernels decode     # E4M3FN one-byte codes -> Float: arithmetic kernel vs a table loop
 //
@@ -22,7 +23,9 @@ static uint32_t bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
 enum { N = 2048, PASSES = 7 };
 static const long ELEMENTS = 400000000;
 
-static void encode(void) {
+static const char *isa_name(int isa) { return isa == EXMY_ISA_AVX512 ? "avx512" : "avx2"; }
+
+static void encode(int isa) {
     // E2M1FN: M = 1, bias 1, emin = 0, K = 4, subnormals, no specials (greatest 6).
     ExMyKernelParameters p = {0};
     p.sh = 22; p.off = 126u << 1; p.tinyBits = (int32_t)bits(1.0f); p.special = (int32_t)bits(6.0f);
@@ -43,16 +46,16 @@ static void encode(void) {
         for (int pass = 0; pass < PASSES; pass++) {
             const double t = now();
             for (long k = 0; k < ELEMENTS / N; k++)
-                exmy_avx2_encode(&q, rows[r].kernel, EXMY_SIGN_MAGNITUDE, 0, EXMY_CODES_PACKED4, src, dst, N,
+                exmy_simd_encode(isa, &q, rows[r].kernel, EXMY_SIGN_MAGNITUDE, 0, EXMY_CODES_PACKED4, src, dst, N,
                                  rows[r].kernel == EXMY_KERNEL_STOCHASTIC_AB ? &run : NULL);
             const double dt = (now() - t) / ELEMENTS;
             if (dt < best) best = dt;
         }
-        printf("encode e2m1fn packed %-14s %.3f ns/element\n", rows[r].name, best * 1e9);
+        printf("encode e2m1fn packed %-14s %-6s %.3f ns/element\n", rows[r].name, isa_name(isa), best * 1e9);
     }
 }
 
-static void decode(void) {
+static void decode(int isa) {
     // E4M3FN: K = 8, M = 3, bias 7; NaN at magnitude 0x7F (the exception).
     static float table[256];
     for (int c = 0; c < 256; c++) {
@@ -67,7 +70,7 @@ static void decode(void) {
     double arithmetic = 1e9, lookup = 1e9;
     for (int pass = 0; pass < PASSES; pass++) {
         double t = now();
-        for (long k = 0; k < ELEMENTS / N; k++) exmy_avx2_decode_bytes(&p, table, src, dst, N);
+        for (long k = 0; k < ELEMENTS / N; k++) exmy_simd_decode_bytes(isa, &p, table, src, dst, N);
         double dt = (now() - t) / ELEMENTS;
         if (dt < arithmetic) arithmetic = dt;
         t = now();
@@ -78,7 +81,8 @@ static void decode(void) {
         dt = (now() - t) / ELEMENTS;
         if (dt < lookup) lookup = dt;
     }
-    printf("decode e4m3fn->float arithmetic %.3f ns/element, table loop %.3f ns/element\n", arithmetic * 1e9, lookup * 1e9);
+    printf("decode e4m3fn->float %-6s arithmetic %.3f ns/element, table loop %.3f ns/element\n", isa_name(isa), arithmetic * 1e9,
+           lookup * 1e9);
 }
 
 int main(int argc, char **argv) {
@@ -86,6 +90,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s encode|decode\n", argv[0]);
         return 2;
     }
-    if (!strcmp(argv[1], "encode")) encode(); else decode();
+    if (!exmy_avx2_supported()) {
+        fprintf(stderr, "this CPU has no AVX2\n");
+        return 2;
+    }
+    for (int isa = EXMY_ISA_AVX2; isa <= (exmy_avx512_supported() ? EXMY_ISA_AVX512 : EXMY_ISA_AVX2); isa++) {
+        if (!strcmp(argv[1], "encode")) encode(isa); else decode(isa);
+    }
     return 0;
 }

@@ -1,4 +1,4 @@
-// The per-block loops around the encode kernels, compiled for AVX2: the Double → Float-to-odd
+// The per-block loops around the encode kernels, compiled for AVX2 and AVX-512 (Target.h): the Double → Float-to-odd
 // narrowing (SourceWidening.widen's job, done by the hardware's conversion) and the underflow pre-scan
 // (FastEncodePlan.anyTinyNonzero); and the random bits of stochastic rounding written out
 // (BatchEncoder.fillRandom: the kernels compute the same words in their loop, CounterRandom.h).
@@ -54,7 +54,7 @@ EXMY_AVX2 EXMY_INLINE void narrow_to_odd(const double *restrict s, int32_t *rest
 /// ±FLT_MAX with the odd bit, ±0x7F7FFFFF, which every plan treats as special
 /// (`FastEncodePlan`'s `special` is at most the greatest `Float` below FLT_MAX). The caller's
 /// MXCSR is restored before returning.
-EXMY_AVX2 void exmy_avx2_widen_double(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
+EXMY_AVX2 EXMY_INLINE void widen_double(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
     const double *d = (const double *)s;
     uint32_t caller, towardZero = 0x7F80;  // every exception masked, round toward zero, no FTZ/DAZ
     __asm__ volatile("vstmxcsr %0" : "=m"(caller));
@@ -76,11 +76,13 @@ EXMY_AVX2 void exmy_avx2_widen_double(const uint32_t *restrict s, int32_t *restr
     }
     __asm__ volatile("vldmxcsr %0" : : "m"(caller));
 }
+
+EXMY_BOTH_ISAS_VOID(exmy_simd_widen_double, widen_double, (const uint32_t *restrict s, int32_t *restrict dst, intptr_t n), (s, dst, n))
 #else
-void exmy_avx2_widen_double(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) { (void)s; (void)dst; (void)n; }
+void exmy_simd_widen_double(int isa, const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) { (void)isa; (void)s; (void)dst; (void)n; }
 #endif
 
-EXMY_AVX2 int exmy_avx2_any_tiny_nonzero(const int32_t *restrict src, intptr_t n, int32_t limit) {
+EXMY_AVX2 EXMY_INLINE int any_tiny_nonzero(const int32_t *restrict src, intptr_t n, int32_t limit) {
     // 0 < a < 2^emin iff a − 1 < bits(2^emin) − 1, unsigned (a = 0 wraps to the greatest value):
     // the least a − 1 decides, one minimum per lane (measured: half the instructions of ORing
     // per-lane comparisons, which matters for data with no tiny values, where the scan never stops).
@@ -92,3 +94,5 @@ EXMY_AVX2 int exmy_avx2_any_tiny_nonzero(const int32_t *restrict src, intptr_t n
     }
     return least < (uint32_t)limit;
 }
+
+EXMY_BOTH_ISAS(int, exmy_simd_any_tiny_nonzero, any_tiny_nonzero, (const int32_t *restrict src, intptr_t n, int32_t limit), (src, n, limit))

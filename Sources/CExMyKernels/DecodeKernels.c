@@ -1,4 +1,4 @@
-// Decoding one-byte codes of at most 8 bits into `Float` by arithmetic, compiled for AVX2
+// Decoding one-byte codes of at most 8 bits into `Float` by arithmetic, compiled for AVX2 and AVX-512
 // (`BatchDecoder`'s fast path; its portable path is a table lookup per element, and packed FP4
 // codes keep their pair table, which measured faster in cache than unpacking and computing).
 //
@@ -73,7 +73,7 @@ EXMY_AVX2 EXMY_INLINE void decode32(const ExMyDecodeParameters *p, const float *
     __builtin_memcpy(dst, lanes, (size_t)count * 4);
 }
 
-EXMY_AVX2 void exmy_avx2_decode_bytes(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n) {
+EXMY_AVX2 EXMY_INLINE void decode_bytes(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n) {
     intptr_t i = 0;
     for (; i + 32 <= n; i += 32) {
         if ((i & 1023) == 0) exmy_prefetch_ahead(src + i, 1024);
@@ -86,8 +86,12 @@ EXMY_AVX2 void exmy_avx2_decode_bytes(const ExMyDecodeParameters *p, const float
     }
 }
 
+EXMY_BOTH_ISAS_VOID(exmy_simd_decode_bytes, decode_bytes,
+                    (const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n),
+                    (p, table, src, dst, n))
+
 #else
-void exmy_avx2_decode_bytes(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n) {
-    (void)p; (void)table; (void)src; (void)dst; (void)n;
+void exmy_simd_decode_bytes(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n) {
+    (void)isa; (void)p; (void)table; (void)src; (void)dst; (void)n;
 }
 #endif

@@ -1,4 +1,5 @@
-// The encode kernels of Sources/ExMy/Batch/EncodeKernels.swift, compiled for AVX2.
+// The encode kernels of Sources/ExMy/Batch/EncodeKernels.swift, compiled for AVX2 and, from the
+// same source, for AVX-512 (Target.h).
 //
 // The arithmetic is the Swift loops', lane for lane, written on 8-lane vectors (clang's vector
 // extensions: `+`, `>>`, `&`, comparisons giving −1/0 masks, casts between vector types of one
@@ -293,9 +294,9 @@ EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByt
 
 // MARK: Instances
 
-/// One function per (kernel, sign, tiny); the code layout is switched inside.
-#define EXMY_INSTANCE(NAME, CALL)                                                                     \
-    EXMY_AVX2 __attribute__((noinline)) static int32_t NAME(const P *p, int bytes,                    \
+/// One function per (instruction set, kernel, sign, tiny); the code layout is switched inside.
+#define EXMY_INSTANCE(ATTR, NAME, CALL)                                                               \
+    ATTR __attribute__((noinline)) static int32_t NAME(const P *p, int bytes,                         \
                                                             const int32_t *restrict src,              \
                                                             void *restrict dst, intptr_t n,           \
                                                             const ExMyCounterRandom *rnd) {           \
@@ -308,15 +309,15 @@ EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByt
         }                                                                                             \
     }
 
-#define EXMY_SIGN_TINY(KERNEL, CALL_S_T)                                                              \
-    EXMY_INSTANCE(KERNEL##_0_0, CALL_S_T(0, 0))                                                       \
-    EXMY_INSTANCE(KERNEL##_0_1, CALL_S_T(0, 1))                                                       \
-    EXMY_INSTANCE(KERNEL##_1_0, CALL_S_T(1, 0))                                                       \
-    EXMY_INSTANCE(KERNEL##_1_1, CALL_S_T(1, 1))                                                       \
-    EXMY_INSTANCE(KERNEL##_2_0, CALL_S_T(2, 0))                                                       \
-    EXMY_INSTANCE(KERNEL##_2_1, CALL_S_T(2, 1))                                                       \
-    EXMY_INSTANCE(KERNEL##_3_0, CALL_S_T(3, 0))                                                       \
-    EXMY_INSTANCE(KERNEL##_3_1, CALL_S_T(3, 1))
+#define EXMY_SIGN_TINY(ATTR, ISA, KERNEL, CALL_S_T)                                                   \
+    EXMY_INSTANCE(ATTR, KERNEL##_0_0_##ISA, CALL_S_T(0, 0))                                           \
+    EXMY_INSTANCE(ATTR, KERNEL##_0_1_##ISA, CALL_S_T(0, 1))                                           \
+    EXMY_INSTANCE(ATTR, KERNEL##_1_0_##ISA, CALL_S_T(1, 0))                                           \
+    EXMY_INSTANCE(ATTR, KERNEL##_1_1_##ISA, CALL_S_T(1, 1))                                           \
+    EXMY_INSTANCE(ATTR, KERNEL##_2_0_##ISA, CALL_S_T(2, 0))                                           \
+    EXMY_INSTANCE(ATTR, KERNEL##_2_1_##ISA, CALL_S_T(2, 1))                                           \
+    EXMY_INSTANCE(ATTR, KERNEL##_3_0_##ISA, CALL_S_T(3, 0))                                           \
+    EXMY_INSTANCE(ATTR, KERNEL##_3_1_##ISA, CALL_S_T(3, 1))
 
 // CALL_S_T(S, T) expands to a macro of the code layout B.
 #define NE(S, T) NE_##S##_##T
@@ -372,23 +373,31 @@ EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByt
 #define SC_3_0(B) general(p, 3, 0, B, 1, 0, 1, 1, src, dst, n, rnd)
 #define SC_3_1(B) general(p, 3, 1, B, 1, 0, 1, 1, src, dst, n, rnd)
 
-EXMY_SIGN_TINY(nearest_even, NE)
-EXMY_SIGN_TINY(full, FULL)
-EXMY_SIGN_TINY(truncate, TRUNC)
-EXMY_SIGN_TINY(stochastic_ab, SAB)
-EXMY_SIGN_TINY(stochastic_c, SC)
+/// Every kernel, under one instruction set's attribute.
+#define EXMY_KERNELS(ATTR, ISA)                                                                       \
+    EXMY_SIGN_TINY(ATTR, ISA, nearest_even, NE)                                                       \
+    EXMY_SIGN_TINY(ATTR, ISA, full, FULL)                                                             \
+    EXMY_SIGN_TINY(ATTR, ISA, truncate, TRUNC)                                                        \
+    EXMY_SIGN_TINY(ATTR, ISA, stochastic_ab, SAB)                                                     \
+    EXMY_SIGN_TINY(ATTR, ISA, stochastic_c, SC)
+
+EXMY_KERNELS(EXMY_AVX2, avx2)
+EXMY_KERNELS(EXMY_AVX512, avx512)
 
 typedef int32_t (*Instance)(const P *, int, const int32_t *restrict, void *restrict, intptr_t, const ExMyCounterRandom *);
 
-#define EXMY_ROW(K) {K##_0_0, K##_0_1, K##_1_0, K##_1_1, K##_2_0, K##_2_1, K##_3_0, K##_3_1}
+#define EXMY_ROW(K, ISA)                                                                              \
+    {K##_0_0_##ISA, K##_0_1_##ISA, K##_1_0_##ISA, K##_1_1_##ISA, K##_2_0_##ISA, K##_2_1_##ISA, K##_3_0_##ISA, K##_3_1_##ISA}
+#define EXMY_TABLE(ISA)                                                                               \
+    {EXMY_ROW(nearest_even, ISA), EXMY_ROW(full, ISA), EXMY_ROW(truncate, ISA), EXMY_ROW(stochastic_ab, ISA),          \
+     EXMY_ROW(stochastic_c, ISA)}
 
-static const Instance instances[5][8] = {
-    EXMY_ROW(nearest_even), EXMY_ROW(full), EXMY_ROW(truncate), EXMY_ROW(stochastic_ab), EXMY_ROW(stochastic_c),
-};
+static const Instance instances[2][5][8] = {EXMY_TABLE(avx2), EXMY_TABLE(avx512)};
 
-int32_t exmy_avx2_encode(const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
+int32_t exmy_simd_encode(int isa, const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
                          const int32_t *src, void *dst, intptr_t n, const ExMyCounterRandom *random) {
-    // The caller passes valid shapes (FastEncodePlan); anything else would be a bug there.
-    const Instance f = instances[kernel][sign * 2 + (tinyGeneral ? 1 : 0)];
+    // The caller passes valid shapes (FastEncodePlan) and an instruction set this CPU runs
+    // (EncodeLoops); anything else would be a bug there.
+    const Instance f = instances[isa == EXMY_ISA_AVX512 ? 1 : 0][kernel][sign * 2 + (tinyGeneral ? 1 : 0)];
     return f(parameters, codeBytes, src, dst, n, random);
 }

@@ -1,15 +1,15 @@
-// The benchmark's strongest memory-bandwidth limit kernel (`ExMyBenchmark`): moves exactly the bytes
-// of a conversion, compiled for AVX2 and prefetching its input the way the encode kernels do, so
-// that a conversion's fraction of the limit is measured against the best plain stream this code
-// base knows how to write, not only against the Swift stream loops.
+// The benchmark's strongest memory-bandwidth limit kernels (`ExMyBenchmark`): move exactly the bytes
+// of a conversion, compiled for AVX2 and for AVX-512 (Target.h) and prefetching their input the way
+// the encode kernels do, so that a conversion's fraction of the limit is measured against the best
+// plain stream this code base knows how to write, not only against the Swift stream loops.
 #include "CExMyKernels.h"
 #include "Target.h"
 
 #if defined(__x86_64__)
 typedef uint32_t exmy_v8u __attribute__((vector_size(32), aligned(1)));
 
-EXMY_AVX2 void exmy_avx2_stream_blocks(const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes,
-                                       intptr_t blocks) {
+EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes,
+                                         intptr_t blocks) {
     // Both block sizes are multiples of 32 bytes (2048 elements of at least 4 bits). The input is
     // read in order; each time it enters a new 1 KiB step, the step EXMY_PREFETCH_DISTANCE ahead
     // is prefetched, as the encode kernels do.
@@ -32,8 +32,12 @@ EXMY_AVX2 void exmy_avx2_stream_blocks(const uint8_t *src, intptr_t srcBlockByte
         }
     }
 }
+
+EXMY_BOTH_ISAS_VOID(exmy_simd_stream_blocks, stream_blocks,
+                    (const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks),
+                    (src, srcBlockBytes, dst, dstBlockBytes, blocks))
 #else
-void exmy_avx2_stream_blocks(const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks) {
-    (void)src; (void)srcBlockBytes; (void)dst; (void)dstBlockBytes; (void)blocks;
+void exmy_simd_stream_blocks(int isa, const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks) {
+    (void)isa; (void)src; (void)srcBlockBytes; (void)dst; (void)dstBlockBytes; (void)blocks;
 }
 #endif

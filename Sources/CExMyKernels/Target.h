@@ -1,5 +1,11 @@
-// The attribute that compiles a function for AVX2 (x86-64 only; elsewhere the functions compile
-// for the baseline and are never called, because exmy_avx2_supported() returns 0).
+// The attributes that compile a function for AVX2 or for AVX-512 (x86-64 only; elsewhere the
+// functions compile for the baseline and are never called, because exmy_avx2_supported() returns 0).
+//
+// The loops are written once, for AVX2 (8-lane vectors, AVX2 intrinsics), as `always_inline`
+// bodies; each exported loop is instantiated twice by EXMY_BOTH_ISAS, once under each attribute.
+// Inlined into an AVX-512 function, the same source is compiled with the wider instruction set's
+// encodings on the same 256-bit vectors (three-operand masks, ternary logic, narrowing moves,
+// embedded broadcasts): the same results, fewer instructions (docs/performance.md, *AVX-512*).
 #ifndef CEXMYKERNELS_TARGET_H
 #define CEXMYKERNELS_TARGET_H
 
@@ -8,9 +14,28 @@
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define EXMY_AVX2 __attribute__((target("avx2")))
+#define EXMY_AVX512 __attribute__((target("avx2,bmi2,fma,avx512f,avx512bw,avx512vl,avx512dq")))
 #else
 #define EXMY_AVX2
+#define EXMY_AVX512
 #endif
+
+/// Defines `NAME_avx2` and `NAME_avx512`, two non-inlined copies of the `always_inline` body `BODY`
+/// compiled for each instruction set, and the exported `NAME(int isa, …)` that calls the copy `isa`
+/// names (EXMY_ISA_AVX2 or EXMY_ISA_AVX512). `PARAMS` is the parenthesised parameter list, `ARGS`
+/// the parenthesised argument list.
+#define EXMY_BOTH_ISAS(RET, NAME, BODY, PARAMS, ARGS)                                                  \
+    EXMY_AVX2 __attribute__((noinline)) static RET NAME##_avx2 PARAMS { return BODY ARGS; }          \
+    EXMY_AVX512 __attribute__((noinline)) static RET NAME##_avx512 PARAMS { return BODY ARGS; }      \
+    RET NAME(int isa, EXMY_UNPAREN PARAMS) { return isa == EXMY_ISA_AVX512 ? NAME##_avx512 ARGS : NAME##_avx2 ARGS; }
+/// EXMY_BOTH_ISAS for a body that returns nothing.
+#define EXMY_BOTH_ISAS_VOID(NAME, BODY, PARAMS, ARGS)                                                  \
+    EXMY_AVX2 __attribute__((noinline)) static void NAME##_avx2 PARAMS { BODY ARGS; }                \
+    EXMY_AVX512 __attribute__((noinline)) static void NAME##_avx512 PARAMS { BODY ARGS; }            \
+    void NAME(int isa, EXMY_UNPAREN PARAMS) {                                                         \
+        if (isa == EXMY_ISA_AVX512) NAME##_avx512 ARGS; else NAME##_avx2 ARGS;                        \
+    }
+#define EXMY_UNPAREN(...) __VA_ARGS__
 
 #define EXMY_INLINE static inline __attribute__((always_inline))
 

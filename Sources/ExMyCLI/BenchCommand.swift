@@ -9,7 +9,7 @@ struct BenchCommand: ParsableCommand {
         discussion: "Each case reports elements/s and the fraction of the limit; see docs/performance.md for the figures and commands."
     )
 
-    @Option(help: "Array lengths, comma-separated (default: the standard set).") var sizes: String?
+    @Option(help: "Array lengths, comma-separated; 'memory' is the memory-bound size of this machine (twice its last-level cache; default: 65536,memory).") var sizes: String?
     @Option(help: "Thread counts, comma-separated (default: 1 and all cores).") var threads: String?
     @Option(help: "Timed repetitions per case (the best is reported, for the case and its limit alike).") var repetitions: Int = 5
     @Option(help: "Least duration of one repetition in seconds (default 0.02; shorter repetitions suffer less from a busy machine).") var minimumSeconds: Double?
@@ -22,8 +22,11 @@ struct BenchCommand: ParsableCommand {
         if analyzer.enabled { return try analyzer.run(json: json, threads: threads) }
         var configuration = scaling ? ExMyBenchmark.Configuration.scaling : ExMyBenchmark.Configuration.standard
         func list(_ text: String, _ name: String) throws -> [Int] {
-            try text.split(separator: ",").map {
-                guard let v = Int($0), v > 0 else { throw CLIError("--\(name) takes positive integers, not '\($0)'") }
+            try text.split(separator: ",", omittingEmptySubsequences: false).map {
+                if name == "sizes" && $0 == "memory" { return ExMyBenchmark.Configuration.memoryBoundSize }
+                guard let v = Int($0), v > 0 else {
+                    throw CLIError("--\(name) takes positive integers\(name == "sizes" ? " or 'memory'" : ""), not '\($0)'")
+                }
                 return v
             }
         }
@@ -43,6 +46,11 @@ struct BenchCommand: ParsableCommand {
         }
         let results = try ExMyBenchmark.run(configuration) { r in Console.shared.progress("bench: \(r.caseName) \(r.elements) × \(r.threads) threads") }
         Console.shared.progressDone()
-        Console.shared.print(json ? ExMyBenchmark.jsonLines(results) : ExMyBenchmark.markdownTable(results))
+        if json {
+            Console.shared.print(ExMyBenchmark.jsonLines(results))
+        } else {
+            Console.shared.print("This machine: \(ExMyBenchmark.Configuration.machineSummary).\n")
+            Console.shared.print(ExMyBenchmark.markdownTable(results))
+        }
     }
 }

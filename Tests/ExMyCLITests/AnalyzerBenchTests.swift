@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import ExMyCLI
-import ExMy
+@testable import ExMy
 import ExMyAnalysis
 import TensorIO
 
@@ -75,5 +75,33 @@ extension CLITests {
         #expect(expected.count == 3)  // encode-packed FP4, its stochastic variant, decode-packed FP4
         #expect(lines.count == expected.count)
         #expect(lines.allSatisfy { line in expected.contains { line.contains("\"caseName\":\"\($0)\"") } })
+    }
+
+    /// `--sizes` takes positive integers or `memory` (the memory-bound size, twice the last-level
+    /// cache); sizes past the machine's memory and bad thread counts are errors, not traps.
+    @Test func conversionBenchmarkSizes() throws {
+        for bad in ["0", "-5", "x", "1024,", "memory2"] {
+            #expect(throws: (any Error).self) { try run("bench", "--sizes", bad, "--threads", "1") }
+        }
+        #expect(throws: BatchError.self) { try run("bench", "--sizes", "10000000000000", "--threads", "1", "--only", "e4m3fn") }
+        #expect(throws: BatchError.self) { try run("bench", "--sizes", "1024", "--threads", "100000", "--only", "e4m3fn") }
+        let c = ExMyBenchmark.Configuration.self
+        #expect(c.memoryBoundSize >= 1 << 24)
+        #expect(c.memoryBoundSize % (1 << 20) == 0)
+        let affordable = Int(ProcessInfo.processInfo.physicalMemory / 64)
+        #expect(4 * c.memoryBoundSize >= 2 * c.lastLevelCacheBytes || c.memoryBoundSize >= affordable - (1 << 20))
+        #expect(c.standard.sizes == [1 << 16, c.memoryBoundSize])
+        let table = try run("bench", "--sizes", "1024", "--threads", "1", "--repetitions", "1", "--minimum-seconds", "0.0001", "--only", "encode float→e4m3fn")
+        #expect(table.contains("last-level cache"))
+    }
+
+    /// Cache sizes as Linux writes them in sysfs.
+    @Test func cacheSizeParsing() {
+        let parse = ExMyBenchmark.Configuration.parseCacheSize
+        #expect(parse("32768K\n") == 32 << 20)
+        #expect(parse("300M") == 300 << 20)
+        #expect(parse("1G") == 1 << 30)
+        #expect(parse("4096") == 4096)
+        for bad in ["", "K", "-1K", "12X", "99999999999G", "0"] { #expect(parse(bad) == nil, "\(bad)") }
     }
 }

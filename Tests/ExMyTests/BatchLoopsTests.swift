@@ -14,23 +14,33 @@ struct BatchLoopsTests {
         let info = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
         let flags = info.split(separator: "\n").first { $0.hasPrefix("flags") }.map { $0.split(separator: " ").map(String.init) } ?? []
         #expect(EncodeLoops.avx2Supported == flags.contains("avx2"))
+        let avx512 = ["avx512f", "avx512bw", "avx512vl", "avx512dq"].allSatisfy(flags.contains)
+        #expect(EncodeLoops.avx512Supported == (avx512 && flags.contains("avx2")))
         #elseif !arch(x86_64)
         #expect(!EncodeLoops.avx2Supported)
+        #expect(!EncodeLoops.avx512Supported)
         #endif
     }
 
-    /// New encoders take the selected loops; `EXMY_PORTABLE_KERNELS=1` selects the Swift loops;
-    /// `.avx2` is never handed to a CPU without it; the binary32 identity has only Swift loops.
+    /// New encoders and decoders take the selected loops: the widest this CPU runs, capped by
+    /// `EXMY_KERNELS` (`EXMY_PORTABLE_KERNELS=1`: the Swift loops); no copy is handed to a CPU
+    /// without its instruction set; the binary32 identity has only Swift loops.
     @Test func selection() throws {
-        let forced = ProcessInfo.processInfo.environment["EXMY_PORTABLE_KERNELS"] == "1"
-        #expect(EncodeLoops.selected == (EncodeLoops.avx2Supported && !forced ? .avx2 : .portable))
+        let widest: EncodeLoops = EncodeLoops.avx512Supported ? .avx512 : (EncodeLoops.avx2Supported ? .avx2 : .portable)
+        #expect(EncodeLoops.widestSupported == widest)
+        #expect(EncodeLoops.selected == min(widest, EncodeLoops.environmentCap ?? .avx512))
         let encoder = try BatchEncoder(.e4m3fn)
         #expect(encoder.loops == EncodeLoops.selected)
+        #expect(BatchDecoder(.e4m3fn).loops == EncodeLoops.selected)
         #expect(encoder.withLoops(.portable).loops == .portable)
         #expect(encoder.withLoops(.avx2).loops == (EncodeLoops.avx2Supported ? .avx2 : .portable))
+        #expect(encoder.withLoops(.avx512).loops == widest)
+        #expect(BatchDecoder(.e4m3fn).withLoops(.avx512).loops == widest)
+        #expect(BatchDecoder(.e4m3fn).withLoops(.portable).loops == .portable)
         #expect(try BatchEncoder(.fp32).withLoops(.avx2).loops == .portable)
         #expect(try BatchEncoder(.e4m3fn, rounding: .stochastic).loops == .portable)
-        #expect(S.loopVariants(encoder).count == (EncodeLoops.avx2Supported ? 2 : 1))
+        #expect(S.loopVariants(encoder).map(\.loops) == S.supportedLoops)
+        #expect(S.supportedLoops.count == 1 + (EncodeLoops.avx2Supported ? 1 : 0) + (EncodeLoops.avx512Supported ? 1 : 0))
     }
 
     /// The random bits of stochastic rounding, on both loops, are the low bits of
@@ -84,17 +94,19 @@ struct BatchLoopsTests {
             if f.significandBitCount > 0 { rules.append(.toOdd) }
             if sh >= 3 { rules += [.stochasticB(bits: min(sh - 2, 8)), .stochasticC(bits: min(sh - 2, 8))] }
             for rule in rules {
-                let encoder = try BatchEncoder(f, rounding: rule, overflow: .saturateFinite, nanPolicy: .zero)
-                #expect(encoder.runsDoublesOnVectorKernel, "\(f) \(rule)")
+                let made = try BatchEncoder(f, rounding: rule, overflow: .saturateFinite, nanPolicy: .zero)
+                #expect(made.runsDoublesOnVectorKernel, "\(f) \(rule)")
                 let expected = S.scalar(f, rule, .saturateFinite, inputs, seed: 4)
-                for length in 0...300 {
-                    let got = try S.batchNatural(encoder, Array(inputs[0..<length]), options: .init(seed: 4))
-                    let mismatch = S.firstMismatch(got.codes, Array(expected.codes[0..<length]), inputs)
-                    #expect(mismatch == nil, "\(f) \(rule) length \(length): \(mismatch ?? "")")
-                    if mismatch != nil { break }
+                for encoder in S.loopVariants(made) where encoder.loops != .portable {
+                    for length in 0...300 {
+                        let got = try S.batchNatural(encoder, Array(inputs[0..<length]), options: .init(seed: 4))
+                        let mismatch = S.firstMismatch(got.codes, Array(expected.codes[0..<length]), inputs)
+                        #expect(mismatch == nil, "\(f) \(rule) \(encoder.loops) length \(length): \(mismatch ?? "")")
+                        if mismatch != nil { break }
+                    }
+                    let whole = try S.batchNatural(encoder, inputs, options: .init(seed: 4))
+                    #expect(whole.status == expected.status, "\(f) \(rule) \(encoder.loops) flags")
                 }
-                let whole = try S.batchNatural(encoder, inputs, options: .init(seed: 4))
-                #expect(whole.status == expected.status, "\(f) \(rule) flags")
             }
         }
     }

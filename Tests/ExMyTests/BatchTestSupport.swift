@@ -90,11 +90,15 @@ enum BatchTestSupport {
     }
 
     /// The encoder on every implementation of the loops this machine runs: the Swift loops, and the
-    /// AVX2 loops of `CExMyKernels` where the CPU has AVX2 (whatever `EXMY_PORTABLE_KERNELS` says).
+    /// AVX2 and AVX-512 copies of the C loops of `CExMyKernels` where the CPU has them (whatever
+    /// `EXMY_KERNELS` says).
     static func loopVariants(_ encoder: BatchEncoder) -> [BatchEncoder] {
-        var variants = [encoder.withLoops(.portable)]
-        if EncodeLoops.avx2Supported { variants.append(encoder.withLoops(.avx2)) }
-        return variants
+        supportedLoops.map { encoder.withLoops($0) }
+    }
+
+    /// Every implementation of the loops this CPU runs, the Swift loops first.
+    static var supportedLoops: [EncodeLoops] {
+        EncodeLoops.allCases.filter { $0 <= EncodeLoops.widestSupported }
     }
 
     /// Runs `body` on every loop variant of `encoder`, expects the same result from each, and returns

@@ -1,4 +1,4 @@
-// CExMyKernels: the batch engine's hot loops compiled for AVX2, chosen at run time.
+// CExMyKernels: the batch engine's hot loops compiled for AVX2 and for AVX-512, chosen at run time.
 //
 // Why C: Swift has no per-function target attributes, and SwiftPM refuses `unsafeFlags` (such as
 // `-target-cpu`) in a package that is used as a dependency, so Swift code in ExMy is always built
@@ -14,11 +14,13 @@
 // loops (special lanes, whose raw lanes may differ between the two) stay with the scalar engine.
 // The decoder of one-byte codes (DecodeKernels.c) computes values from code bits where the Swift
 // path reads a table; Swift's DecodePlan accepts it for a format only after it reproduced that
-// table for all 256 bytes. The batch tests run every case through both the AVX2 loops and the
-// Swift loops and compare both with the scalar engine.
+// table for all 256 bytes. The batch tests run every case through the Swift loops and each copy of
+// the C loops this CPU runs (AVX2, AVX-512) and compare them all with the scalar engine.
 //
-// On a CPU without AVX2, and on other architectures, `exmy_avx2_supported()` returns 0 and ExMy
-// runs its Swift loops.
+// Each loop is written once, for AVX2, and compiled twice (Target.h): the AVX-512 copy is the same
+// source under `target("avx512f,avx512bw,avx512vl,avx512dq")`, on the same 8-lane vectors, run
+// where `exmy_avx512_supported()` says so. On a CPU without AVX2, and on other architectures,
+// `exmy_avx2_supported()` returns 0 and ExMy runs its Swift loops.
 #ifndef CEXMYKERNELS_H
 #define CEXMYKERNELS_H
 
@@ -77,6 +79,17 @@ enum {
 /// 1 when this CPU and OS run AVX2 code (x86-64 only), else 0.
 int exmy_avx2_supported(void);
 
+/// 1 when this CPU and OS run the AVX-512 copies (AVX-512 F, BW, VL and DQ, and the ZMM state
+/// saved by the OS; x86-64 only), else 0.
+int exmy_avx512_supported(void);
+
+/// The instruction set of a loop's copy: each `exmy_simd_*` loop is compiled twice from one source
+/// (Target.h), and `isa` picks the copy. The caller passes only what this CPU runs.
+enum {
+    EXMY_ISA_AVX2 = 0,
+    EXMY_ISA_AVX512 = 1,
+};
+
 /// The `codeBytes` value for FP4 codes packed two per byte, the first in the low nibble
 /// (`CodePacking`); `dst` then points at the byte of lane 0 (the lane count before it is even).
 enum { EXMY_CODES_PACKED4 = 0 };
@@ -101,7 +114,7 @@ typedef struct ExMyCounterRandom {
 /// without subnormals. The stochastic kernels compute each lane's random bits from `random` (at
 /// most 65 536 lanes; null for the other kernels). Returns a value whose sign bit is set iff some
 /// lane is special (`EncodeKernels.Summary.special`).
-int32_t exmy_avx2_encode(const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
+int32_t exmy_simd_encode(int isa, const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
                          const int32_t *src, void *dst, intptr_t n, const ExMyCounterRandom *random);
 
 /// The words the stochastic kernels draw, written out: element t (`t < n ≤ 65 536`) of `random`'s
@@ -112,10 +125,10 @@ void exmy_avx2_fill_random(uint32_t *dst, intptr_t n, const ExMyCounterRandom *r
 /// into `Float` bit patterns rounded to odd, by the hardware's conversion under round-toward-zero
 /// (the caller's MXCSR is restored). Where the Swift loop writes the special marker, these lanes
 /// hold Float subnormals and zeros, ±∞, NaN, or ±0x7F7FFFFF for |x| > FLT_MAX (special in every plan).
-void exmy_avx2_widen_double(const uint32_t *src, int32_t *dst, intptr_t n);
+void exmy_simd_widen_double(int isa, const uint32_t *src, int32_t *dst, intptr_t n);
 
 /// `FastEncodePlan.anyTinyNonzero`: 1 when some lane has 0 < |x| < 2^emin (`limit` = bits(2^emin) − 1).
-int exmy_avx2_any_tiny_nonzero(const int32_t *src, intptr_t n, int32_t limit);
+int exmy_simd_any_tiny_nonzero(int isa, const int32_t *src, intptr_t n, int32_t limit);
 
 /// The parameters of the arithmetic decoder (`DecodeKernels.c`, derived and checked by Swift's
 /// `DecodePlan`) for a format of K ≤ 8 bits with M significand bits.
@@ -134,12 +147,12 @@ typedef struct ExMyDecodeParameters {
 
 /// Decodes `n` one-byte codes at `src` into `dst` (`table`: the format's 256 Float values,
 /// indexed by code, for the exception lanes).
-void exmy_avx2_decode_bytes(const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, float *dst, intptr_t n);
+void exmy_simd_decode_bytes(int isa, const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, float *dst, intptr_t n);
 
-/// The benchmark's AVX2 stream kernel: for each of `blocks` blocks, reads `srcBlockBytes` bytes
+/// The benchmark's SIMD stream kernel: for each of `blocks` blocks, reads `srcBlockBytes` bytes
 /// from `src` and writes `dstBlockBytes` bytes to `dst` (both multiples of 32), with the encode
 /// kernels' prefetching and no arithmetic beyond XOR (`ExMyBenchmark`'s strongest limit kernel).
-void exmy_avx2_stream_blocks(const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks);
+void exmy_simd_stream_blocks(int isa, const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks);
 
 #ifdef __cplusplus
 }

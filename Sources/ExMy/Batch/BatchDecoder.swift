@@ -17,7 +17,7 @@ public struct BatchDecoder: Sendable {
     /// The source format.
     public let format: FloatFormat
     let tables: DecodeTables?
-    /// The arithmetic decoder into `Float` (AVX2), where the format passes its check.
+    /// The arithmetic decoder into `Float` (C, AVX2 or AVX-512), where the format passes its check.
     private(set) var plan: DecodePlan?
 
     /// Creates a decoder (builds the lookup tables for formats of at most 8 bits).
@@ -31,10 +31,21 @@ public struct BatchDecoder: Sendable {
     /// Whether one-byte codes decode into `Float` by the checked arithmetic kernel.
     var usesArithmeticKernel: Bool { plan != nil }
 
+    /// Which copy of the arithmetic kernel runs (`.portable`: the table path).
+    var loops: EncodeLoops { plan?.loops ?? .portable }
+
     /// The same decoder with the table path only (the tests compare both).
     func withTablesOnly() -> BatchDecoder {
         var d = self
         d.plan = nil
+        return d
+    }
+
+    /// The same decoder running the arithmetic kernel's copy for `loops` (where this CPU can: else
+    /// the widest below; the table path for `.portable`). The tests run every copy.
+    func withLoops(_ loops: EncodeLoops) -> BatchDecoder {
+        var d = self
+        d.plan = tables.flatMap { DecodePlan(format: format, table: $0.float, loops: loops) }
         return d
     }
 

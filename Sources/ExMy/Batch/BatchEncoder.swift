@@ -16,10 +16,11 @@ internal import CExMyKernels
 /// let (packed, _) = try fp4.encodePacked(values, options: .init(seed: 42))   // two codes per byte
 /// ```
 ///
-/// Speed: the vector path runs 8 lanes wide on x86-64 CPUs with AVX2 (C loops compiled for AVX2 and
-/// chosen by a run-time CPU check, no build flags needed) and 4 lanes elsewhere (Swift loops for the
-/// target's baseline); both give the same codes. `EXMY_PORTABLE_KERNELS=1` in the environment forces
-/// the Swift loops. See `docs/performance.md`.
+/// Speed: the vector path runs 8 lanes wide on x86-64 CPUs with AVX2 (C loops compiled for AVX2, and
+/// for AVX-512 where the CPU has it, chosen by a run-time CPU check, no build flags needed) and 4
+/// lanes elsewhere (Swift loops for the target's baseline); all give the same codes.
+/// `EXMY_KERNELS=portable|avx2` in the environment caps the choice (``EncodeLoops``). See
+/// `docs/performance.md`.
 ///
 /// Flags: the returned ``ConversionStatus`` is the union of every element's flags. Memory: the
 /// output plus a constant (a few blocks of 2048 elements per thread); nothing is allocated per
@@ -68,12 +69,12 @@ public struct BatchEncoder: Sendable {
     /// the scalar engine element by element.
     var runsDoublesOnVectorKernel: Bool { plan?.acceptsNarrowedDoubles ?? false }
 
-    /// Which loops the vector path runs (``EncodeLoops``): AVX2 where the CPU has it (unless
-    /// `EXMY_PORTABLE_KERNELS=1`), else the Swift loops; `.portable` when there is no vector path.
+    /// Which loops the vector path runs (``EncodeLoops/selected``); `.portable` when there is no
+    /// vector path.
     var loops: EncodeLoops { plan?.loops ?? .portable }
 
-    /// The same encoder running `loops` (where this CPU can: `.avx2` falls back to `.portable`).
-    /// Results are identical by construction; the tests run both.
+    /// The same encoder running `loops` (where this CPU can: else the widest loops below them).
+    /// Results are identical by construction; the tests run every variant.
     func withLoops(_ loops: EncodeLoops) -> BatchEncoder {
         var e = self
         if e.plan?.kernel != .identity { e.plan?.loops = loops.available }
@@ -298,7 +299,7 @@ public struct BatchEncoder: Sendable {
         let direct = job.layout == .codes(byteCount: MemoryLayout<C>.size)
         // FP4 packed by the AVX2 kernel itself, straight into the output (blocks start on even
         // elements); the Swift loops write byte codes to scratch and pack them in `store`.
-        let packedDirect = job.layout == .packed(bitWidth: 4) && plan.loops == .avx2 && plan.kernel != .identity
+        let packedDirect = job.layout == .packed(bitWidth: 4) && plan.loops != .portable && plan.kernel != .identity
         // Scratch: kernel lanes, codes, random bits (one block each, 4 bytes per element).
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: blockSize * 12, alignment: 64)
         defer { scratch.deallocate() }
@@ -317,8 +318,8 @@ public struct BatchEncoder: Sendable {
             if job.kind == .float {
                 bits = job.source!.assumingMemoryBound(to: Int32.self) + b
             } else {
-                if job.kind == .double && plan.loops == .avx2 {
-                    exmy_avx2_widen_double(job.source!.assumingMemoryBound(to: UInt32.self) + 2 * b, lanes, m)
+                if job.kind == .double, let isa = plan.loops.isa {
+                    exmy_simd_widen_double(isa, job.source!.assumingMemoryBound(to: UInt32.self) + 2 * b, lanes, m)
                 } else {
                     SourceWidening.widen(job.kind, job.source!, b, m, into: lanes)
                 }
@@ -327,7 +328,7 @@ public struct BatchEncoder: Sendable {
             var random: FastEncodePlan.KernelRandom?
             if stochastic {
                 let run = Self.counterRun(job.stream, job.startIndex &+ UInt64(b), plan.randomBits)
-                if plan.loops == .avx2 {
+                if plan.loops != .portable {
                     random = .init(run: run, words: nil)
                 } else {
                     Self.fillRandom(randomScratch, run, m, .portable)
@@ -442,11 +443,11 @@ public struct BatchEncoder: Sendable {
 
     /// The random bits of the first `m ≤ 65 536` elements of `run`: the low bits of word 0 of each
     /// (`CounterRandom`'s 16-bit lanes, the second only for more than 16 bits). The Swift loops
-    /// read them from `dst`; the AVX2 kernels compute the same words in their loop, and
+    /// read them from `dst`; the C kernels compute the same words in their loop, and
     /// `exmy_avx2_fill_random` writes those out (for the tests).
     static func fillRandom(_ dst: UnsafeMutablePointer<UInt32>, _ run: ExMyCounterRandom, _ m: Int, _ loops: EncodeLoops) {
         precondition(m <= 65536, "a counter run spans at most two counter blocks")
-        if loops == .avx2 {
+        if loops != .portable {
             withUnsafePointer(to: run) { exmy_avx2_fill_random(dst, m, $0) }
             return
         }

@@ -85,9 +85,60 @@ public enum ExMyBenchmark {
             Case(format: "e4m3fn", operation: .decode, valueType: .double),
         ]
 
-        /// Every standard case at one cache-resident and one memory-bound size, one thread and all cores.
+        /// Every standard case at one cache-resident size (64K elements) and one memory-bound size
+        /// (``memoryBoundSize``), one thread and all cores.
         public static var standard: Configuration {
-            Configuration(cases: standardCases, sizes: [1 << 16, 1 << 24], threads: [1, ProcessInfo.processInfo.activeProcessorCount])
+            Configuration(cases: standardCases, sizes: [1 << 16, memoryBoundSize], threads: [1, ProcessInfo.processInfo.activeProcessorCount])
+        }
+
+        /// The element count at which a conversion streams from memory rather than from the last-level
+        /// cache: at least 16M, and large enough that the `Float` input alone is twice
+        /// ``lastLevelCacheBytes`` (rounded up to a multiple of 1M elements; 16M on a 32 MiB L3,
+        /// 150M on a 300 MiB one). At most an eighth of the physical memory is spent on the inputs.
+        public static var memoryBoundSize: Int {
+            let mebi = 1 << 20
+            let wanted = max(1 << 24, (2 * lastLevelCacheBytes / 4 + mebi - 1) / mebi * mebi)
+            let affordable = Int(clamping: ProcessInfo.processInfo.physicalMemory / 8) / 8 / mebi * mebi
+            return max(1 << 24, min(wanted, affordable))
+        }
+
+        /// The size of this machine's last-level cache, from
+        /// `/sys/devices/system/cpu/cpu0/cache/index*/` on Linux (the highest level's `size`); 32 MiB
+        /// where that cannot be read.
+        public static var lastLevelCacheBytes: Int { cacheBytes.value }
+
+        private static let cacheBytes: (value: Int, known: Bool) = {
+            var best: (level: Int, bytes: Int)?
+            for index in 0..<16 {
+                let dir = "/sys/devices/system/cpu/cpu0/cache/index\(index)/"
+                guard let level = (try? String(contentsOfFile: dir + "level", encoding: .utf8)).flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }),
+                      let sizeText = try? String(contentsOfFile: dir + "size", encoding: .utf8),
+                      let bytes = parseCacheSize(sizeText) else { continue }
+                if best == nil || level > best!.level { best = (level, bytes) }
+            }
+            if let best { return (best.bytes, true) }
+            return (32 << 20, false)
+        }()
+
+        /// `"32768K"`, `"300M"`, `"1G"` or a plain byte count; nil for anything else or an absurd size.
+        static func parseCacheSize(_ text: String) -> Int? {
+            let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let last = t.last else { return nil }
+            let shift: Int
+            switch last {
+            case "K", "k": shift = 10
+            case "M", "m": shift = 20
+            case "G", "g": shift = 30
+            default: shift = 0
+            }
+            guard let v = Int(shift == 0 ? t : String(t.dropLast())), v > 0, v <= 1 << 20 else { return nil }
+            return v << shift
+        }
+
+        /// One line on the machine: the last-level cache and the memory-bound size (for reports).
+        public static var machineSummary: String {
+            let llc = cacheBytes.known ? "\(lastLevelCacheBytes >> 20) MiB" : "unknown (32 MiB assumed)"
+            return "last-level cache \(llc); memory-bound size \(memoryBoundSize) elements; loops \(EncodeLoops.selected.name)"
         }
 
         /// How cost grows with length: 1K … 128M elements (128M Floats and their codes are 640 MiB;
@@ -107,6 +158,14 @@ public enum ExMyBenchmark {
     public static func run(_ configuration: Configuration = .standard, progress: ((BenchmarkResult) -> Void)? = nil) throws -> [BenchmarkResult] {
         let maxCount = configuration.sizes.max() ?? 0
         guard maxCount > 0 else { return [] }
+        guard configuration.sizes.allSatisfy({ $0 > 0 }), configuration.threads.allSatisfy({ (1...1024).contains($0) }) else {
+            throw BatchError(.invalidArgument, "benchmark sizes must be positive and thread counts 1 … 1024")
+        }
+        // Both regions together (at most 9 bytes per element) within half the physical memory.
+        let budget = Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
+        guard maxCount <= budget / 9 else {
+            throw BatchError(.tooLarge, "\(maxCount) elements need \(maxCount / (1 << 20) * 9) MiB of buffers; this machine allows at most \(budget / 9) elements (half its memory)")
+        }
         // Region A: values (Float or Double input, Float or Double output); region B: 1 byte per
         // element (codes). Allocated once: 5 (9 with Double cases) bytes per element of the largest size.
         // Double cases need 8 bytes per element in region A.
@@ -174,8 +233,9 @@ public enum ExMyBenchmark {
                         { streamKernel(traffic, regionA, regionB, n, t, fold: false) },
                         { streamKernel(traffic, regionA, regionB, n, t, fold: true) },
                     ]
-                    if EncodeLoops.avx2Supported {
-                        limits.append({ avx2StreamKernel(traffic, regionA, regionB, n, t) })
+                    // The C stream kernel, each copy this CPU runs (the fastest sets the limit).
+                    for loops in EncodeLoops.allCases where loops.isa != nil && loops.available == loops {
+                        limits.append({ simdStreamKernel(loops, traffic, regionA, regionB, n, t) })
                     }
                     let (caseTime, limitTime) = try measure(work, limits, n, configuration)
                     let r = BenchmarkResult(
@@ -184,7 +244,8 @@ public enum ExMyBenchmark {
                         bytesPerElement: traffic.bytesPerElement, limitSeconds: limitTime,
                         limitElementsPerSecond: Double(n) / limitTime, fractionOfLimit: limitTime / caseTime,
                         vectorKernel: c.operation == .encode || c.operation == .encodePacked ? encoder.usesVectorKernel : format.bitWidth <= 8,
-                        loops: decoding || !encoder.usesVectorKernel ? "portable" : (encoder.loops == .avx2 ? "avx2" : "portable"))
+                        loops: decoding ? (kind == .float && !packedCodes && decoder.usesArithmeticKernel ? decoder.loops.name : "portable")
+                            : encoder.loops.name)
                     progress?(r)
                     results.append(r)
                 }
@@ -296,11 +357,13 @@ public enum ExMyBenchmark {
         }
     }
 
-    /// The third limit kernel, on CPUs with AVX2: `exmy_avx2_stream_blocks` (C, compiled for AVX2),
-    /// which folds or splats whole 32-byte vectors block by block and prefetches its input the way
-    /// the encode kernels do, so that the encoder's software prefetching cannot beat the limit merely
-    /// because the Swift stream loops lack it.
-    static func avx2StreamKernel(_ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int) {
+    /// The C limit kernel, on CPUs with AVX2: `exmy_simd_stream_blocks` (compiled for AVX2 and for
+    /// AVX-512, copy `loops`), which folds or splats whole 32-byte vectors block by block and
+    /// prefetches its input the way the encode kernels do, so that the encoder's software
+    /// prefetching or wider instruction set cannot beat the limit merely because the Swift stream
+    /// loops lack them.
+    static func simdStreamKernel(_ loops: EncodeLoops, _ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int) {
+        guard let isa = loops.isa else { return }
         // Bits read and written per element, and which region is read.
         let decoding = traffic.decodeWrite > 0
         let readBits = decoding ? traffic.decodeRead : 8 * traffic.read
@@ -313,12 +376,12 @@ public enum ExMyBenchmark {
             let inBlock = size * readBits / 8, outBlock = size * writeBits / 8
             let s = (src + range.lowerBound * readBits / 8).assumingMemoryBound(to: UInt8.self)
             let d = (dst + range.lowerBound * writeBits / 8).assumingMemoryBound(to: UInt8.self)
-            exmy_avx2_stream_blocks(s, inBlock, d, outBlock, blocks)
+            exmy_simd_stream_blocks(isa, s, inBlock, d, outBlock, blocks)
             // The last, partial block: whole 32-byte vectors of it.
             let tail = range.count - blocks * size
             let tailIn = tail * readBits / 8 / 32 * 32, tailOut = tail * writeBits / 8 / 32 * 32
             if tailIn > 0 && tailOut > 0 {
-                exmy_avx2_stream_blocks(s + blocks * inBlock, tailIn, d + blocks * outBlock, tailOut, 1)
+                exmy_simd_stream_blocks(isa, s + blocks * inBlock, tailIn, d + blocks * outBlock, tailOut, 1)
             }
             return 0
         }
@@ -378,8 +441,9 @@ public struct BenchmarkResult: Hashable, Sendable, Codable {
     public var fractionOfLimit: Double
     /// Whether the vector kernels (encode) or the lookup table (decode) ran.
     public var vectorKernel: Bool
-    /// Which loops ran: `avx2` (the C loops of `CExMyKernels`, chosen at run time on CPUs with
-    /// AVX2) or `portable` (the Swift loops; decoding always). `EXMY_PORTABLE_KERNELS=1` forces `portable`.
+    /// Which loops ran: `avx512` or `avx2` (the C loops of `CExMyKernels`, chosen at run time by the
+    /// CPU's instruction sets) or `portable` (the Swift loops; for decoding, the table path).
+    /// `EXMY_KERNELS=portable|avx2` caps the choice.
     public var loops: String
 }
 

@@ -1,7 +1,7 @@
 internal import CExMyKernels
 
-/// The arithmetic decoder of one-byte codes (of at most 8 bits) into `Float` (AVX2,
-/// `DecodeKernels.c`), for one format: its parameters, derived from the format and then *checked*
+/// The arithmetic decoder of one-byte codes (of at most 8 bits) into `Float` (C compiled for AVX2 and
+/// AVX-512, `DecodeKernels.c`), for one format and one copy of the kernel: its parameters, derived from the format and then *checked*
 /// against the format's decode table on all 256 byte values.
 ///
 /// The kernel builds a value from a code's bits (normal magnitudes by an integer add to the shifted
@@ -14,12 +14,20 @@ internal import CExMyKernels
 /// table itself comes from the scalar engine, `FloatFormat.decode`).
 ///
 /// Formats without a plan (two's complement, exceptions that are not of that shape, a CPU without
-/// AVX2, `EXMY_PORTABLE_KERNELS=1`) decode through the table, element by element.
+/// AVX2, `EXMY_KERNELS=portable`) decode through the table, element by element.
 struct DecodePlan: Sendable {
     let parameters: ExMyDecodeParameters
+    /// The copy of the kernel that passed the check and runs (`.avx2` or `.avx512`).
+    let loops: EncodeLoops
+    private let isa: Int32
 
-    init?(format f: FloatFormat, table: UnsafePointer<Float>) {
-        guard EncodeLoops.selected == .avx2, f.bitWidth <= 8, f.signedness != .twosComplement else { return nil }
+    /// The plan for `loops` (``EncodeLoops/selected`` unless the tests choose), or nil where those
+    /// loops are the Swift ones or the check fails.
+    init?(format f: FloatFormat, table: UnsafePointer<Float>, loops: EncodeLoops = .selected) {
+        let loops = loops.available
+        guard let isa = loops.isa, f.bitWidth <= 8, f.signedness != .twosComplement else { return nil }
+        self.loops = loops
+        self.isa = isa
         let k = f.bitWidth, m = f.significandBitCount
         let signed = f.signedness == .signMagnitude
         var p = ExMyDecodeParameters()
@@ -38,7 +46,7 @@ struct DecodePlan: Sendable {
 
         // The codes the arithmetic alone gets wrong, then the cheapest exception set covering them:
         // every magnitude from the least missed one up, or that with one code set apart.
-        let missed = Self.mismatches(p, table).map { Int32($0) & Int32(p.codeMask) }
+        let missed = Self.mismatches(isa, p, table).map { Int32($0) & Int32(p.codeMask) }
         if !missed.isEmpty {
             let magnitudes = missed.map { $0 & Int32(p.magnitudeMask) }
             let lowest = magnitudes.min()!
@@ -53,17 +61,17 @@ struct DecodePlan: Sendable {
             // At most an eighth of the magnitudes may be exceptions (else the table is as good).
             guard p.exceptionMagnitude > Int32(p.magnitudeMask) - Int32(p.magnitudeMask + 1) / 8 else { return nil }
         }
-        guard Self.mismatches(p, table).isEmpty else { return nil }
+        guard Self.mismatches(isa, p, table).isEmpty else { return nil }
         self.parameters = p
     }
 
     /// The bytes whose decoded bits differ from the table's.
-    private static func mismatches(_ p: ExMyDecodeParameters, _ table: UnsafePointer<Float>) -> [Int] {
+    private static func mismatches(_ isa: Int32, _ p: ExMyDecodeParameters, _ table: UnsafePointer<Float>) -> [Int] {
         let codes = (0..<256).map { UInt8($0) }
         var values = [Float](repeating: 0, count: 256)
         codes.withUnsafeBufferPointer { src in
             values.withUnsafeMutableBufferPointer { dst in
-                withUnsafePointer(to: p) { exmy_avx2_decode_bytes($0, table, src.baseAddress, dst.baseAddress, 256) }
+                withUnsafePointer(to: p) { exmy_simd_decode_bytes(isa, $0, table, src.baseAddress, dst.baseAddress, 256) }
             }
         }
         return (0..<256).filter { values[$0].bitPattern != table[$0].bitPattern }
@@ -71,6 +79,6 @@ struct DecodePlan: Sendable {
 
     /// Decodes `n` one-byte codes.
     func decodeBytes(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        withUnsafePointer(to: parameters) { exmy_avx2_decode_bytes($0, table, src, dst, n) }
+        withUnsafePointer(to: parameters) { exmy_simd_decode_bytes(isa, $0, table, src, dst, n) }
     }
 }

@@ -98,7 +98,7 @@ struct FastEncodePlan: Sendable {
         // The greatest magnitude a kernel may handle: the greatest finite value (the positive one,
         // the smaller, for two's complement), or the greatest Float below it; at most the greatest
         // Float below FLT_MAX, because a Double beyond FLT_MAX reaches the kernels narrowed to
-        // ±FLT_MAX with the odd bit (`exmy_avx2_widen_double`), which must be special.
+        // ±FLT_MAX with the odd bit (`exmy_simd_widen_double`), which must be special.
         let greatest = f.greatestFiniteMagnitude
         var limit = Float(greatest)
         if Double(limit) > greatest { limit = limit.nextDown }
@@ -187,7 +187,7 @@ struct FastEncodePlan: Sendable {
 
     /// Runs the kernel on `n` lanes.
     func run<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?) -> EncodeKernels.Summary {
-        if loops == .avx2 { return runAVX2(src, dst, n, random) }
+        if let isa = loops.isa { return runSIMD(isa, src, dst, n, random) }
         let words = random?.words
         switch sign {
         case .signMagnitude: return run(src, dst, n, words, SignMagnitudeMode.self)
@@ -197,23 +197,25 @@ struct FastEncodePlan: Sendable {
         }
     }
 
-    /// Runs the AVX2 kernel on `n` lanes of a 4-bit format into packed codes (two per byte, the
-    /// first in the low nibble) at `dst`; lane 0 starts a byte. Only with `loops == .avx2`: the
-    /// Swift loops write one code per byte and pack afterwards (`CodePacking.packRange`).
+    /// Runs the C kernel on `n` lanes of a 4-bit format into packed codes (two per byte, the
+    /// first in the low nibble) at `dst`; lane 0 starts a byte. Only with C loops (`loops.isa`):
+    /// the Swift loops write one code per byte and pack afterwards (`CodePacking.packRange`).
     func runPacked4(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?) -> EncodeKernels.Summary {
-        precondition(loops == .avx2 && kernel != .identity && codeBytes == 1, "packed kernels are AVX2 byte-code kernels")
-        return runAVX2(src, dst, n, random, codeLayout: Int32(EXMY_CODES_PACKED4))
+        guard let isa = loops.isa, kernel != .identity, codeBytes == 1 else {
+            preconditionFailure("packed kernels are C byte-code kernels")
+        }
+        return runSIMD(isa, src, dst, n, random, codeLayout: Int32(EXMY_CODES_PACKED4))
     }
 
-    /// The same kernel, run by its AVX2 transcription (`CExMyKernels/EncodeKernels.c`).
-    private func runAVX2<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?) -> EncodeKernels.Summary {
+    /// The same kernel, run by its C transcription (`CExMyKernels/EncodeKernels.c`), copy `isa`.
+    private func runSIMD<C: BatchCode>(_ isa: Int32, _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?) -> EncodeKernels.Summary {
         if kernel == .identity { return EncodeKernels.identity(src, dst, n, params) }
-        return runAVX2(src, UnsafeMutableRawPointer(dst), n, random, codeLayout: Int32(MemoryLayout<C>.size))
+        return runSIMD(isa, src, UnsafeMutableRawPointer(dst), n, random, codeLayout: Int32(MemoryLayout<C>.size))
     }
 
     /// `codeLayout`: the code bytes (1, 2, 4) or `EXMY_CODES_PACKED4`. The stochastic kernels compute
     /// their random bits from `random.run` in their loop.
-    private func runAVX2(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?, codeLayout: Int32) -> EncodeKernels.Summary {
+    private func runSIMD(_ isa: Int32, _ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?, codeLayout: Int32) -> EncodeKernels.Summary {
         let k: Int32
         switch kernel {
         case .nearestEven: k = Int32(EXMY_KERNEL_NEAREST_EVEN)
@@ -221,7 +223,7 @@ struct FastEncodePlan: Sendable {
         case .truncate: k = Int32(EXMY_KERNEL_TRUNCATE)
         case .stochasticAB: k = Int32(EXMY_KERNEL_STOCHASTIC_AB)
         case .stochasticC: k = Int32(EXMY_KERNEL_STOCHASTIC_C)
-        case .identity: preconditionFailure("the identity kernel has no AVX2 form")
+        case .identity: preconditionFailure("the identity kernel has no C form")
         }
         let s: Int32
         switch sign {
@@ -233,16 +235,16 @@ struct FastEncodePlan: Sendable {
         precondition(random != nil || (kernel != .stochasticAB && kernel != .stochasticC), "stochastic kernels need their random run")
         let special = withUnsafePointer(to: params) { p in
             if let run = random?.run {
-                return withUnsafePointer(to: run) { exmy_avx2_encode(p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, $0) }
+                return withUnsafePointer(to: run) { exmy_simd_encode(isa, p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, $0) }
             }
-            return exmy_avx2_encode(p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, nil)
+            return exmy_simd_encode(isa, p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, nil)
         }
         return EncodeKernels.Summary(special: special)
     }
 
     /// The random bits of the stochastic kernels' lanes (at most 65 536 of them): the AVX2 loops
     /// compute each lane's word from the counter run; the Swift loops read the same words from
-    /// `words`, written by `BatchEncoder.fillRandom` from that run (nil when the AVX2 loops run).
+    /// `words`, written by `BatchEncoder.fillRandom` from that run (nil when the C loops run).
     struct KernelRandom {
         var run: ExMyCounterRandom
         var words: UnsafePointer<UInt32>?
@@ -295,7 +297,7 @@ struct FastEncodePlan: Sendable {
 
     /// Whether some lane is tiny and nonzero (a cheap first test before ``anyTinyInexact(_:_:)``).
     func anyTinyNonzero(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool {
-        if loops == .avx2 { return exmy_avx2_any_tiny_nonzero(src, n, tinyNonzeroLimit) != 0 }
+        if let isa = loops.isa { return exmy_simd_any_tiny_nonzero(isa, src, n, tinyNonzeroLimit) != 0 }
         var acc: Int32 = 0
         let limit = tinyNonzeroLimit
         var i = 0

@@ -8,7 +8,10 @@ standard deviation greatestFiniteMagnitude / 8 of the target format), and prints
 second, ml_dtypes', and the ratio.
 
     python3 Benchmarks/compare_ml_dtypes.py                          # runs `swift run -c release exmy bench --json`
-    python3 Benchmarks/compare_ml_dtypes.py --exmy-cmd "./bench --json" --sizes 65536,16777216 --threads 1
+    python3 Benchmarks/compare_ml_dtypes.py --exmy-cmd "./bench --json" --sizes 65536,memory --threads 1
+
+`--sizes memory` is ExMy's memory-bound size for this machine (twice its last-level cache, at least
+16M elements): the element counts come back in ExMy's output, and the peers run on those.
 
 What ml_dtypes does and ExMy is compared with:
   encode          x.astype(ml_dtypes.<format>)        float32 (or float64) array in, new array out
@@ -36,7 +39,7 @@ import numpy as np
 try:
     import ml_dtypes
 except ImportError:  # pragma: no cover
-    sys.exit("ml_dtypes is not installed: pip install ml_dtypes==0.6.0")
+    sys.exit("ml_dtypes is not installed: pip install ml_dtypes")
 
 try:
     import torch
@@ -134,7 +137,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--exmy-cmd", default="swift run -c release exmy bench --json",
                    help="command printing ExMy benchmark JSON lines (it gets --sizes/--threads appended)")
-    p.add_argument("--sizes", default="65536,16777216")
+    p.add_argument("--sizes", default="65536,memory")
     p.add_argument("--threads", default="1")
     p.add_argument("--minimum-seconds", type=float, default=0.02)
     p.add_argument("--repetitions", type=int, default=5)

@@ -3,9 +3,11 @@
 
     ./bench scaling --json > scaling.jsonl         # ExMyBenchmark.Configuration.scaling
     python3 Benchmarks/plot_scaling.py scaling.jsonl docs/performance-scaling.svg
+    python3 Benchmarks/plot_scaling.py scaling.jsonl tables.md     # the same rows as Markdown tables
 
 One solid line per (case, threads); a dashed line of the same colour for the bandwidth limit
-measured alongside it. Pure Python (no plotting library needed).
+measured alongside it. Pure Python (no plotting library needed). An output path ending in `.md`
+gets one Markdown table per case instead (one row per length, one and more threads side by side).
 """
 import json
 import math
@@ -14,10 +16,48 @@ import sys
 COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf"]
 
 
+def size_label(n):
+    return f"{n >> 20}M" if n >= 1 << 20 and n % (1 << 20) == 0 else (f"{n >> 10}K" if n >= 1024 and n % 1024 == 0 else str(n))
+
+
+def markdown(rows):
+    """One table per case: ns per element on one thread, then rate, limit and fraction per thread count."""
+    out = []
+    cases = []
+    for r in rows:
+        if r["caseName"] not in cases:
+            cases.append(r["caseName"])
+    for case in cases:
+        rs = [r for r in rows if r["caseName"] == case]
+        threads = sorted({r["threads"] for r in rs})
+        head = "| elements | 1 thread: ns/element |"
+        rule = "|---:|---:|"
+        for t in threads:
+            label = f"{t} thread{'s' if t > 1 else ''}"
+            head += f" {label}: Melem/s | limit Melem/s | fraction |"
+            rule += "---:|---:|---:|"
+        out += [f"**{case}**", "", head, rule]
+        for n in sorted({r["elements"] for r in rs}):
+            by = {r["threads"]: r for r in rs if r["elements"] == n}
+            one = by.get(1)
+            line = f"| {size_label(n)} | {1e9 / one['elementsPerSecond']:.3f} |" if one else f"| {size_label(n)} | – |"
+            for t in threads:
+                r = by.get(t)
+                line += (f" {r['elementsPerSecond'] / 1e6:.0f} | {r['limitElementsPerSecond'] / 1e6:.0f} | {r['fractionOfLimit']:.2f} |"
+                         if r else " – | – | – |")
+            out.append(line)
+        out.append("")
+    return "\n".join(out)
+
+
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
     rows = [json.loads(line) for line in open(sys.argv[1]) if line.startswith("{")]
+    if sys.argv[2].endswith(".md"):
+        with open(sys.argv[2], "w") as f:
+            f.write(markdown(rows))
+        return
     series = {}
     for r in rows:
         key = f"{r['caseName']}, {r['threads']} thread{'s' if r['threads'] > 1 else ''}"
@@ -49,7 +89,7 @@ def main():
         v += step
     for e in range(int(x0), int(x1) + 1):
         n = 2 ** e
-        label = f"{n >> 20}M" if n >= 1 << 20 else (f"{n >> 10}K" if n >= 1024 else str(n))
+        label = size_label(n)
         out.append(f'<line x1="{px(n):.1f}" y1="{top}" x2="{px(n):.1f}" y2="{height - bottom}" stroke="#eee"/>')
         if e % 2 == 0 or e == int(x1):
             out.append(f'<text x="{px(n):.1f}" y="{height - bottom + 16}" text-anchor="middle">{label}</text>')

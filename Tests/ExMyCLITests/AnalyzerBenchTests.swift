@@ -84,7 +84,11 @@ extension CLITests {
             #expect(throws: (any Error).self) { try run("bench", "--sizes", bad, "--threads", "1") }
         }
         #expect(throws: BatchError.self) { try run("bench", "--sizes", "10000000000000", "--threads", "1", "--only", "e4m3fn") }
-        #expect(throws: BatchError.self) { try run("bench", "--sizes", "1024", "--threads", "100000", "--only", "e4m3fn") }
+        let one = [ExMyBenchmark.Configuration.standardCases[0]]
+        #expect(throws: BatchError.self) { try ExMyBenchmark.run(.init(cases: one, sizes: [-1], threads: [1])) }
+        #expect(throws: BatchError.self) { try ExMyBenchmark.run(.init(cases: one, sizes: [1024, 0], threads: [1])) }
+        #expect(throws: BatchError.self) { try ExMyBenchmark.run(.init(cases: one, sizes: [1024], threads: [0])) }
+        #expect(throws: BatchError.self) { try ExMyBenchmark.run(.init(cases: one, sizes: [Int.max], threads: [1])) }
         let c = ExMyBenchmark.Configuration.self
         #expect(c.memoryBoundSize >= 1 << 24)
         #expect(c.memoryBoundSize % (1 << 20) == 0)
@@ -102,6 +106,8 @@ extension CLITests {
         #expect(parse("300M") == 300 << 20)
         #expect(parse("1G") == 1 << 30)
         #expect(parse("4096") == 4096)
-        for bad in ["", "K", "-1K", "12X", "99999999999G", "0"] { #expect(parse(bad) == nil, "\(bad)") }
+        #expect(parse("2000000") == 2_000_000)
+        #expect(parse("1024G") == 1 << 40)
+        for bad in ["", "K", "-1K", "12X", "1025G", "99999999999G", "0", "9223372036854775807"] { #expect(parse(bad) == nil, "\(bad)") }
     }
 }

@@ -3,6 +3,7 @@ import Testing
 @testable import ExMy
 
 /// Argument errors, the NaN policy, and the counter-based random stream.
+@Suite(.splittingShortArrays)
 struct BatchErrorTests {
     @Test func argumentErrors() throws {
         let encoder = try BatchEncoder(.e4m3fn)

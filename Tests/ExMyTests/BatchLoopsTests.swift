@@ -67,8 +67,8 @@ struct BatchLoopsTests {
         }
     }
 
-    /// The AVX2 narrowing of `Double` inputs (the hardware's conversion, toward zero, with the odd
-    /// bit) at every length 0…300 (every 8-element group and 128-element step tail) on Doubles
+    /// The C narrowing of `Double` inputs (the hardware's conversion, toward zero, with the odd
+    /// bit; each copy) at every length 0…300 (every 8-element group and 128-element step tail) on Doubles
     /// where its lanes differ from the Swift loop's special marker: `Float` subnormals with dropped
     /// bits, zeros, FLT_MAX and its neighbours up to and beyond 2^128, ±∞, NaN; into formats whose
     /// grid reaches 2^−147 (`e8m21`), whose range passes FLT_MAX (bias 126), E8M0 and others.
@@ -88,26 +88,83 @@ struct BatchLoopsTests {
         let formats = try ["e8m21", "e8m21:bias=126", "e8m7:bias=126", "e4m3fn", "bf16", "fp16", "e8m0fnu", "ue4m3"].map { try FloatFormat(parsing: $0) }
         for f in formats {
             // Stochastic rules at the most random bits the kernels take on narrowed Doubles
-            // (A: N ≤ 22 − M, B: N ≤ 21 − M, C: N ≤ 21 − M, FastEncodePlan.acceptsNarrowedDoubles).
+            // (A: N ≤ 22 − M, B: N ≤ 21 − M, C: N ≤ 21 − M, FastEncodePlan.acceptsNarrowedDoubles),
+            // where the lowest bit read is nearest the odd bit, and at 8 bits.
             let sh = 23 - f.significandBitCount
-            var rules: [RoundingRule] = [.toNearestOrEven, .towardZero, .up, .stochasticA(bits: min(sh - 1, 8))]
+            var rules: [RoundingRule] = [.toNearestOrEven, .towardZero, .up, .stochasticA(bits: sh - 1)]
             if f.significandBitCount > 0 { rules.append(.toOdd) }
-            if sh >= 3 { rules += [.stochasticB(bits: min(sh - 2, 8)), .stochasticC(bits: min(sh - 2, 8))] }
+            if sh >= 3 { rules += [.stochasticB(bits: sh - 2), .stochasticC(bits: sh - 2)] }
+            if sh >= 10 { rules += [.stochasticA(bits: 8), .stochasticB(bits: 8)] }
             for rule in rules {
-                let made = try BatchEncoder(f, rounding: rule, overflow: .saturateFinite, nanPolicy: .zero)
-                #expect(made.runsDoublesOnVectorKernel, "\(f) \(rule)")
+                let encoder = try BatchEncoder(f, rounding: rule, overflow: .saturateFinite, nanPolicy: .zero)
+                #expect(encoder.runsDoublesOnVectorKernel, "\(f) \(rule)")
                 let expected = S.scalar(f, rule, .saturateFinite, inputs, seed: 4)
-                for encoder in S.loopVariants(made) where encoder.loops != .portable {
-                    for length in 0...300 {
-                        let got = try S.batchNatural(encoder, Array(inputs[0..<length]), options: .init(seed: 4))
-                        let mismatch = S.firstMismatch(got.codes, Array(expected.codes[0..<length]), inputs)
-                        #expect(mismatch == nil, "\(f) \(rule) \(encoder.loops) length \(length): \(mismatch ?? "")")
-                        if mismatch != nil { break }
-                    }
-                    let whole = try S.batchNatural(encoder, inputs, options: .init(seed: 4))
-                    #expect(whole.status == expected.status, "\(f) \(rule) \(encoder.loops) flags")
+                // batchNatural runs every loop implementation and requires the same from each.
+                for length in 0...300 {
+                    let got = try S.batchNatural(encoder, Array(inputs[0..<length]), options: .init(seed: 4))
+                    let mismatch = S.firstMismatch(got.codes, Array(expected.codes[0..<length]), inputs)
+                    #expect(mismatch == nil, "\(f) \(rule) length \(length): \(mismatch ?? "")")
+                    if mismatch != nil { break }
                 }
+                let whole = try S.batchNatural(encoder, inputs, options: .init(seed: 4))
+                #expect(whole.status == expected.status, "\(f) \(rule) flags")
             }
+        }
+    }
+
+    /// A caller's thread with a non-default floating-point environment — flush-to-zero,
+    /// denormals-are-zero and rounding upward (what fast-math libraries and `fesetround` leave
+    /// behind) — gets the same codes, flags and values as under the default one, on every loop
+    /// implementation, and gets its environment back: inputs where the `Float` adder decides
+    /// (the tiny paths of E4M3FN and E2M1FN, `Float` subnormals into bf16 and `e8m21`, subnormal
+    /// `Double`s) and the decoder of a format whose subnormals are `Float` subnormals.
+    @Test func callerFloatingPointEnvironment() throws {
+        guard FloatingPointEnvironment.isControllable else { return }
+        let hostile: UInt32 = 0x1F80 | 0x8000 | 0x0040 | 0x4000  // FTZ, DAZ, round up (MXCSR)
+        var g = CounterRandomGenerator(seed: 101, index: 0)
+        let floats: [Float] = (0..<3000).map { k in
+            let w = g.next()
+            let s: FloatingPointSign = w & 1 == 0 ? .plus : .minus
+            switch k % 3 {
+            case 0: return Float(sign: s, exponent: -Int(w >> 8 % 14), significand: 1 + Float(w >> 20 & 0x7FFFFF) * 0x1p-23)  // tiny for E4M3FN, E2M1FN
+            case 1: return Float(bitPattern: UInt32(w >> 32 & 0x7FFFFF) | (s == .minus ? 0x8000_0000 : 0))                  // Float subnormals
+            default: return Float(sign: s, exponent: -126 - Int(w >> 8 % 4), significand: 1 + Float(w >> 20 & 0x7FFFFF) * 0x1p-23)
+            }
+        }
+        let doubles = floats.map { Double($0) * (1 + 0x1p-40) }  // dropped bits below Float precision
+        let wide = try FloatFormat(parsing: "e8m21")
+        for f in [FloatFormat.e4m3fn, .e2m1fn, .bf16, wide] {
+            for rule in [RoundingRule.toNearestOrEven, .towardZero, .stochasticA(bits: 1)] {
+                let encoder = try BatchEncoder(f, rounding: rule, nanPolicy: .zero)
+                let expectFloats = S.scalar(f, rule, .none, floats.map(Double.init), seed: 3)
+                let expectDoubles = S.scalar(f, rule, .none, doubles, seed: 3)
+                let saved = FloatingPointEnvironment.control
+                FloatingPointEnvironment.control = hostile
+                let gotFloats = Result { try S.batchNatural(encoder, floats, options: .init(threads: 1, seed: 3)) }
+                let gotDoubles = Result { try S.batchNatural(encoder, doubles, options: .init(threads: 1, seed: 3)) }
+                let after = FloatingPointEnvironment.control
+                FloatingPointEnvironment.control = saved
+                #expect(after & ~0x3F == hostile, "\(f) \(rule): the caller's environment is restored")
+                let fl = try gotFloats.get(), db = try gotDoubles.get()
+                #expect(S.firstMismatch(fl.codes, expectFloats.codes, floats.map(Double.init)) == nil, "\(f) \(rule) Float")
+                #expect(fl.status == expectFloats.status, "\(f) \(rule) Float flags")
+                #expect(S.firstMismatch(db.codes, expectDoubles.codes, doubles) == nil, "\(f) \(rule) Double")
+                #expect(db.status == expectDoubles.status, "\(f) \(rule) Double flags")
+            }
+        }
+        // Decoding: subnormals of E5M2 with bias 127 are Float subnormals (multiples of 2^−128), its
+        // normal values normal Floats, so the arithmetic decoder takes it and multiplies into
+        // subnormal results.
+        let low = try FloatFormat(parsing: "e5m2:bias=127")
+        #expect(BatchDecoder(low).usesArithmeticKernel == (EncodeLoops.selected != .portable))
+        let codes = (0..<256).map { UInt8($0) }
+        let want = codes.map { Float(low.decode(UInt64($0))).bitPattern }
+        for decoder in S.supportedLoops.map({ BatchDecoder(low).withLoops($0) }) {
+            let saved = FloatingPointEnvironment.control
+            FloatingPointEnvironment.control = hostile
+            let got = Result { try decoder.decode(codes, as: Float.self, threads: 1) }
+            FloatingPointEnvironment.control = saved
+            #expect(try got.get().map(\.bitPattern) == want, "decode \(decoder.loops)")
         }
     }
 

@@ -3,6 +3,7 @@ import Testing
 @testable import ExMy
 
 /// Packing, unpacking and batch decoding.
+@Suite(.splittingShortArrays)
 struct BatchPackingDecodeTests {
     typealias S = BatchTestSupport
 

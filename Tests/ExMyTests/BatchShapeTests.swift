@@ -3,6 +3,7 @@ import Testing
 @testable import ExMy
 
 /// Lengths, offsets, vector tails, blocks, threads and chunkings: none of them changes a code.
+@Suite(.splittingShortArrays)
 struct BatchShapeTests {
     typealias S = BatchTestSupport
 
@@ -61,6 +62,22 @@ struct BatchShapeTests {
 
     /// Lengths around blocks (2048) and thread chunks; threads 1, 2, 3, 5 and calls cut into pieces
     /// (with matching start indices) give the same codes and flags.
+    /// A named thread count is a cap: each thread gets at least `minimumElementsPerThread`
+    /// elements (64K outside these suites), so short arrays stay on fewer threads; `nil` chooses.
+    @Test func namedThreadCountIsACap() {
+        BatchParallel.$minimumElementsPerThread.withValue(1 << 16) {
+            #expect(BatchParallel.threadCount(2, 65_536) == 1)
+            #expect(BatchParallel.threadCount(2, 131_071) == 1)
+            #expect(BatchParallel.threadCount(2, 131_072) == 2)
+            #expect(BatchParallel.threadCount(8, 3 << 16) == 3)
+            #expect(BatchParallel.threadCount(1, 1 << 30) == 1)
+            #expect(BatchParallel.threadCount(2, 0) == 1)
+            #expect(BatchParallel.threadCount(nil, 1000) == 1)
+        }
+        #expect(BatchParallel.threadCount(3, 4099) == 3)  // this suite: every block worth a thread
+        #expect(BatchParallel.threadCount(5, 4099) == 3)  // three blocks
+    }
+
     @Test func threadsAndChunkingDoNotChangeResults() throws {
         let lengths = S.long ? [2047, 2048, 2049, 6149, 100_003, 1 << 20] : [2047, 2049, 6149, 20_011]
         for f in [FloatFormat.e4m3fn, .e2m1fn, .fp16, .e8m0fnu] {

@@ -176,3 +176,19 @@ enum BatchTestSupport {
         return a.count == b.count ? nil : "lengths \(a.count) vs \(b.count)"
     }
 }
+
+/// Lets a named thread count split even short arrays at every block (``BatchParallel``'s
+/// `minimumElementsPerThread` lowered to one element) for the tests of a suite, so that the
+/// thread-independence tests cut their few-thousand-element inputs into several chunks.
+struct SplittingShortArrays: SuiteTrait, TestTrait, TestScoping {
+    var isRecursive: Bool { true }
+
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+        try await BatchParallel.$minimumElementsPerThread.withValue(1) { try await function() }
+    }
+}
+
+extension Trait where Self == SplittingShortArrays {
+    /// See ``SplittingShortArrays``.
+    static var splittingShortArrays: Self { Self() }
+}

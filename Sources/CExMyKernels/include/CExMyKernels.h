@@ -18,9 +18,9 @@
 // the C loops this CPU runs (AVX2, AVX-512) and compare them all with the scalar engine.
 //
 // Each loop is written once, for AVX2, and compiled twice (Target.h): the AVX-512 copy is the same
-// source under `target("avx512f,avx512bw,avx512vl,avx512dq")`, on the same 8-lane vectors, run
-// where `exmy_avx512_supported()` says so. On a CPU without AVX2, and on other architectures,
-// `exmy_avx2_supported()` returns 0 and ExMy runs its Swift loops.
+// source under `target("avx2,bmi2,fma,avx512f,avx512bw,avx512vl,avx512dq")`, on the same 8-lane
+// vectors, run where `exmy_avx512_supported()` says so. On a CPU without AVX2, and on other
+// architectures, `exmy_avx2_supported()` returns 0 and ExMy runs its Swift loops.
 #ifndef CEXMYKERNELS_H
 #define CEXMYKERNELS_H
 
@@ -82,6 +82,18 @@ int exmy_avx2_supported(void);
 /// 1 when this CPU and OS run the AVX-512 copies (AVX-512 F, BW, VL and DQ, and the ZMM state
 /// saved by the OS; x86-64 only), else 0.
 int exmy_avx512_supported(void);
+
+/// The calling thread's floating-point control word (x86-64: MXCSR; elsewhere 0), and setting it
+/// (the tests use these to run the batch engine under a caller's non-default environment).
+uint32_t exmy_fp_control(void);
+void exmy_fp_set_control(uint32_t control);
+
+/// Saves the calling thread's floating-point control and sets the default one (x86-64: MXCSR
+/// 0x1F80, every exception masked, round to nearest even, no flush-to-zero, no denormals-are-zero;
+/// the caller's exception flags kept), and returns the saved value for `exmy_fp_restore`, which
+/// puts it back, flags included. Elsewhere both do nothing (see FloatingPointEnvironment.swift).
+uint32_t exmy_fp_enter_default(void);
+void exmy_fp_restore(uint32_t saved);
 
 /// The instruction set of a loop's copy: each `exmy_simd_*` loop is compiled twice from one source
 /// (Target.h), and `isa` picks the copy. The caller passes only what this CPU runs.

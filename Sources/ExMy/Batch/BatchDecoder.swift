@@ -4,8 +4,8 @@
 /// with IEEE round-to-nearest-even (exact whenever the target holds the format's values: every
 /// format of at most 8 bits decodes exactly into `Float` and `Double`; ±∞ and NaN carry through,
 /// NaN keeps its sign). Formats of at most 8 bits decode through a 256-entry table per target type,
-/// built once when the decoder is made, or, for one-byte codes into `Float` on CPUs with AVX2, by
-/// arithmetic on the code bits, checked against that table for every byte value (``DecodePlan``);
+/// built once when the decoder is made, or, for one-byte codes into `Float` on CPUs with AVX2 (C
+/// compiled for AVX2 and for AVX-512), by arithmetic on the code bits, checked against that table for every byte value (``DecodePlan``);
 /// wider formats decode element by element with the scalar engine.
 ///
 /// ```swift

@@ -297,7 +297,7 @@ public struct BatchEncoder: Sendable {
     private func encodeChunk<C: BatchCode>(_ job: Job, _ range: Range<Int>, _ plan: FastEncodePlan, _: C.Type) -> ChunkResult {
         let blockSize = BatchParallel.blockSize
         let direct = job.layout == .codes(byteCount: MemoryLayout<C>.size)
-        // FP4 packed by the AVX2 kernel itself, straight into the output (blocks start on even
+        // FP4 packed by the C kernel itself, straight into the output (blocks start on even
         // elements); the Swift loops write byte codes to scratch and pack them in `store`.
         let packedDirect = job.layout == .packed(bitWidth: 4) && plan.loops != .portable && plan.kernel != .identity
         // Scratch: kernel lanes, codes, random bits (one block each, 4 bytes per element).

@@ -69,8 +69,10 @@ public enum BatchNaNPolicy: Hashable, Sendable {
 
 /// Per-call options of the batch API.
 public struct BatchOptions: Hashable, Sendable {
-    /// The number of threads, or `nil` to choose automatically (one thread below
-    /// ``parallelThreshold`` elements, else every active processor). Results never depend on it.
+    /// The most threads to use, or `nil` to choose automatically (one thread below
+    /// ``parallelThreshold`` elements, else every active processor). A named count is a cap: each
+    /// thread gets at least 64K elements, so a short array runs on fewer threads (or on the calling
+    /// thread) where waking workers would cost more than they save. Results never depend on it.
     public var threads: Int?
     /// The seed of the ``CounterRandom`` stream that stochastic rules draw from.
     public var seed: UInt64

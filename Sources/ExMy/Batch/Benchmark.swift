@@ -102,25 +102,34 @@ public enum ExMyBenchmark {
             return max(1 << 24, min(wanted, affordable))
         }
 
-        /// The size of this machine's last-level cache, from
-        /// `/sys/devices/system/cpu/cpu0/cache/index*/` on Linux (the highest level's `size`); 32 MiB
+        /// The last-level cache of this machine, all of its instances together, from Linux's
+        /// `/sys/devices/system/cpu/cpu*/cache/index*/` (the highest level's `size`, once per distinct
+        /// `shared_cpu_list`: several L3 slices on multi-die or multi-socket machines add up); 32 MiB
         /// where that cannot be read.
         public static var lastLevelCacheBytes: Int { cacheBytes.value }
 
         private static let cacheBytes: (value: Int, known: Bool) = {
-            var best: (level: Int, bytes: Int)?
-            for index in 0..<16 {
-                let dir = "/sys/devices/system/cpu/cpu0/cache/index\(index)/"
-                guard let level = (try? String(contentsOfFile: dir + "level", encoding: .utf8)).flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }),
-                      let sizeText = try? String(contentsOfFile: dir + "size", encoding: .utf8),
-                      let bytes = parseCacheSize(sizeText) else { continue }
-                if best == nil || level > best!.level { best = (level, bytes) }
+            func read(_ path: String) -> String? {
+                (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
             }
-            if let best { return (best.bytes, true) }
-            return (32 << 20, false)
+            // The highest level, and each of its instances (by the CPUs sharing it) with its size.
+            var level = 0
+            var instances: [String: Int] = [:]
+            for cpu in 0..<ProcessInfo.processInfo.processorCount {
+                for index in 0..<16 {
+                    let dir = "/sys/devices/system/cpu/cpu\(cpu)/cache/index\(index)/"
+                    guard let l = read(dir + "level").flatMap({ Int($0) }), let bytes = read(dir + "size").flatMap(parseCacheSize) else { continue }
+                    let sharing = read(dir + "shared_cpu_list") ?? "cpu\(cpu)"
+                    if l > level { level = l; instances = [:] }
+                    if l == level { instances[sharing] = bytes }
+                }
+            }
+            guard !instances.isEmpty else { return (32 << 20, false) }
+            return (instances.values.reduce(0, +), true)
         }()
 
-        /// `"32768K"`, `"300M"`, `"1G"` or a plain byte count; nil for anything else or an absurd size.
+        /// `"32768K"`, `"300M"`, `"1G"` or a plain byte count; nil for anything else or a size
+        /// above 1 TiB.
         static func parseCacheSize(_ text: String) -> Int? {
             let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
             guard let last = t.last else { return nil }
@@ -131,7 +140,7 @@ public enum ExMyBenchmark {
             case "G", "g": shift = 30
             default: shift = 0
             }
-            guard let v = Int(shift == 0 ? t : String(t.dropLast())), v > 0, v <= 1 << 20 else { return nil }
+            guard let v = Int(shift == 0 ? t : String(t.dropLast())), v > 0, v <= (1 << 40) >> shift else { return nil }
             return v << shift
         }
 
@@ -141,12 +150,13 @@ public enum ExMyBenchmark {
             return "last-level cache \(llc); memory-bound size \(memoryBoundSize) elements; loops \(EncodeLoops.selected.name)"
         }
 
-        /// How cost grows with length: 1K … 128M elements (128M Floats and their codes are 640 MiB;
-        /// 256M would pass the 1 GiB budget) for the main encode, decode and stochastic cases.
+        /// How cost grows with length: 1K … 256M elements (256M Floats and their codes are 1.25 GiB;
+        /// sizes whose buffers would pass half the physical memory are left out) for the main
+        /// encode, decode and stochastic cases.
         public static var scaling: Configuration {
             Configuration(
                 cases: [standardCases[0], standardCases[6], standardCases[8]],
-                sizes: (0...17).filter { $0 % 2 == 0 || $0 == 17 }.map { 1 << (10 + $0) },
+                sizes: (0...18).filter { $0 % 2 == 0 || $0 == 17 }.map { 1 << (10 + $0) }.filter { $0 <= ExMyBenchmark.largestAffordable(bytesPerElement: 5) },
                 threads: [1, ProcessInfo.processInfo.activeProcessorCount])
         }
     }
@@ -156,20 +166,21 @@ public enum ExMyBenchmark {
     /// - Throws: ``FormatError`` for an unknown format or rule spelling, ``BatchError`` for a
     ///   case the batch API refuses (packing a wide format).
     public static func run(_ configuration: Configuration = .standard, progress: ((BenchmarkResult) -> Void)? = nil) throws -> [BenchmarkResult] {
+        guard configuration.sizes.allSatisfy({ $0 > 0 }), configuration.threads.allSatisfy({ $0 > 0 }) else {
+            throw BatchError(.invalidArgument, "benchmark sizes and thread counts must be positive")
+        }
         let maxCount = configuration.sizes.max() ?? 0
         guard maxCount > 0 else { return [] }
-        guard configuration.sizes.allSatisfy({ $0 > 0 }), configuration.threads.allSatisfy({ (1...1024).contains($0) }) else {
-            throw BatchError(.invalidArgument, "benchmark sizes must be positive and thread counts 1 … 1024")
-        }
-        // Both regions together (at most 9 bytes per element) within half the physical memory.
-        let budget = Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
-        guard maxCount <= budget / 9 else {
-            throw BatchError(.tooLarge, "\(maxCount) elements need \(maxCount / (1 << 20) * 9) MiB of buffers; this machine allows at most \(budget / 9) elements (half its memory)")
+        // Both regions together within half the physical memory.
+        let bytesPerElement = (configuration.cases.contains { $0.valueType == BatchElementKind.double.rawValue } ? 8 : 4) + 1
+        let affordable = largestAffordable(bytesPerElement: bytesPerElement)
+        guard maxCount <= affordable else {
+            throw BatchError(.tooLarge, "\(maxCount) elements need \(maxCount / (1 << 20) * bytesPerElement) MiB of buffers; this machine allows at most \(affordable) elements (half its memory)")
         }
         // Region A: values (Float or Double input, Float or Double output); region B: 1 byte per
         // element (codes). Allocated once: 5 (9 with Double cases) bytes per element of the largest size.
         // Double cases need 8 bytes per element in region A.
-        let bytesA = configuration.cases.contains { $0.valueType == BatchElementKind.double.rawValue } ? 8 : 4
+        let bytesA = bytesPerElement - 1
         let regionA = UnsafeMutableRawPointer.allocate(byteCount: bytesA * maxCount + 64, alignment: 64)
         let regionB = UnsafeMutableRawPointer.allocate(byteCount: maxCount + 64, alignment: 64)
         defer { regionA.deallocate(); regionB.deallocate() }
@@ -183,6 +194,8 @@ public enum ExMyBenchmark {
             let encoder = try BatchEncoder(format, rounding: rule, nanPolicy: .zero)
             let decoder = BatchDecoder(format)
             let decoding = c.operation == .decode || c.operation == .decodePacked
+            // Double inputs run on the kernels only where the rule reads them exactly.
+            let encoderVectorKernel = kind == .double ? encoder.runsDoublesOnVectorKernel : encoder.usesVectorKernel
             let packedCodes = c.operation == .decodePacked || c.operation == .encodePacked
             if decoding {
                 // The codes of the data (not timed); decoding then overwrites region A.
@@ -243,9 +256,9 @@ public enum ExMyBenchmark {
                         elements: n, threads: t, seconds: caseTime, elementsPerSecond: Double(n) / caseTime,
                         bytesPerElement: traffic.bytesPerElement, limitSeconds: limitTime,
                         limitElementsPerSecond: Double(n) / limitTime, fractionOfLimit: limitTime / caseTime,
-                        vectorKernel: c.operation == .encode || c.operation == .encodePacked ? encoder.usesVectorKernel : format.bitWidth <= 8,
+                        vectorKernel: decoding ? format.bitWidth <= 8 : encoderVectorKernel,
                         loops: decoding ? (kind == .float && !packedCodes && decoder.usesArithmeticKernel ? decoder.loops.name : "portable")
-                            : encoder.loops.name)
+                            : (encoderVectorKernel ? encoder.loops.name : "portable"))
                     progress?(r)
                     results.append(r)
                 }
@@ -272,6 +285,11 @@ public enum ExMyBenchmark {
     }
 
     // MARK: Pieces
+
+    /// The most elements whose benchmark buffers (`bytesPerElement` each) fit in half the physical memory.
+    static func largestAffordable(bytesPerElement: Int) -> Int {
+        Int(clamping: ProcessInfo.processInfo.physicalMemory / 2) / bytesPerElement
+    }
 
     static func parseRule(_ s: String) throws -> RoundingRule {
         switch s {
@@ -324,7 +342,8 @@ public enum ExMyBenchmark {
     /// A stream kernel with the same traffic, over the same buffers and threads. Two Swift shapes:
     /// an element-wise narrowing/widening loop, and a folding/splatting loop that moves whole words
     /// (XOR of the input words into fewer output words; one input word stored several times); on
-    /// CPUs with AVX2 a third, ``avx2StreamKernel(_:_:_:_:_:)``. The limit is the fastest of them.
+    /// CPUs with AVX2 the C one in each copy this CPU runs, ``simdStreamKernel(_:_:_:_:_:_:)``. The
+    /// limit is the fastest of them (whatever `EXMY_KERNELS` says: the limit is the machine's).
     static func streamKernel(_ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int, fold: Bool) {
         let box = UncheckedSendable((a, b))
         _ = BatchParallel.run(count: n, threads: threads) { range in

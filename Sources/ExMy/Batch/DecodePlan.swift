@@ -19,7 +19,6 @@ struct DecodePlan: Sendable {
     let parameters: ExMyDecodeParameters
     /// The copy of the kernel that passed the check and runs (`.avx2` or `.avx512`).
     let loops: EncodeLoops
-    private let isa: Int32
 
     /// The plan for `loops` (``EncodeLoops/selected`` unless the tests choose), or nil where those
     /// loops are the Swift ones or the check fails.
@@ -27,7 +26,6 @@ struct DecodePlan: Sendable {
         let loops = loops.available
         guard let isa = loops.isa, f.bitWidth <= 8, f.signedness != .twosComplement else { return nil }
         self.loops = loops
-        self.isa = isa
         let k = f.bitWidth, m = f.significandBitCount
         let signed = f.signedness == .signMagnitude
         var p = ExMyDecodeParameters()
@@ -79,6 +77,6 @@ struct DecodePlan: Sendable {
 
     /// Decodes `n` one-byte codes.
     func decodeBytes(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        withUnsafePointer(to: parameters) { exmy_simd_decode_bytes(isa, $0, table, src, dst, n) }
+        withUnsafePointer(to: parameters) { exmy_simd_decode_bytes(loops.isa ?? Int32(EXMY_ISA_AVX2), $0, table, src, dst, n) }
     }
 }

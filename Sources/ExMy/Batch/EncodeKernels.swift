@@ -7,7 +7,8 @@ internal import CExMyKernels
 /// lanes, without branches, that the compiler vectorises (4 lanes with the default x86-64 target,
 /// SSE2); `docs/performance.md` has the measurements that chose this over `SIMD` types. On CPUs with
 /// AVX2 the same loops run as their C transcriptions in `CExMyKernels`, compiled for AVX2 (8 lanes)
-/// and chosen at run time (``EncodeLoops``); these Swift loops are the portable path.
+/// and, from the same source, for AVX-512, and chosen at run time (``EncodeLoops``); these Swift
+/// loops are the portable path.
 ///
 /// Every lane that a kernel does not handle exactly is *special* (NaN, ±∞, a magnitude above the
 /// greatest finite value, a negative value into an unsigned format, zero into a format without
@@ -142,7 +143,7 @@ enum GeneralTiny: EncodeTinyMode { static var general: Bool { true } }
 
 /// The run-time parameters of every kernel, derived from the format and the rules by
 /// ``FastEncodePlan``: the C struct `ExMyKernelParameters` (Sources/CExMyKernels/include), so that
-/// the Swift loops here and their AVX2 transcriptions in C read one definition. Fields: `sh` (23 − M,
+/// the Swift loops here and their C transcriptions read one definition. Fields: `sh` (23 − M,
 /// the bits dropped from a normal significand), `off` (`(127 − bias) << M`, wrapping), `tinyBits`
 /// (bits of 2^emin), `special` (bits of the greatest magnitude a kernel may handle), `lowSpecial`
 /// (unsigned formats: inputs below it are special too), `signShift` (32 − K), `signBit`, `codeMask`,

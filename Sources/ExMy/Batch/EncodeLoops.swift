@@ -13,14 +13,15 @@ import Foundation
 /// on every path. The same selection decides whether ``BatchDecoder`` may use its arithmetic
 /// kernel (``DecodePlan``), and in which copy.
 ///
-/// The AVX-512 copy is the AVX2 source compiled under `target("avx512f,avx512bw,avx512vl,avx512dq")`
-/// (`CExMyKernels/Target.h`): the same 256-bit vectors, with the wider instruction set's encodings
+/// The AVX-512 copy is the AVX2 source compiled under
+/// `target("avx2,bmi2,fma,avx512f,avx512bw,avx512vl,avx512dq")` (`CExMyKernels/Target.h`), run where
+/// the CPU has all of those: the same 256-bit vectors, with the wider instruction set's encodings
 /// (masks, ternary logic, narrowing moves), which measured 25–30 % fewer nanoseconds per element in
 /// the kernels (docs/performance.md).
 ///
 /// Selection, once per process: the widest copy the CPU and OS support (`__builtin_cpu_supports`),
-/// capped by the environment variable `EXMY_KERNELS` (`portable`, `avx2` or `avx512`);
-/// `EXMY_PORTABLE_KERNELS=1` is the same as `EXMY_KERNELS=portable`. Why C: SwiftPM accepts no
+/// capped by the environment variable `EXMY_KERNELS` (`portable`, `avx2` or `avx512`; other values
+/// are ignored); `EXMY_PORTABLE_KERNELS=1` is the same as `EXMY_KERNELS=portable`. Why C: SwiftPM accepts no
 /// `unsafeFlags` (such as `-target-cpu`) in a package used as a dependency, and Swift has no
 /// per-function target attributes, so Swift code in ExMy is always built for the baseline.
 enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
@@ -46,7 +47,7 @@ enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
     static let environmentCap: EncodeLoops? = {
         let environment = ProcessInfo.processInfo.environment
         if environment["EXMY_PORTABLE_KERNELS"] == "1" { return .portable }
-        switch environment["EXMY_KERNELS"]?.lowercased() {
+        switch environment["EXMY_KERNELS"]?.trimmingCharacters(in: .whitespaces).lowercased() {
         case "portable", "swift": return .portable
         case "avx2": return .avx2
         case "avx512", "avx-512": return .avx512

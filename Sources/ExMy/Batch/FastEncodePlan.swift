@@ -242,7 +242,7 @@ struct FastEncodePlan: Sendable {
         return EncodeKernels.Summary(special: special)
     }
 
-    /// The random bits of the stochastic kernels' lanes (at most 65 536 of them): the AVX2 loops
+    /// The random bits of the stochastic kernels' lanes (at most 65 536 of them): the C loops
     /// compute each lane's word from the counter run; the Swift loops read the same words from
     /// `words`, written by `BatchEncoder.fillRandom` from that run (nil when the C loops run).
     struct KernelRandom {

@@ -8,15 +8,65 @@
 #if defined(__x86_64__)
 typedef uint32_t exmy_v8u __attribute__((vector_size(32), aligned(1)));
 
+/// Fold: output vector j is the XOR of input vectors r·j … r·j + r − 1 (`R` a constant where the
+/// compiler should unroll, 0 for the run-time `r`); prefetching each KiB of input as the encode
+/// kernels do.
+EXMY_AVX2 EXMY_INLINE void fold(const exmy_v8u *in, exmy_v8u *out, intptr_t outVectors, intptr_t r, intptr_t R) {
+    const intptr_t ratio = R ? R : r;
+    // Output vectors per KiB (32 vectors) of input.
+    const intptr_t perKiB = ratio >= 32 ? 1 : 32 / ratio;
+    for (intptr_t j = 0; j < outVectors; j++) {
+        const intptr_t k = j * ratio;
+        if (j % perKiB == 0) exmy_prefetch_ahead(in + k, ratio >= 32 ? 32 * ratio : 1024);
+        exmy_v8u x = in[k];
+        for (intptr_t q = 1; q < ratio; q++) x ^= in[k + q];
+        out[j] = x;
+    }
+}
+
+/// Splat: input vector k is stored as output vectors r·k … r·k + r − 1.
+EXMY_AVX2 EXMY_INLINE void splat(const exmy_v8u *in, exmy_v8u *out, intptr_t inVectors, intptr_t r, intptr_t R) {
+    const intptr_t ratio = R ? R : r;
+    for (intptr_t k = 0; k < inVectors; k++) {
+        if ((k & 31) == 0) exmy_prefetch_ahead(in + k, 1024);
+        const exmy_v8u x = in[k];
+        for (intptr_t q = 0; q < ratio; q++) out[k * ratio + q] = x;
+    }
+}
+
 EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes,
                                          intptr_t blocks) {
-    // Both block sizes are multiples of 32 bytes (2048 elements of at least 4 bits). The input is
-    // read in order; each time it enters a new 1 KiB step, the step EXMY_PREFETCH_DISTANCE ahead
-    // is prefetched, as the encode kernels do.
+    // Both block sizes are multiples of 32 bytes (2048 elements of at least 4 bits). Where one
+    // block size is a multiple of the other (every traffic but packed FP6's), the blocks are one
+    // contiguous stream folded or splatted at that ratio in a single flat loop (no division per
+    // vector: a loop with one measured 15 – 25 % below this one from memory, and the encoder beat
+    // it). The input is read in order; each KiB of it is prefetched EXMY_PREFETCH_DISTANCE ahead.
     const intptr_t s = srcBlockBytes / 32, d = dstBlockBytes / 32;
+    const exmy_v8u *in = (const exmy_v8u *)src;
+    exmy_v8u *out = (exmy_v8u *)dst;
+    if (s >= d && s % d == 0) {
+        const intptr_t r = s / d, n = d * blocks;
+        switch (r) {
+        case 1: fold(in, out, n, 1, 1); return;
+        case 2: fold(in, out, n, 2, 2); return;
+        case 4: fold(in, out, n, 4, 4); return;
+        case 8: fold(in, out, n, 8, 8); return;
+        default: fold(in, out, n, r, 0); return;
+        }
+    }
+    if (d > s && d % s == 0) {
+        const intptr_t r = d / s, n = s * blocks;
+        switch (r) {
+        case 2: splat(in, out, n, 2, 2); return;
+        case 4: splat(in, out, n, 4, 4); return;
+        case 8: splat(in, out, n, 8, 8); return;
+        default: splat(in, out, n, r, 0); return;
+        }
+    }
+    // Other ratios (packed FP6: 3 output bytes per 16 input bytes), block by block.
     for (intptr_t b = 0; b < blocks; b++) {
-        const exmy_v8u *in = (const exmy_v8u *)(src + b * srcBlockBytes);
-        exmy_v8u *out = (exmy_v8u *)(dst + b * dstBlockBytes);
+        const exmy_v8u *bin = (const exmy_v8u *)(src + b * srcBlockBytes);
+        exmy_v8u *bout = (exmy_v8u *)(dst + b * dstBlockBytes);
         for (intptr_t j = 0; j < d; j++) {
             const intptr_t k0 = j * s / d, k1 = s >= d ? (j + 1) * s / d : k0 + 1;
             // Fold (s ≥ d): output vector j is the XOR of input vectors k0 ..< k1. Splat: it is
@@ -24,11 +74,11 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
             exmy_v8u x = {0};
             for (intptr_t k = k0; k < k1; k++) {
                 if ((k & 31) == 0 && (s >= d || j == 0 || (j - 1) * s / d != k)) {
-                    exmy_prefetch_ahead(in + k, s - k < 32 ? 32 * (s - k) : 1024);
+                    exmy_prefetch_ahead(bin + k, s - k < 32 ? 32 * (s - k) : 1024);
                 }
-                x ^= in[k];
+                x ^= bin[k];
             }
-            out[j] = x;
+            bout[j] = x;
         }
     }
 }

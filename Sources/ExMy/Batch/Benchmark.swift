@@ -339,14 +339,15 @@ public enum ExMyBenchmark {
         }
     }
 
-    /// A stream kernel with the same traffic, over the same buffers and threads. Two Swift shapes:
+    /// A stream kernel with the same traffic, over the same buffers and threads (as many as the
+    /// conversion gets for `n` elements: ``BatchParallel/threadCount(_:_:)``). Two Swift shapes:
     /// an element-wise narrowing/widening loop, and a folding/splatting loop that moves whole words
     /// (XOR of the input words into fewer output words; one input word stored several times); on
     /// CPUs with AVX2 the C one in each copy this CPU runs, ``simdStreamKernel(_:_:_:_:_:_:)``. The
     /// limit is the fastest of them (whatever `EXMY_KERNELS` says: the limit is the machine's).
     static func streamKernel(_ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int, fold: Bool) {
         let box = UncheckedSendable((a, b))
-        _ = BatchParallel.run(count: n, threads: threads) { range in
+        _ = BatchParallel.run(count: n, threads: BatchParallel.threadCount(threads, n)) { range in
             let (a, b) = box.value
             if fold {
                 if traffic.decodeWrite > 0 {
@@ -388,7 +389,7 @@ public enum ExMyBenchmark {
         let readBits = decoding ? traffic.decodeRead : 8 * traffic.read
         let writeBits = decoding ? 8 * traffic.decodeWrite : 8 * traffic.writeNumerator / traffic.writeDenominator
         let box = UncheckedSendable((decoding ? b : a, decoding ? a : b))
-        _ = BatchParallel.run(count: n, threads: threads) { range in
+        _ = BatchParallel.run(count: n, threads: BatchParallel.threadCount(threads, n)) { range in
             let (src, dst) = box.value
             let size = BatchParallel.blockSize
             let blocks = range.count / size

@@ -5,7 +5,9 @@
 // bodies; each exported loop is instantiated twice by EXMY_BOTH_ISAS, once under each attribute.
 // Inlined into an AVX-512 function, the same source is compiled with the wider instruction set's
 // encodings on the same 256-bit vectors (three-operand masks, ternary logic, narrowing moves,
-// embedded broadcasts): the same results, fewer instructions (docs/performance.md, *AVX-512*).
+// embedded broadcasts): the same results, fewer instructions (docs/performance.md, *How the C
+// loops are reached*). One loop has an AVX-512 form of its own: the `Double` narrowing
+// (BlockLoops.c), which uses embedded rounding instead of an MXCSR write.
 #ifndef CEXMYKERNELS_TARGET_H
 #define CEXMYKERNELS_TARGET_H
 

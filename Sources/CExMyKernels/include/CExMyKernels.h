@@ -134,9 +134,10 @@ int32_t exmy_simd_encode(int isa, const ExMyKernelParameters *parameters, int ke
 void exmy_avx2_fill_random(uint32_t *dst, intptr_t n, const ExMyCounterRandom *random);
 
 /// `SourceWidening.widen`'s job for `Double` inputs: `n` doubles (as 2n little-endian 32-bit words)
-/// into `Float` bit patterns rounded to odd, by the hardware's conversion under round-toward-zero
-/// (the caller's MXCSR is restored). Where the Swift loop writes the special marker, these lanes
-/// hold Float subnormals and zeros, ±∞, NaN, or ±0x7F7FFFFF for |x| > FLT_MAX (special in every plan).
+/// into `Float` bit patterns rounded to odd, by the hardware's conversion toward zero (AVX2: under
+/// MXCSR round-toward-zero, the caller's MXCSR restored; AVX-512: embedded rounding). Where the
+/// Swift loop writes the special marker, these lanes hold Float subnormals and zeros, ±∞, NaN, or
+/// ±0x7F7FFFFF for |x| > FLT_MAX (special in every plan).
 void exmy_simd_widen_double(int isa, const uint32_t *src, int32_t *dst, intptr_t n);
 
 /// `FastEncodePlan.anyTinyNonzero`: 1 when some lane has 0 < |x| < 2^emin (`limit` = bits(2^emin) − 1).

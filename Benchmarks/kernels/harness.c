@@ -4,13 +4,25 @@
 //
 //   clang -O2 -ISources/CExMyKernels/include -ISources/CExMyKernels Benchmarks/kernels/harness.c \
 //       Sources/CExMyKernels/EncodeKernels.c Sources/CExMyKernels/DecodeKernels.c \
+//       Sources/CExMyKernels/BlockLoops.c Sources/CExMyKernels/StreamKernels.c \
 //       Sources/CExMyKernels/CPUSupport.c -lm -o /tmp/exmy-kernels
 //   /tmp/exmy-kernels encode     # E2M1FN, packed: nearest-even, toward-zero, stochastic A8 (ns per element)
 //   /tmp/exmy-kernels decode     # E4M3FN one-byte codes -> Float: arithmetic kernel vs a table loop
+//   /tmp/exmy-kernels narrow     # Double -> Float-to-odd narrowing, 2048 doubles (ns per element)
+//   /tmp/exmy-kernels limit      # from memory (128M elements): the E4M3FN kernel and the limit kernels
+//   /tmp/exmy-kernels decode-limit  # from memory: the E4M3FN decoder, the splat limit kernel, memset
 //
-// Each figure is the best of 7 passes of 4e8 elements' worth of 2048-element calls. The parameters
-// are E2M1FN's and E4M3FN's as FastEncodePlan / DecodePlan derive them (written out below); the
-// batch tests, not this file, check that the kernels are right.
+// In L1 (encode, decode, narrow) each figure is the best of 7 passes of 4e8 elements' worth of
+// 2048-element calls. From memory (limit): 11 interleaved rounds over 128M elements (512 MiB of
+// Floats, 128 MiB of codes; beyond the L3 of the development machines) of the E4M3FN encode
+// kernel on 2048-element blocks, the C stream kernel (`exmy_simd_stream_blocks`, the benchmark's
+// limit) and a plain fold loop `out[j] = in[4j] ^ … ^ in[4j+3]`, each round's three times taken
+// back to back; printed: the medians of the rates and of the kernel's and the plain loop's
+// fraction of the stream kernel. decode-limit does the same for decoding 128M one-byte E4M3FN
+// codes into Floats against the stream kernel's splat (1 byte read, 4 written) and glibc's
+// `memset` of the 512 MiB output (write only, non-temporal stores at that size). The parameters are E2M1FN's and E4M3FN's as FastEncodePlan /
+// DecodePlan derive them (written out below); the batch tests, not this file, check that the
+// kernels are right.
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,17 +97,115 @@ static void decode(int isa) {
            lookup * 1e9);
 }
 
+static void narrow(int isa) {
+    static double src[N]; static int32_t dst[N];
+    for (int i = 0; i < N; i++) src[i] = (i * 0.37 - 300) * 1.0000001;  // dropped bits in most lanes
+    double best = 1e9;
+    for (int pass = 0; pass < PASSES; pass++) {
+        const double t = now();
+        for (long k = 0; k < ELEMENTS / N; k++) {
+            exmy_simd_widen_double(isa, (const uint32_t *)src, dst, N);
+            __asm__ volatile("" ::"r"(dst) : "memory");
+        }
+        const double dt = (now() - t) / ELEMENTS;
+        if (dt < best) best = dt;
+    }
+    printf("narrow double->float-to-odd %-6s %.3f ns/element\n", isa_name(isa), best * 1e9);
+}
+
+typedef uint32_t v8u __attribute__((vector_size(32), aligned(1)));
+
+/// The plain fold loop: 4 bytes read, 1 written per element, no prefetching.
+__attribute__((target("avx2"), noinline)) static void plain_fold(const uint8_t *src, uint8_t *dst, long n) {
+    const v8u *in = (const v8u *)src;
+    v8u *out = (v8u *)dst;
+    for (long j = 0; j < n / 32; j++) out[j] = in[4 * j] ^ in[4 * j + 1] ^ in[4 * j + 2] ^ in[4 * j + 3];
+}
+
+static int by_value(const void *a, const void *b) { const double x = *(const double *)a, y = *(const double *)b; return (x > y) - (x < y); }
+static double median(double *v, int n) { qsort(v, (size_t)n, sizeof *v, by_value); return v[n / 2]; }
+
+static void limit(int isa) {
+    enum { ROUNDS = 11 };
+    const long n = 1L << 27;
+    uint8_t *a = aligned_alloc(64, 4 * (size_t)n), *b = aligned_alloc(64, (size_t)n);
+    if (!a || !b) { fprintf(stderr, "out of memory\n"); exit(2); }
+    for (long i = 0; i < n; i++) ((float *)a)[i] = (float)((i * 2654435761u) % 1000) / 100.0f - 5.0f;
+    memset(b, 0, (size_t)n);
+    // E4M3FN: M = 3, bias 7, emin = −6, K = 8, greatest 448.
+    ExMyKernelParameters p = {0};
+    p.sh = 20; p.off = (127 - 7) << 3; p.tinyBits = (int32_t)bits(0x1p-6f); p.special = (int32_t)bits(448.0f);
+    p.signShift = 24; p.signBit = 128; p.codeMask = 255;
+    p.c0 = (1u << 19) - 1; p.lsbAnd = 1; p.magic = 0x1p14f; p.magicBits = bits(0x1p14f);   // 2^(emin − M + 23)
+    p.tinyAdd = 0x1p-6f; p.tinyBase = bits(0x1p-6f) - (p.off << 20); p.sL = 20; p.stickyBit = 1;
+    double kernel[ROUNDS], stream[ROUNDS], plain[ROUNDS], kernelFraction[ROUNDS], plainFraction[ROUNDS];
+    for (int r = 0; r < ROUNDS; r++) {
+        double t = now();
+        for (long i = 0; i < n; i += N) exmy_simd_encode(isa, &p, EXMY_KERNEL_NEAREST_EVEN, EXMY_SIGN_MAGNITUDE, 0, 1, (const int32_t *)(a + 4 * i), b + i, N, NULL);
+        const double tk = now() - t;
+        t = now();
+        exmy_simd_stream_blocks(isa, a, 4 * N, b, N, n / N);
+        const double ts = now() - t;
+        t = now();
+        plain_fold(a, b, n);
+        const double tp = now() - t;
+        kernel[r] = n / tk / 1e6; stream[r] = n / ts / 1e6; plain[r] = n / tp / 1e6;
+        kernelFraction[r] = ts / tk; plainFraction[r] = ts / tp;
+    }
+    printf("limit %-6s E4M3FN kernel %.0f, stream kernel %.0f, plain fold %.0f M elements/s (medians); "
+           "kernel / stream %.3f, plain / stream %.3f\n", isa_name(isa), median(kernel, ROUNDS), median(stream, ROUNDS),
+           median(plain, ROUNDS), median(kernelFraction, ROUNDS), median(plainFraction, ROUNDS));
+    free(a); free(b);
+}
+
+static void decode_limit(int isa) {
+    enum { ROUNDS = 11 };
+    const long n = 1L << 27;
+    uint8_t *a = aligned_alloc(64, (size_t)n);
+    float *b = aligned_alloc(64, 4 * (size_t)n);
+    if (!a || !b) { fprintf(stderr, "out of memory\n"); exit(2); }
+    for (long i = 0; i < n; i++) a[i] = (uint8_t)((i * 2654435761u) >> 24) & 0x7E;  // no NaN codes
+    memset(b, 0, 4 * (size_t)n);
+    static float table[256];
+    for (int c = 0; c < 256; c++) {
+        const int m = c & 0x7F, e = m >> 3, f = m & 7;
+        const float v = m == 0x7F ? NAN : (e ? ldexpf(1 + f / 8.0f, e - 7) : ldexpf(f / 8.0f, -6));
+        table[c] = c & 0x80 ? -v : v;
+    }
+    const ExMyDecodeParameters p = {255, 127, 128, 24, 20, (127 - 7) << 23, 8, 0x1p-9f, 127, -1};
+    double kernel[ROUNDS], stream[ROUNDS], fill[ROUNDS], kernelFraction[ROUNDS], fillFraction[ROUNDS];
+    for (int r = 0; r < ROUNDS; r++) {
+        double t = now();
+        for (long i = 0; i < n; i += N) exmy_simd_decode_bytes(isa, &p, table, a + i, b + i, N);
+        const double tk = now() - t;
+        t = now();
+        exmy_simd_stream_blocks(isa, a, N, (uint8_t *)b, 4 * N, n / N);
+        const double ts = now() - t;
+        t = now();
+        memset(b, r, 4 * (size_t)n);
+        const double tf = now() - t;
+        kernel[r] = n / tk / 1e6; stream[r] = n / ts / 1e6; fill[r] = n / tf / 1e6;
+        kernelFraction[r] = ts / tk; fillFraction[r] = ts / tf;
+    }
+    printf("decode-limit %-6s E4M3FN decoder %.0f, stream kernel %.0f, memset %.0f M elements/s (medians); "
+           "decoder / stream %.3f, memset / stream %.3f\n", isa_name(isa), median(kernel, ROUNDS), median(stream, ROUNDS),
+           median(fill, ROUNDS), median(kernelFraction, ROUNDS), median(fillFraction, ROUNDS));
+    free(a); free(b);
+}
+
 int main(int argc, char **argv) {
-    if (argc != 2 || (strcmp(argv[1], "encode") && strcmp(argv[1], "decode"))) {
-        fprintf(stderr, "usage: %s encode|decode\n", argv[0]);
+    const char *modes[] = {"encode", "decode", "narrow", "limit", "decode-limit"};
+    void (*const runs[])(int) = {encode, decode, narrow, limit, decode_limit};
+    int mode = -1;
+    for (int k = 0; k < 5 && argc == 2; k++) if (!strcmp(argv[1], modes[k])) mode = k;
+    if (mode < 0) {
+        fprintf(stderr, "usage: %s encode|decode|narrow|limit|decode-limit\n", argv[0]);
         return 2;
     }
     if (!exmy_avx2_supported()) {
         fprintf(stderr, "this CPU has no AVX2\n");
         return 2;
     }
-    for (int isa = EXMY_ISA_AVX2; isa <= (exmy_avx512_supported() ? EXMY_ISA_AVX512 : EXMY_ISA_AVX2); isa++) {
-        if (!strcmp(argv[1], "encode")) encode(isa); else decode(isa);
-    }
+    for (int isa = EXMY_ISA_AVX2; isa <= (exmy_avx512_supported() ? EXMY_ISA_AVX512 : EXMY_ISA_AVX2); isa++) runs[mode](isa);
     return 0;
 }

@@ -8,11 +8,9 @@
 #if defined(__x86_64__)
 typedef uint32_t exmy_v8u __attribute__((vector_size(32), aligned(1)));
 
-/// Fold: output vector j is the XOR of input vectors r·j … r·j + r − 1 (`R` a constant where the
-/// compiler should unroll, 0 for the run-time `r`); prefetching each KiB of input as the encode
-/// kernels do.
-EXMY_AVX2 EXMY_INLINE void fold(const exmy_v8u *in, exmy_v8u *out, intptr_t outVectors, intptr_t r, intptr_t R) {
-    const intptr_t ratio = R ? R : r;
+/// Fold: output vector j is the XOR of input vectors ratio·j … ratio·j + ratio − 1; prefetching
+/// each KiB of input as the encode kernels do. Inlined, a literal `ratio` unrolls the inner loop.
+EXMY_AVX2 EXMY_INLINE void fold(const exmy_v8u *in, exmy_v8u *out, intptr_t outVectors, intptr_t ratio) {
     // Output vectors per KiB (32 vectors) of input.
     const intptr_t perKiB = ratio >= 32 ? 1 : 32 / ratio;
     for (intptr_t j = 0; j < outVectors; j++) {
@@ -24,9 +22,8 @@ EXMY_AVX2 EXMY_INLINE void fold(const exmy_v8u *in, exmy_v8u *out, intptr_t outV
     }
 }
 
-/// Splat: input vector k is stored as output vectors r·k … r·k + r − 1.
-EXMY_AVX2 EXMY_INLINE void splat(const exmy_v8u *in, exmy_v8u *out, intptr_t inVectors, intptr_t r, intptr_t R) {
-    const intptr_t ratio = R ? R : r;
+/// Splat: input vector k is stored as output vectors ratio·k … ratio·k + ratio − 1.
+EXMY_AVX2 EXMY_INLINE void splat(const exmy_v8u *in, exmy_v8u *out, intptr_t inVectors, intptr_t ratio) {
     for (intptr_t k = 0; k < inVectors; k++) {
         if ((k & 31) == 0) exmy_prefetch_ahead(in + k, 1024);
         const exmy_v8u x = in[k];
@@ -47,20 +44,20 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
     if (s >= d && s % d == 0) {
         const intptr_t r = s / d, n = d * blocks;
         switch (r) {
-        case 1: fold(in, out, n, 1, 1); return;
-        case 2: fold(in, out, n, 2, 2); return;
-        case 4: fold(in, out, n, 4, 4); return;
-        case 8: fold(in, out, n, 8, 8); return;
-        default: fold(in, out, n, r, 0); return;
+        case 1: fold(in, out, n, 1); return;
+        case 2: fold(in, out, n, 2); return;
+        case 4: fold(in, out, n, 4); return;
+        case 8: fold(in, out, n, 8); return;
+        default: fold(in, out, n, r); return;
         }
     }
     if (d > s && d % s == 0) {
         const intptr_t r = d / s, n = s * blocks;
         switch (r) {
-        case 2: splat(in, out, n, 2, 2); return;
-        case 4: splat(in, out, n, 4, 4); return;
-        case 8: splat(in, out, n, 8, 8); return;
-        default: splat(in, out, n, r, 0); return;
+        case 2: splat(in, out, n, 2); return;
+        case 4: splat(in, out, n, 4); return;
+        case 8: splat(in, out, n, 8); return;
+        default: splat(in, out, n, r); return;
         }
     }
     // Other ratios (packed FP6: 3 output bytes per 16 input bytes), block by block.

@@ -77,6 +77,7 @@ struct DecodePlan: Sendable {
 
     /// Decodes `n` one-byte codes.
     func decodeBytes(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
-        withUnsafePointer(to: parameters) { exmy_simd_decode_bytes(loops.isa ?? Int32(EXMY_ISA_AVX2), $0, table, src, dst, n) }
+        // A plan exists only for C loops (`init` requires `loops.isa`).
+        withUnsafePointer(to: parameters) { exmy_simd_decode_bytes(loops.isa!, $0, table, src, dst, n) }
     }
 }

@@ -70,12 +70,7 @@ enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
         }
     }
 
-    /// `portable`, `avx2` or `avx512` (benchmark output, test messages).
-    var name: String {
-        switch self {
-        case .portable: return "portable"
-        case .avx2: return "avx2"
-        case .avx512: return "avx512"
-        }
-    }
+    /// `portable`, `avx2` or `avx512` (benchmark output, test messages): the case's name, as
+    /// `EXMY_KERNELS` spells it.
+    var name: String { String(describing: self) }
 }

@@ -38,9 +38,10 @@ EXMY_AVX2 EXMY_INLINE __m256i decode8_exceptions(const ExMyDecodeParameters *p, 
     return _mm256_mask_i32gather_epi32(decode8(p, c), (const int *)table, c, exception, 4);
 }
 
-/// Decodes the `count ≤ 32` codes whose bytes are `b` (in order) into `dst`. Whether any of the 32
-/// is an exception is tested once, on the bytes (magnitudes and codes are below 256).
-EXMY_AVX2 EXMY_INLINE void decode32(const ExMyDecodeParameters *p, const float *table, __m256i b, float *dst, intptr_t count) {
+/// Decodes the 32 codes whose bytes are `b` (in order) into `v[0] … v[3]` (8 Float bit patterns
+/// each). Whether any of the 32 is an exception is tested once, on the bytes (magnitudes and codes
+/// are below 256).
+EXMY_AVX2 EXMY_INLINE void decode32(const ExMyDecodeParameters *p, const float *table, __m256i b, __m256i v[4]) {
     b = _mm256_and_si256(b, _mm256_set1_epi8((char)p->codeMask));
     const __m256i m = _mm256_and_si256(b, _mm256_set1_epi8((char)p->magnitudeMask));
     // m ≥ exceptionMagnitude (unsigned bytes; an exceptionMagnitude above 255 matches nothing).
@@ -49,49 +50,73 @@ EXMY_AVX2 EXMY_INLINE void decode32(const ExMyDecodeParameters *p, const float *
     if (p->exceptionCode >= 0) exception = _mm256_or_si256(exception, _mm256_cmpeq_epi8(b, _mm256_set1_epi8((char)p->exceptionCode)));
     const int any = _mm256_movemask_epi8(exception) != 0;
     const __m128i lo = _mm256_castsi256_si128(b), hi = _mm256_extracti128_si256(b, 1);
-    const __m256i c0 = _mm256_cvtepu8_epi32(lo), c1 = _mm256_cvtepu8_epi32(_mm_srli_si128(lo, 8));
-    const __m256i c2 = _mm256_cvtepu8_epi32(hi), c3 = _mm256_cvtepu8_epi32(_mm_srli_si128(hi, 8));
-    __m256i v0, v1, v2, v3;
-    if (any) {
-        v0 = decode8_exceptions(p, table, c0), v1 = decode8_exceptions(p, table, c1);
-        v2 = decode8_exceptions(p, table, c2), v3 = decode8_exceptions(p, table, c3);
-    } else {
-        v0 = decode8(p, c0), v1 = decode8(p, c1), v2 = decode8(p, c2), v3 = decode8(p, c3);
-    }
-    if (count == 32) {
-        _mm256_storeu_si256((__m256i *)dst, v0);
-        _mm256_storeu_si256((__m256i *)(dst + 8), v1);
-        _mm256_storeu_si256((__m256i *)(dst + 16), v2);
-        _mm256_storeu_si256((__m256i *)(dst + 24), v3);
-        return;
-    }
-    float lanes[32];
-    _mm256_storeu_si256((__m256i *)lanes, v0);
-    _mm256_storeu_si256((__m256i *)(lanes + 8), v1);
-    _mm256_storeu_si256((__m256i *)(lanes + 16), v2);
-    _mm256_storeu_si256((__m256i *)(lanes + 24), v3);
-    __builtin_memcpy(dst, lanes, (size_t)count * 4);
+    const __m256i c[4] = {_mm256_cvtepu8_epi32(lo), _mm256_cvtepu8_epi32(_mm_srli_si128(lo, 8)), _mm256_cvtepu8_epi32(hi),
+                          _mm256_cvtepu8_epi32(_mm_srli_si128(hi, 8))};
+    for (int k = 0; k < 4; k++) v[k] = any ? decode8_exceptions(p, table, c[k]) : decode8(p, c[k]);
 }
 
-EXMY_AVX2 EXMY_INLINE void decode_bytes(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n) {
+/// The 32 values `v` as Floats (`wide` 0) or Doubles (`wide` 1, widened by `vcvtps2pd`), 32 × 4 or
+/// 32 × 8 bytes at `dst`.
+EXMY_AVX2 EXMY_INLINE void store_values32(const __m256i v[4], void *dst, int wide, int nt) {
+    for (int k = 0; k < 4; k++) {
+        if (!wide) {
+            exmy_store32((float *)dst + 8 * k, v[k], nt);
+            continue;
+        }
+        const __m256 f = _mm256_castsi256_ps(v[k]);
+        exmy_store32((double *)dst + 8 * k, _mm256_castpd_si256(_mm256_cvtps_pd(_mm256_castps256_ps128(f))), nt);
+        exmy_store32((double *)dst + 8 * k + 4, _mm256_castpd_si256(_mm256_cvtps_pd(_mm256_extractf128_ps(f, 1))), nt);
+    }
+}
+
+/// Decodes `n` codes into Floats (`wide` 0) or Doubles (`wide` 1); the blocks of 32 with streaming
+/// stores where `streaming` is honoured (Target.h), the tail through a buffer.
+EXMY_AVX2 EXMY_INLINE void decode_bytes(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, void *dst, intptr_t n,
+                                        int wide, int streaming) {
+    const int nt = exmy_streaming(streaming, dst);
+    const intptr_t size = wide ? 8 : 4;
+    __m256i v[4];
     intptr_t i = 0;
     for (; i + 32 <= n; i += 32) {
         if ((i & 1023) == 0) exmy_prefetch_ahead(src + i, 1024);
-        decode32(p, table, _mm256_loadu_si256((const __m256i *)(src + i)), dst + i, 32);
+        decode32(p, table, _mm256_loadu_si256((const __m256i *)(src + i)), v);
+        store_values32(v, (char *)dst + i * size, wide, nt);
     }
+    exmy_streaming_done(nt);
     if (i < n) {
         uint8_t rest[32] = {0};
         __builtin_memcpy(rest, src + i, (size_t)(n - i));
-        decode32(p, table, _mm256_loadu_si256((const __m256i *)rest), dst + i, n - i);
+        decode32(p, table, _mm256_loadu_si256((const __m256i *)rest), v);
+        double values[32];
+        store_values32(v, values, wide, 0);
+        __builtin_memcpy((char *)dst + i * size, values, (size_t)(n - i) * (size_t)size);
     }
 }
 
-EXMY_BOTH_ISAS_VOID(exmy_simd_decode_bytes, decode_bytes,
-                    (const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n),
-                    (p, table, src, dst, n))
+EXMY_AVX2 EXMY_INLINE void decode_floats(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n,
+                                         int streaming) {
+    decode_bytes(p, table, src, dst, n, 0, streaming);
+}
+
+EXMY_AVX2 EXMY_INLINE void decode_doubles(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, double *dst, intptr_t n,
+                                          int streaming) {
+    decode_bytes(p, table, src, dst, n, 1, streaming);
+}
+
+EXMY_BOTH_ISAS_VOID(exmy_simd_decode_bytes, decode_floats,
+                    (const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n, int streaming),
+                    (p, table, src, dst, n, streaming))
+EXMY_BOTH_ISAS_VOID(exmy_simd_decode_bytes_double, decode_doubles,
+                    (const ExMyDecodeParameters *p, const float *table, const uint8_t *src, double *dst, intptr_t n, int streaming),
+                    (p, table, src, dst, n, streaming))
 
 #else
-void exmy_simd_decode_bytes(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n) {
-    (void)isa; (void)p; (void)table; (void)src; (void)dst; (void)n;
+void exmy_simd_decode_bytes(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n,
+                            int streaming) {
+    (void)isa; (void)p; (void)table; (void)src; (void)dst; (void)n; (void)streaming;
+}
+void exmy_simd_decode_bytes_double(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, double *dst,
+                                   intptr_t n, int streaming) {
+    (void)isa; (void)p; (void)table; (void)src; (void)dst; (void)n; (void)streaming;
 }
 #endif

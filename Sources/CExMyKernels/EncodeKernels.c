@@ -160,13 +160,13 @@ EXMY_VINLINE v8i load8(const int32_t *s) { v8i v; __builtin_memcpy(&v, s, sizeof
 /// nearest-even kernel, whose tiny lanes keep `magicBits` above the code), 16-bit and byte codes are
 /// masked to the code width first.
 EXMY_VINLINE void store32(int codeBytes, int exact, int sign, const P *p, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2,
-                          v8u c3, v8i x0, v8i x1, v8i x2, v8i x3) {
+                          v8u c3, v8i x0, v8i x1, v8i x2, v8i x3, int streaming) {
     const uint32_t codeMask = p->codeMask;
     if (codeBytes == 4) {
-        __builtin_memcpy((uint32_t *)dst + i, &c0, 32);
-        __builtin_memcpy((uint32_t *)dst + i + 8, &c1, 32);
-        __builtin_memcpy((uint32_t *)dst + i + 16, &c2, 32);
-        __builtin_memcpy((uint32_t *)dst + i + 24, &c3, 32);
+        exmy_store32((uint32_t *)dst + i, (__m256i)c0, streaming);
+        exmy_store32((uint32_t *)dst + i + 8, (__m256i)c1, streaming);
+        exmy_store32((uint32_t *)dst + i + 16, (__m256i)c2, streaming);
+        exmy_store32((uint32_t *)dst + i + 24, (__m256i)c3, streaming);
         return;
     }
     if (!exact) {
@@ -177,8 +177,8 @@ EXMY_VINLINE void store32(int codeBytes, int exact, int sign, const P *p, void *
     const __m256i w23 = _mm256_packus_epi32((__m256i)c2, (__m256i)c3);
     if (codeBytes == 2) {
         // packus works within 128-bit halves: restore the element order.
-        _mm256_storeu_si256((__m256i *)((uint16_t *)dst + i), _mm256_permute4x64_epi64(w01, 0xD8));
-        _mm256_storeu_si256((__m256i *)((uint16_t *)dst + i + 16), _mm256_permute4x64_epi64(w23, 0xD8));
+        exmy_store32((uint16_t *)dst + i, _mm256_permute4x64_epi64(w01, 0xD8), streaming);
+        exmy_store32((uint16_t *)dst + i + 16, _mm256_permute4x64_epi64(w23, 0xD8), streaming);
         return;
     }
     __m256i b = _mm256_packus_epi16(w01, w23);
@@ -194,20 +194,20 @@ EXMY_VINLINE void store32(int codeBytes, int exact, int sign, const P *p, void *
     }
     b = _mm256_permutevar8x32_epi32(b, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
     if (codeBytes == 1) {
-        _mm256_storeu_si256((__m256i *)((uint8_t *)dst + i), b);
+        exmy_store32((uint8_t *)dst + i, b, streaming);
         return;
     }
     if (exact) b = _mm256_and_si256(b, _mm256_set1_epi8(0x0F));
     // Packed FP4: byte pairs (c, d), both < 16, as 16-bit lanes c | d << 8 become c | d << 4.
     const __m256i w = _mm256_and_si256(_mm256_or_si256(b, _mm256_srli_epi16(b, 4)), _mm256_set1_epi16(0xFF));
     const __m256i n = _mm256_permute4x64_epi64(_mm256_packus_epi16(w, w), 0xD8);
-    _mm_storeu_si128((__m128i *)((uint8_t *)dst + i / 2), _mm256_castsi256_si128(n));
+    exmy_store16((uint8_t *)dst + i / 2, _mm256_castsi256_si128(n), streaming);
 }
 #else
 EXMY_INLINE void store32(int codeBytes, int exact, int sign, const P *p, void *dst, intptr_t i, v8u c0, v8u c1, v8u c2,
-                         v8u c3, v8i x0, v8i x1, v8i x2, v8i x3) {
+                         v8u c3, v8i x0, v8i x1, v8i x2, v8i x3, int streaming) {
     (void)codeBytes; (void)exact; (void)sign; (void)p; (void)dst; (void)i; (void)c0; (void)c1; (void)c2; (void)c3;
-    (void)x0; (void)x1; (void)x2; (void)x3;
+    (void)x0; (void)x1; (void)x2; (void)x3; (void)streaming;
 }
 #endif
 
@@ -238,9 +238,11 @@ EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t coun
 /// first prefetching the KiB EXMY_PREFETCH_DISTANCE ahead (the Swift loops have no prefetch; it
 /// changes no result); then the last `n mod 32` lanes 8 at a time, zero-padded, with the padding
 /// kept out of the special summary. `LANES(x, r)` is one 8-lane group; `EXACT` is `store32`'s.
+/// With `streaming` (Target.h), the groups of 32 are stored past the caches and the tail is not.
 #define EXMY_KERNEL_LOOP(LANES, EXACT)                                                                 \
     v8i accSpecial = {0};                                                                              \
     v8u r[4] = {{0}, {0}, {0}, {0}};                                                                   \
+    const int nt = exmy_streaming(streaming, dst);                                                     \
     intptr_t i = 0;                                                                                    \
     for (; i + 32 <= n; i += 32) {                                                                     \
         if ((i & 255) == 0) exmy_prefetch_ahead(src + i, 1024);                                        \
@@ -248,7 +250,7 @@ EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t coun
         const v8i x0 = load8(src + i), x1 = load8(src + i + 8), x2 = load8(src + i + 16);              \
         const v8i x3 = load8(src + i + 24);                                                            \
         const v8u q0 = LANES(x0, r[0]), q1 = LANES(x1, r[1]), q2 = LANES(x2, r[2]), q3 = LANES(x3, r[3]); \
-        store32(codeBytes, EXACT, sign, &p, dst, i, q0, q1, q2, q3, x0, x1, x2, x3);                   \
+        store32(codeBytes, EXACT, sign, &p, dst, i, q0, q1, q2, q3, x0, x1, x2, x3, nt);               \
     }                                                                                                  \
     for (; i < n; i += 8) {                                                                            \
         const intptr_t count = n - i < 8 ? n - i : 8;                                                  \
@@ -261,11 +263,12 @@ EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t coun
         accSpecial = combine_special(sign, accSpecial, special & (lane < (int32_t)count));              \
         store_tail(codeBytes, dst, i, count, c, p.codeMask);                                           \
     }                                                                                                  \
+    exmy_streaming_done(nt);                                                                           \
     return summarize_special(sign, accSpecial, &p);
 
 /// `EncodeKernels.nearestEven`.
 EXMY_VINLINE int32_t nearest_even(const P *pp, int sign, int tinyGeneral, int codeBytes,
-                                  const int32_t *restrict src, void *restrict dst, intptr_t n) {
+                                  const int32_t *restrict src, void *restrict dst, intptr_t n, int streaming) {
     const P p = *pp;
     const uint32_t c0 = p.c0 - (p.off << (p.sh & 31));
     const int random = 0;
@@ -281,7 +284,7 @@ EXMY_VINLINE int32_t nearest_even(const P *pp, int sign, int tinyGeneral, int co
 EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeBytes,
                              int lsb, int negative, int sticky, int random,
                              const int32_t *restrict src, void *restrict dst, intptr_t n,
-                             const ExMyCounterRandom *rnd) {
+                             const ExMyCounterRandom *rnd, int streaming) {
     const P p = *pp;
     const int bytesSign = signs_on_bytes(sign, codeBytes, 1);
     // The tail (store_tail) stores lane by lane: its codes carry their sign.
@@ -299,7 +302,8 @@ EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByt
     ATTR __attribute__((noinline)) static int32_t NAME(const P *p, int bytes,                         \
                                                             const int32_t *restrict src,              \
                                                             void *restrict dst, intptr_t n,           \
-                                                            const ExMyCounterRandom *rnd) {           \
+                                                            const ExMyCounterRandom *rnd,             \
+                                                            int streaming) {                          \
         (void)rnd;                                                                                    \
         switch (bytes) {                                                                              \
         case EXMY_PACKED4: return CALL(EXMY_PACKED4);                                                 \
@@ -321,14 +325,14 @@ EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByt
 
 // CALL_S_T(S, T) expands to a macro of the code layout B.
 #define NE(S, T) NE_##S##_##T
-#define NE_0_0(B) nearest_even(p, 0, 0, B, src, dst, n)
-#define NE_0_1(B) nearest_even(p, 0, 1, B, src, dst, n)
-#define NE_1_0(B) nearest_even(p, 1, 0, B, src, dst, n)
-#define NE_1_1(B) nearest_even(p, 1, 1, B, src, dst, n)
-#define NE_2_0(B) nearest_even(p, 2, 0, B, src, dst, n)
-#define NE_2_1(B) nearest_even(p, 2, 1, B, src, dst, n)
-#define NE_3_0(B) nearest_even(p, 3, 0, B, src, dst, n)
-#define NE_3_1(B) nearest_even(p, 3, 1, B, src, dst, n)
+#define NE_0_0(B) nearest_even(p, 0, 0, B, src, dst, n, streaming)
+#define NE_0_1(B) nearest_even(p, 0, 1, B, src, dst, n, streaming)
+#define NE_1_0(B) nearest_even(p, 1, 0, B, src, dst, n, streaming)
+#define NE_1_1(B) nearest_even(p, 1, 1, B, src, dst, n, streaming)
+#define NE_2_0(B) nearest_even(p, 2, 0, B, src, dst, n, streaming)
+#define NE_2_1(B) nearest_even(p, 2, 1, B, src, dst, n, streaming)
+#define NE_3_0(B) nearest_even(p, 3, 0, B, src, dst, n, streaming)
+#define NE_3_1(B) nearest_even(p, 3, 1, B, src, dst, n, streaming)
 
 // Rule shapes, general(…, lsb, negative, sticky, random, …): FullShape, TruncateShape,
 // StochasticABShape, StochasticCShape.
@@ -337,41 +341,41 @@ EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByt
 #define SAB(S, T) SAB_##S##_##T
 #define SC(S, T) SC_##S##_##T
 
-#define FULL_0_0(B) general(p, 0, 0, B, 1, 1, 1, 0, src, dst, n, rnd)
-#define FULL_0_1(B) general(p, 0, 1, B, 1, 1, 1, 0, src, dst, n, rnd)
-#define FULL_1_0(B) general(p, 1, 0, B, 1, 1, 1, 0, src, dst, n, rnd)
-#define FULL_1_1(B) general(p, 1, 1, B, 1, 1, 1, 0, src, dst, n, rnd)
-#define FULL_2_0(B) general(p, 2, 0, B, 1, 1, 1, 0, src, dst, n, rnd)
-#define FULL_2_1(B) general(p, 2, 1, B, 1, 1, 1, 0, src, dst, n, rnd)
-#define FULL_3_0(B) general(p, 3, 0, B, 1, 1, 1, 0, src, dst, n, rnd)
-#define FULL_3_1(B) general(p, 3, 1, B, 1, 1, 1, 0, src, dst, n, rnd)
+#define FULL_0_0(B) general(p, 0, 0, B, 1, 1, 1, 0, src, dst, n, rnd, streaming)
+#define FULL_0_1(B) general(p, 0, 1, B, 1, 1, 1, 0, src, dst, n, rnd, streaming)
+#define FULL_1_0(B) general(p, 1, 0, B, 1, 1, 1, 0, src, dst, n, rnd, streaming)
+#define FULL_1_1(B) general(p, 1, 1, B, 1, 1, 1, 0, src, dst, n, rnd, streaming)
+#define FULL_2_0(B) general(p, 2, 0, B, 1, 1, 1, 0, src, dst, n, rnd, streaming)
+#define FULL_2_1(B) general(p, 2, 1, B, 1, 1, 1, 0, src, dst, n, rnd, streaming)
+#define FULL_3_0(B) general(p, 3, 0, B, 1, 1, 1, 0, src, dst, n, rnd, streaming)
+#define FULL_3_1(B) general(p, 3, 1, B, 1, 1, 1, 0, src, dst, n, rnd, streaming)
 
-#define TRUNC_0_0(B) general(p, 0, 0, B, 0, 0, 0, 0, src, dst, n, rnd)
-#define TRUNC_0_1(B) general(p, 0, 1, B, 0, 0, 0, 0, src, dst, n, rnd)
-#define TRUNC_1_0(B) general(p, 1, 0, B, 0, 0, 0, 0, src, dst, n, rnd)
-#define TRUNC_1_1(B) general(p, 1, 1, B, 0, 0, 0, 0, src, dst, n, rnd)
-#define TRUNC_2_0(B) general(p, 2, 0, B, 0, 0, 0, 0, src, dst, n, rnd)
-#define TRUNC_2_1(B) general(p, 2, 1, B, 0, 0, 0, 0, src, dst, n, rnd)
-#define TRUNC_3_0(B) general(p, 3, 0, B, 0, 0, 0, 0, src, dst, n, rnd)
-#define TRUNC_3_1(B) general(p, 3, 1, B, 0, 0, 0, 0, src, dst, n, rnd)
+#define TRUNC_0_0(B) general(p, 0, 0, B, 0, 0, 0, 0, src, dst, n, rnd, streaming)
+#define TRUNC_0_1(B) general(p, 0, 1, B, 0, 0, 0, 0, src, dst, n, rnd, streaming)
+#define TRUNC_1_0(B) general(p, 1, 0, B, 0, 0, 0, 0, src, dst, n, rnd, streaming)
+#define TRUNC_1_1(B) general(p, 1, 1, B, 0, 0, 0, 0, src, dst, n, rnd, streaming)
+#define TRUNC_2_0(B) general(p, 2, 0, B, 0, 0, 0, 0, src, dst, n, rnd, streaming)
+#define TRUNC_2_1(B) general(p, 2, 1, B, 0, 0, 0, 0, src, dst, n, rnd, streaming)
+#define TRUNC_3_0(B) general(p, 3, 0, B, 0, 0, 0, 0, src, dst, n, rnd, streaming)
+#define TRUNC_3_1(B) general(p, 3, 1, B, 0, 0, 0, 0, src, dst, n, rnd, streaming)
 
-#define SAB_0_0(B) general(p, 0, 0, B, 0, 0, 0, 1, src, dst, n, rnd)
-#define SAB_0_1(B) general(p, 0, 1, B, 0, 0, 0, 1, src, dst, n, rnd)
-#define SAB_1_0(B) general(p, 1, 0, B, 0, 0, 0, 1, src, dst, n, rnd)
-#define SAB_1_1(B) general(p, 1, 1, B, 0, 0, 0, 1, src, dst, n, rnd)
-#define SAB_2_0(B) general(p, 2, 0, B, 0, 0, 0, 1, src, dst, n, rnd)
-#define SAB_2_1(B) general(p, 2, 1, B, 0, 0, 0, 1, src, dst, n, rnd)
-#define SAB_3_0(B) general(p, 3, 0, B, 0, 0, 0, 1, src, dst, n, rnd)
-#define SAB_3_1(B) general(p, 3, 1, B, 0, 0, 0, 1, src, dst, n, rnd)
+#define SAB_0_0(B) general(p, 0, 0, B, 0, 0, 0, 1, src, dst, n, rnd, streaming)
+#define SAB_0_1(B) general(p, 0, 1, B, 0, 0, 0, 1, src, dst, n, rnd, streaming)
+#define SAB_1_0(B) general(p, 1, 0, B, 0, 0, 0, 1, src, dst, n, rnd, streaming)
+#define SAB_1_1(B) general(p, 1, 1, B, 0, 0, 0, 1, src, dst, n, rnd, streaming)
+#define SAB_2_0(B) general(p, 2, 0, B, 0, 0, 0, 1, src, dst, n, rnd, streaming)
+#define SAB_2_1(B) general(p, 2, 1, B, 0, 0, 0, 1, src, dst, n, rnd, streaming)
+#define SAB_3_0(B) general(p, 3, 0, B, 0, 0, 0, 1, src, dst, n, rnd, streaming)
+#define SAB_3_1(B) general(p, 3, 1, B, 0, 0, 0, 1, src, dst, n, rnd, streaming)
 
-#define SC_0_0(B) general(p, 0, 0, B, 1, 0, 1, 1, src, dst, n, rnd)
-#define SC_0_1(B) general(p, 0, 1, B, 1, 0, 1, 1, src, dst, n, rnd)
-#define SC_1_0(B) general(p, 1, 0, B, 1, 0, 1, 1, src, dst, n, rnd)
-#define SC_1_1(B) general(p, 1, 1, B, 1, 0, 1, 1, src, dst, n, rnd)
-#define SC_2_0(B) general(p, 2, 0, B, 1, 0, 1, 1, src, dst, n, rnd)
-#define SC_2_1(B) general(p, 2, 1, B, 1, 0, 1, 1, src, dst, n, rnd)
-#define SC_3_0(B) general(p, 3, 0, B, 1, 0, 1, 1, src, dst, n, rnd)
-#define SC_3_1(B) general(p, 3, 1, B, 1, 0, 1, 1, src, dst, n, rnd)
+#define SC_0_0(B) general(p, 0, 0, B, 1, 0, 1, 1, src, dst, n, rnd, streaming)
+#define SC_0_1(B) general(p, 0, 1, B, 1, 0, 1, 1, src, dst, n, rnd, streaming)
+#define SC_1_0(B) general(p, 1, 0, B, 1, 0, 1, 1, src, dst, n, rnd, streaming)
+#define SC_1_1(B) general(p, 1, 1, B, 1, 0, 1, 1, src, dst, n, rnd, streaming)
+#define SC_2_0(B) general(p, 2, 0, B, 1, 0, 1, 1, src, dst, n, rnd, streaming)
+#define SC_2_1(B) general(p, 2, 1, B, 1, 0, 1, 1, src, dst, n, rnd, streaming)
+#define SC_3_0(B) general(p, 3, 0, B, 1, 0, 1, 1, src, dst, n, rnd, streaming)
+#define SC_3_1(B) general(p, 3, 1, B, 1, 0, 1, 1, src, dst, n, rnd, streaming)
 
 /// Every kernel, under one instruction set's attribute.
 #define EXMY_KERNELS(ATTR, ISA)                                                                       \
@@ -384,7 +388,7 @@ EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeByt
 EXMY_KERNELS(EXMY_AVX2, avx2)
 EXMY_KERNELS(EXMY_AVX512, avx512)
 
-typedef int32_t (*Instance)(const P *, int, const int32_t *restrict, void *restrict, intptr_t, const ExMyCounterRandom *);
+typedef int32_t (*Instance)(const P *, int, const int32_t *restrict, void *restrict, intptr_t, const ExMyCounterRandom *, int);
 
 #define EXMY_ROW(K, ISA)                                                                              \
     {K##_0_0_##ISA, K##_0_1_##ISA, K##_1_0_##ISA, K##_1_1_##ISA, K##_2_0_##ISA, K##_2_1_##ISA, K##_3_0_##ISA, K##_3_1_##ISA}
@@ -395,9 +399,9 @@ typedef int32_t (*Instance)(const P *, int, const int32_t *restrict, void *restr
 static const Instance instances[2][5][8] = {EXMY_TABLE(avx2), EXMY_TABLE(avx512)};
 
 int32_t exmy_simd_encode(int isa, const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
-                         const int32_t *src, void *dst, intptr_t n, const ExMyCounterRandom *random) {
+                         const int32_t *src, void *dst, intptr_t n, const ExMyCounterRandom *random, int streaming) {
     // The caller passes valid shapes (FastEncodePlan) and an instruction set this CPU runs
     // (EncodeLoops); anything else would be a bug there.
     const Instance f = instances[isa == EXMY_ISA_AVX512 ? 1 : 0][kernel][sign * 2 + (tinyGeneral ? 1 : 0)];
-    return f(parameters, codeBytes, src, dst, n, random);
+    return f(parameters, codeBytes, src, dst, n, random, streaming);
 }

@@ -10,7 +10,7 @@ typedef uint32_t exmy_v8u __attribute__((vector_size(32), aligned(1)));
 
 /// Fold: output vector j is the XOR of input vectors ratio·j … ratio·j + ratio − 1; prefetching
 /// each KiB of input as the encode kernels do. Inlined, a literal `ratio` unrolls the inner loop.
-EXMY_AVX2 EXMY_INLINE void fold(const exmy_v8u *in, exmy_v8u *out, intptr_t outVectors, intptr_t ratio) {
+EXMY_AVX2 EXMY_INLINE void fold(const exmy_v8u *in, exmy_v8u *out, intptr_t outVectors, intptr_t ratio, int nt) {
     // Output vectors per KiB (32 vectors) of input.
     const intptr_t perKiB = ratio >= 32 ? 1 : 32 / ratio;
     for (intptr_t j = 0; j < outVectors; j++) {
@@ -18,47 +18,53 @@ EXMY_AVX2 EXMY_INLINE void fold(const exmy_v8u *in, exmy_v8u *out, intptr_t outV
         if (j % perKiB == 0) exmy_prefetch_ahead(in + k, ratio >= 32 ? 32 * ratio : 1024);
         exmy_v8u x = in[k];
         for (intptr_t q = 1; q < ratio; q++) x ^= in[k + q];
-        out[j] = x;
+        exmy_store32(out + j, (__m256i)x, nt);
     }
 }
 
 /// Splat: input vector k is stored as output vectors ratio·k … ratio·k + ratio − 1.
-EXMY_AVX2 EXMY_INLINE void splat(const exmy_v8u *in, exmy_v8u *out, intptr_t inVectors, intptr_t ratio) {
+EXMY_AVX2 EXMY_INLINE void splat(const exmy_v8u *in, exmy_v8u *out, intptr_t inVectors, intptr_t ratio, int nt) {
     for (intptr_t k = 0; k < inVectors; k++) {
         if ((k & 31) == 0) exmy_prefetch_ahead(in + k, 1024);
         const exmy_v8u x = in[k];
-        for (intptr_t q = 0; q < ratio; q++) out[k * ratio + q] = x;
+        for (intptr_t q = 0; q < ratio; q++) exmy_store32(out + k * ratio + q, (__m256i)x, nt);
     }
 }
 
 EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes,
-                                         intptr_t blocks) {
+                                         intptr_t blocks, int streaming) {
     // Both block sizes are multiples of 32 bytes (2048 elements of at least 4 bits). Where one
     // block size is a multiple of the other (every traffic but packed FP6's), the blocks are one
     // contiguous stream folded or splatted at that ratio in a single flat loop (no division per
     // vector: a loop with one measured 15 – 25 % below this one from memory, and the encoder beat
     // it). The input is read in order; each KiB of it is prefetched EXMY_PREFETCH_DISTANCE ahead.
+    // With `streaming`, the stores are non-temporal, as the conversion's are (Target.h).
+    const int nt = exmy_streaming(streaming, dst);
     const intptr_t s = srcBlockBytes / 32, d = dstBlockBytes / 32;
     const exmy_v8u *in = (const exmy_v8u *)src;
     exmy_v8u *out = (exmy_v8u *)dst;
     if (s >= d && s % d == 0) {
         const intptr_t r = s / d, n = d * blocks;
         switch (r) {
-        case 1: fold(in, out, n, 1); return;
-        case 2: fold(in, out, n, 2); return;
-        case 4: fold(in, out, n, 4); return;
-        case 8: fold(in, out, n, 8); return;
-        default: fold(in, out, n, r); return;
+        case 1: fold(in, out, n, 1, nt); break;
+        case 2: fold(in, out, n, 2, nt); break;
+        case 4: fold(in, out, n, 4, nt); break;
+        case 8: fold(in, out, n, 8, nt); break;
+        default: fold(in, out, n, r, nt); break;
         }
+        exmy_streaming_done(nt);
+        return;
     }
     if (d > s && d % s == 0) {
         const intptr_t r = d / s, n = s * blocks;
         switch (r) {
-        case 2: splat(in, out, n, 2); return;
-        case 4: splat(in, out, n, 4); return;
-        case 8: splat(in, out, n, 8); return;
-        default: splat(in, out, n, r); return;
+        case 2: splat(in, out, n, 2, nt); break;
+        case 4: splat(in, out, n, 4, nt); break;
+        case 8: splat(in, out, n, 8, nt); break;
+        default: splat(in, out, n, r, nt); break;
         }
+        exmy_streaming_done(nt);
+        return;
     }
     // Other ratios (packed FP6: 3 output bytes per 16 input bytes), block by block.
     for (intptr_t b = 0; b < blocks; b++) {
@@ -75,16 +81,18 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
                 }
                 x ^= bin[k];
             }
-            bout[j] = x;
+            exmy_store32(bout + j, (__m256i)x, nt);
         }
     }
+    exmy_streaming_done(nt);
 }
 
 EXMY_BOTH_ISAS_VOID(exmy_simd_stream_blocks, stream_blocks,
-                    (const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks),
-                    (src, srcBlockBytes, dst, dstBlockBytes, blocks))
+                    (const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks, int streaming),
+                    (src, srcBlockBytes, dst, dstBlockBytes, blocks, streaming))
 #else
-void exmy_simd_stream_blocks(int isa, const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks) {
-    (void)isa; (void)src; (void)srcBlockBytes; (void)dst; (void)dstBlockBytes; (void)blocks;
+void exmy_simd_stream_blocks(int isa, const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks,
+                             int streaming) {
+    (void)isa; (void)src; (void)srcBlockBytes; (void)dst; (void)dstBlockBytes; (void)blocks; (void)streaming;
 }
 #endif

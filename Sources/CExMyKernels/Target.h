@@ -13,6 +13,9 @@
 
 #include <stdint.h>
 #include <string.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 // No floating-point contraction: the AVX-512 copy is compiled with FMA, the AVX2 copy without, and
 // a fused `a * b + c` in one would round differently from the other.
@@ -60,6 +63,45 @@ EXMY_INLINE uint32_t exmy_bits(float f) { uint32_t u; memcpy(&u, &f, sizeof u); 
 EXMY_INLINE void exmy_prefetch_ahead(const void *p, intptr_t bytes) {
     const char *q = (const char *)p + EXMY_PREFETCH_DISTANCE;
     for (intptr_t j = 0; j < bytes; j += 64) __builtin_prefetch(q + j);
+}
+
+/// Streaming (non-temporal) stores. The loops that write a caller's output take a `streaming` flag
+/// (`StreamingStores` in Swift sets it for jobs too large for the last-level cache). With it, whole
+/// vectors go out with `movntdq`, past the caches: the output's lines are not read first (no
+/// read-for-ownership, up to half the write traffic saved) and do not evict input still to be
+/// read. The flag is honoured only where `dst` is 16-byte aligned (the 128-bit form's requirement,
+/// met by Swift arrays and `malloc` blocks); elsewhere the stores are ordinary. A loop that streamed
+/// ends with `sfence`, ordering its stores before whatever the caller does next (the threads' join
+/// included). The stored bits are the same either way.
+EXMY_INLINE int exmy_streaming(int streaming, const void *dst) {
+    return streaming && ((uintptr_t)dst & 15) == 0;
+}
+
+#if defined(__x86_64__)
+/// Stores 32 bytes at `d` (16-byte aligned when `streaming`).
+EXMY_AVX2 EXMY_INLINE void exmy_store32(void *d, __m256i v, int streaming) {
+    if (streaming) {
+        _mm_stream_si128((__m128i *)d, _mm256_castsi256_si128(v));
+        _mm_stream_si128((__m128i *)d + 1, _mm256_extracti128_si256(v, 1));
+    } else {
+        _mm256_storeu_si256((__m256i *)d, v);
+    }
+}
+
+/// Stores 16 bytes at `d` (16-byte aligned when `streaming`).
+EXMY_AVX2 EXMY_INLINE void exmy_store16(void *d, __m128i v, int streaming) {
+    if (streaming) _mm_stream_si128((__m128i *)d, v); else _mm_storeu_si128((__m128i *)d, v);
+}
+
+#endif
+
+/// Orders a loop's streaming stores before what follows (nothing without them).
+EXMY_INLINE void exmy_streaming_done(int streaming) {
+#if defined(__x86_64__)
+    if (streaming) _mm_sfence();
+#else
+    (void)streaming;
+#endif
 }
 
 #endif

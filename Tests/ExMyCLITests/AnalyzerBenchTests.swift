@@ -101,7 +101,7 @@ extension CLITests {
 
     /// Cache sizes as Linux writes them in sysfs.
     @Test func cacheSizeParsing() {
-        let parse = ExMyBenchmark.Configuration.parseCacheSize
+        let parse = StreamingStores.parseCacheSize
         #expect(parse("32768K\n") == 32 << 20)
         #expect(parse("300M") == 300 << 20)
         #expect(parse("1G") == 1 << 30)

@@ -156,15 +156,75 @@ struct BatchLoopsTests {
         // normal values normal Floats, so the arithmetic decoder takes it and multiplies into
         // subnormal results.
         let low = try FloatFormat(parsing: "e5m2:bias=127")
-        #expect(BatchDecoder(low).usesArithmeticKernel == (EncodeLoops.selected != .portable))
+        #expect(BatchDecoder(low).usesArithmeticKernel(.float) == (EncodeLoops.selected != .portable))
+        #expect(BatchDecoder(low).usesArithmeticKernel(.double) == (EncodeLoops.selected != .portable))
         let codes = (0..<256).map { UInt8($0) }
         let want = codes.map { Float(low.decode(UInt64($0))).bitPattern }
+        let wantDoubles = codes.map { low.decode(UInt64($0)).bitPattern }
         for decoder in S.supportedLoops.map({ BatchDecoder(low).withLoops($0) }) {
             let saved = FloatingPointEnvironment.control
             FloatingPointEnvironment.control = hostile
             let got = Result { try decoder.decode(codes, as: Float.self, threads: 1) }
+            let gotDoubles = Result { try decoder.decode(codes, as: Double.self, threads: 1) }
             FloatingPointEnvironment.control = saved
             #expect(try got.get().map(\.bitPattern) == want, "decode \(decoder.loops)")
+            #expect(try gotDoubles.get().map(\.bitPattern) == wantDoubles, "decode \(decoder.loops) Double")
+        }
+    }
+
+    /// Streaming stores (``StreamingStores``) go only where the output is 16-byte aligned: forced on,
+    /// outputs at every byte offset of a 64-byte-aligned buffer (one-byte codes, 16-bit codes,
+    /// packed FP4 from even element offsets, `Float` and `Double` values) get the scalar engine's
+    /// answers on every copy of the C loops, and the buffer outside the output is untouched. (An
+    /// unaligned `movntdq` would trap.) The decision follows the threshold.
+    @Test func streamingStoresOnEveryAlignment() throws {
+        #expect(StreamingStores.$thresholdBytes.withValue(1000) { StreamingStores.worthwhile(count: 200, bytesPerElement: 5) })
+        #expect(!StreamingStores.$thresholdBytes.withValue(1001) { StreamingStores.worthwhile(count: 200, bytesPerElement: 5) })
+        #expect(StreamingStores.worthwhile(count: .max, bytesPerElement: 5))
+        #expect(StreamingStores.thresholdBytes == StreamingStores.lastLevelCacheBytes)
+        let n = 4099
+        let input = BatchShapeTests.mixed(n, seed: 77)
+        let e4 = try BatchEncoder(.e4m3fn, nanPolicy: .zero), e2 = try BatchEncoder(.e2m1fn, nanPolicy: .zero)
+        // E4M3FN has a NaN code; E2M1FN has none, and its NaN policy writes 0.
+        let bytes = S.scalar(.e4m3fn, .toNearestOrEven, .none, input.map(Double.init)).codes.map { UInt8($0) }
+        let fp4 = S.scalar(.e2m1fn, .toNearestOrEven, .none, input.map(Double.init)).codes.enumerated().map { input[$0.offset].isNaN ? 0 : UInt8($0.element) }
+        let packed = try CodePacking.pack(fp4, bitWidth: 4)
+        let floats = bytes.map { Float(FloatFormat.e4m3fn.decode(UInt64($0))).bitPattern }
+        let doubles = bytes.map { FloatFormat.e4m3fn.decode(UInt64($0)).bitPattern }
+        let region = UnsafeMutableRawPointer.allocate(byteCount: 8 * n + 128, alignment: 64)
+        defer { region.deallocate() }
+        for loops in S.supportedLoops where loops != .portable {
+            try S.withStreaming(true) {
+                for offset in 0..<16 {
+                    let what = "\(loops) offset \(offset)"
+                    func fresh() { region.initializeMemory(as: UInt8.self, repeating: 0xA5, count: 8 * n + 128) }
+                    func untouched(_ from: Int, _ count: Int) -> Bool {
+                        let b = region.assumingMemoryBound(to: UInt8.self)
+                        return (0..<from).allSatisfy { b[$0] == 0xA5 } && (from + count..<8 * n + 128).allSatisfy { b[$0] == 0xA5 }
+                    }
+                    fresh()
+                    let out8 = UnsafeMutableBufferPointer(start: (region + offset).assumingMemoryBound(to: UInt8.self), count: n)
+                    _ = try input.withUnsafeBufferPointer { try e4.withLoops(loops).encode($0, into: out8, options: .init(threads: 2)) }
+                    #expect(Array(out8) == bytes && untouched(offset, n), "\(what) bytes")
+                    fresh()
+                    let out16 = UnsafeMutableBufferPointer(start: (region + 2 * offset).assumingMemoryBound(to: UInt16.self), count: n)
+                    _ = try input.withUnsafeBufferPointer { try e4.withLoops(loops).encode($0, into: out16, options: .init(threads: 2)) }
+                    #expect(out16.map(UInt8.init) == bytes && untouched(2 * offset, 2 * n), "\(what) UInt16")
+                    fresh()
+                    let outPacked = UnsafeMutableBufferPointer(start: (region + offset).assumingMemoryBound(to: UInt8.self), count: packed.count)
+                    _ = try input.withUnsafeBufferPointer { try e2.withLoops(loops).encodePacked($0, into: outPacked, options: .init(threads: 2)) }
+                    #expect(Array(outPacked) == packed && untouched(offset, packed.count), "\(what) packed FP4")
+                    let decoder = BatchDecoder(.e4m3fn).withLoops(loops)
+                    fresh()
+                    let outFloat = UnsafeMutableBufferPointer(start: (region + 4 * offset).assumingMemoryBound(to: Float.self), count: n)
+                    try bytes.withUnsafeBufferPointer { try decoder.decode($0, into: outFloat, threads: 2) }
+                    #expect(outFloat.map(\.bitPattern) == floats && untouched(4 * offset, 4 * n), "\(what) Float")
+                    fresh()
+                    let outDouble = UnsafeMutableBufferPointer(start: (region + 8 * offset).assumingMemoryBound(to: Double.self), count: n)
+                    try bytes.withUnsafeBufferPointer { try decoder.decode($0, into: outDouble, threads: 2) }
+                    #expect(outDouble.map(\.bitPattern) == doubles && untouched(8 * offset, 8 * n), "\(what) Double")
+                }
+            }
         }
     }
 

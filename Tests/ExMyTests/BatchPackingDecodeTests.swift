@@ -57,9 +57,13 @@ struct BatchPackingDecodeTests {
                         let wrong = (0..<n).first { !input[$0].isNaN && UInt64(codes[$0]) != reference.codes[$0] }
                         #expect(wrong == nil, "\(f) \(rule) n \(n) \(encoder.loops) loops: element \(wrong ?? -1)")
                         for threads in [1, 3] {
-                            let (packed, packedStatus) = try encoder.encodePacked(input, options: .init(threads: threads, seed: 8))
-                            #expect(packed == (try CodePacking.pack(codes, bitWidth: f.bitWidth)), "\(f) \(rule) n \(n) \(encoder.loops) loops")
-                            #expect(packedStatus == status)
+                            for streaming in [false, true] {
+                                let (packed, packedStatus) = try BatchTestSupport.withStreaming(streaming) {
+                                    try encoder.encodePacked(input, options: .init(threads: threads, seed: 8))
+                                }
+                                #expect(packed == (try CodePacking.pack(codes, bitWidth: f.bitWidth)), "\(f) \(rule) n \(n) \(encoder.loops) loops, streaming \(streaming)")
+                                #expect(packedStatus == status)
+                            }
                         }
                     }
                 }
@@ -112,7 +116,8 @@ struct BatchPackingDecodeTests {
     /// runs, in each copy this CPU runs (so a check that always failed could not pass unnoticed),
     /// and agrees bit for bit with the table path and the scalar engine on one-byte codes (and
     /// packed FP4, which takes the pair table either way): bytes beyond the code width, every
-    /// vector tail, blocks and threads, every copy.
+    /// vector tail, blocks and threads, every copy, into `Float` and `Double`, with ordinary and with
+    /// streaming stores.
     @Test func arithmeticDecodeMatchesTables() throws {
         let expectPlan = EncodeLoops.selected != .portable
         let planned: [FloatFormat] = [
@@ -121,10 +126,11 @@ struct BatchPackingDecodeTests {
             try FloatFormat(parsing: "binary8p3se"), try FloatFormat(parsing: "binary8p1uf"),
         ]
         for f in planned {
-            #expect(BatchDecoder(f).usesArithmeticKernel == expectPlan, "\(f)")
+            #expect(BatchDecoder(f).usesArithmeticKernel(.float) == expectPlan, "\(f)")
+            #expect(BatchDecoder(f).usesArithmeticKernel(.double) == expectPlan, "\(f) Double")
             for loops in S.supportedLoops { #expect(BatchDecoder(f).withLoops(loops).loops == loops, "\(f) \(loops)") }
         }
-        #expect(!BatchDecoder(.mxint8).usesArithmeticKernel)
+        #expect(!BatchDecoder(.mxint8).usesArithmeticKernel(.float))
         var g = CounterRandomGenerator(seed: 21, index: 0)
         for f in S.formats where f.bitWidth <= 8 {
             let tablesOnly = BatchDecoder(f).withTablesOnly()
@@ -132,10 +138,16 @@ struct BatchPackingDecodeTests {
                 // Any byte: the decoder reads the low bitWidth bits.
                 let bytes = (0..<n).map { _ in UInt8(truncatingIfNeeded: g.next()) }
                 let scalar = bytes.map { Float(f.decode(UInt64($0))).bitPattern }
+                let scalarDoubles = bytes.map { f.decode(UInt64($0)).bitPattern }
                 for threads in [1, 3] {
                     for decoder in S.supportedLoops.map({ BatchDecoder(f).withLoops($0) }) {
-                        let got = try decoder.decode(bytes, as: Float.self, threads: threads).map(\.bitPattern)
-                        #expect(got == scalar, "\(f) n \(n) threads \(threads) \(decoder.loops)")
+                        for streaming in [false, true] {
+                            let what = "\(f) n \(n) threads \(threads) \(decoder.loops)\(streaming ? " streaming" : "")"
+                            let got = try S.withStreaming(streaming) { try decoder.decode(bytes, as: Float.self, threads: threads) }
+                            #expect(got.map(\.bitPattern) == scalar, "\(what)")
+                            let doubles = try S.withStreaming(streaming) { try decoder.decode(bytes, as: Double.self, threads: threads) }
+                            #expect(doubles.map(\.bitPattern) == scalarDoubles, "\(what) Double")
+                        }
                     }
                     let decoder = BatchDecoder(f)
                     #expect(try tablesOnly.decode(bytes, as: Float.self, threads: threads).map(\.bitPattern) == scalar, "\(f) n \(n) tables")

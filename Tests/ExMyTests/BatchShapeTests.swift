@@ -139,8 +139,10 @@ struct BatchShapeTests {
                     guard f.bitWidth == 4 else { continue }
                     let codes = expected.codes.enumerated().map { input[$0.offset].isNaN ? 0 : UInt8($0.element) }
                     for e in S.loopVariants(encoder) {
-                        let packed = try e.encodePacked(input, options: .init(threads: threads, seed: 12, startIndex: start))
-                        #expect(packed.bytes == (try CodePacking.pack(codes, bitWidth: 4)), "\(f) \(rule) start \(start) \(e.loops) loops packed")
+                        for streaming in [false, true] {
+                            let packed = try S.withStreaming(streaming) { try e.encodePacked(input, options: .init(threads: threads, seed: 12, startIndex: start)) }
+                            #expect(packed.bytes == (try CodePacking.pack(codes, bitWidth: 4)), "\(f) \(rule) start \(start) \(e.loops) loops packed, streaming \(streaming)")
+                        }
                     }
                 }
             }

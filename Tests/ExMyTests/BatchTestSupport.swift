@@ -101,23 +101,32 @@ enum BatchTestSupport {
         EncodeLoops.allCases.filter { $0 <= EncodeLoops.widestSupported }
     }
 
-    /// Runs `body` on every loop variant of `encoder`, expects the same result from each, and returns
-    /// the Swift loops' result (which the callers compare with the scalar engine: so both are checked).
+    /// Runs `body` with the C loops' streaming stores (``StreamingStores``) forced on or off,
+    /// whatever the job's size.
+    static func withStreaming<R>(_ streaming: Bool, _ body: () throws -> R) rethrows -> R {
+        try StreamingStores.$thresholdBytes.withValue(streaming ? 0 : .max, operation: body)
+    }
+
+    /// Runs `body` on every loop variant of `encoder` (each C copy once with ordinary stores and
+    /// once with streaming stores), expects the same result from each, and returns the Swift
+    /// loops' result (which the callers compare with the scalar engine: so all are checked).
     static func onEveryLoops<R: Equatable>(
         _ encoder: BatchEncoder, _ what: String = "", sourceLocation: SourceLocation = #_sourceLocation,
         _ body: (BatchEncoder) throws -> R
     ) rethrows -> R {
         let variants = loopVariants(encoder)
-        let first = try body(variants[0])
+        let first = try withStreaming(false) { try body(variants[0]) }
         for v in variants.dropFirst() {
-            let other = try body(v)
-            var detail = ""
-            if let a = other as? Encoded, let b = first as? Encoded, let k = a.codes.indices.first(where: { k in k < b.codes.count && a.codes[k] != b.codes[k] }) {
-                detail = " (element \(k): 0x\(String(a.codes[k], radix: 16)) vs 0x\(String(b.codes[k], radix: 16)))"
+            for streaming in [false, true] {
+                let other = try withStreaming(streaming) { try body(v) }
+                var detail = ""
+                if let a = other as? Encoded, let b = first as? Encoded, let k = a.codes.indices.first(where: { k in k < b.codes.count && a.codes[k] != b.codes[k] }) {
+                    detail = " (element \(k): 0x\(String(a.codes[k], radix: 16)) vs 0x\(String(b.codes[k], radix: 16)))"
+                }
+                let same = other == first  // (a Bool: the values themselves would flood the log)
+                #expect(same, "\(encoder.format) \(encoder.rounding) \(what): the \(v.loops) loops\(streaming ? " (streaming stores)" : "") differ from the portable ones\(detail)",
+                        sourceLocation: sourceLocation)
             }
-            let same = other == first  // (a Bool: the values themselves would flood the log)
-            #expect(same, "\(encoder.format) \(encoder.rounding) \(what): the \(v.loops) loops differ from the portable ones\(detail)",
-                    sourceLocation: sourceLocation)
         }
         return first
     }

@@ -125,9 +125,10 @@ typedef struct ExMyCounterRandom {
 /// or 4, or `EXMY_CODES_PACKED4` for 4-bit formats) at `dst`. `tinyGeneral` is 1 for formats
 /// without subnormals. The stochastic kernels compute each lane's random bits from `random` (at
 /// most 65 536 lanes; null for the other kernels). Returns a value whose sign bit is set iff some
-/// lane is special (`EncodeKernels.Summary.special`).
+/// lane is special (`EncodeKernels.Summary.special`). `streaming` asks for non-temporal stores
+/// (honoured where `dst` is 16-byte aligned; the same codes either way; see Target.h).
 int32_t exmy_simd_encode(int isa, const ExMyKernelParameters *parameters, int kernel, int sign, int tinyGeneral, int codeBytes,
-                         const int32_t *src, void *dst, intptr_t n, const ExMyCounterRandom *random);
+                         const int32_t *src, void *dst, intptr_t n, const ExMyCounterRandom *random, int streaming);
 
 /// The words the stochastic kernels draw, written out: element t (`t < n ≤ 65 536`) of `random`'s
 /// run gets its word (`BatchEncoder.fillRandom`; the tests compare it with `CounterRandom.word`).
@@ -159,13 +160,21 @@ typedef struct ExMyDecodeParameters {
 } ExMyDecodeParameters;
 
 /// Decodes `n` one-byte codes at `src` into `dst` (`table`: the format's 256 Float values,
-/// indexed by code, for the exception lanes).
-void exmy_simd_decode_bytes(int isa, const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, float *dst, intptr_t n);
+/// indexed by code, for the exception lanes). `streaming` as in `exmy_simd_encode`.
+void exmy_simd_decode_bytes(int isa, const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, float *dst, intptr_t n,
+                            int streaming);
+
+/// `exmy_simd_decode_bytes` into `Double`s: each lane's `Float` widened by the hardware (exact;
+/// NaNs keep sign and payload, quieted).
+void exmy_simd_decode_bytes_double(int isa, const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, double *dst,
+                                   intptr_t n, int streaming);
 
 /// The benchmark's SIMD stream kernel: for each of `blocks` blocks, reads `srcBlockBytes` bytes
 /// from `src` and writes `dstBlockBytes` bytes to `dst` (both multiples of 32), with the encode
-/// kernels' prefetching and no arithmetic beyond XOR (`ExMyBenchmark`'s strongest limit kernel).
-void exmy_simd_stream_blocks(int isa, const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks);
+/// kernels' prefetching and no arithmetic beyond XOR (`ExMyBenchmark`'s strongest limit kernel);
+/// with `streaming`, the stores are non-temporal, as the conversion's are for the same job.
+void exmy_simd_stream_blocks(int isa, const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks,
+                             int streaming);
 
 #ifdef __cplusplus
 }

@@ -4,9 +4,10 @@
 /// with IEEE round-to-nearest-even (exact whenever the target holds the format's values: every
 /// format of at most 8 bits decodes exactly into `Float` and `Double`; ±∞ and NaN carry through,
 /// NaN keeps its sign). Formats of at most 8 bits decode through a 256-entry table per target type,
-/// built once when the decoder is made, or, for one-byte codes into `Float` on CPUs with AVX2 (C
-/// compiled for AVX2 and for AVX-512), by arithmetic on the code bits, checked against that table for every byte value (``DecodePlan``);
-/// wider formats decode element by element with the scalar engine.
+/// built once when the decoder is made, or, for one-byte codes into `Float` and `Double` on CPUs
+/// with AVX2 (C compiled for AVX2 and for AVX-512), by arithmetic on the code bits, checked against
+/// those tables for every byte value (``DecodePlan``); wider formats decode element by element with
+/// the scalar engine. Large jobs write their output with streaming stores (``StreamingStores``).
 ///
 /// ```swift
 /// let decoder = BatchDecoder(.e4m3fn)
@@ -25,11 +26,14 @@ public struct BatchDecoder: Sendable {
         self.format = format
         let tables = format.bitWidth <= 8 ? DecodeTables(format) : nil
         self.tables = tables
-        self.plan = tables.flatMap { DecodePlan(format: format, table: $0.float) }
+        self.plan = tables.flatMap { DecodePlan(format: format, table: $0.float, doubleTable: $0.double) }
     }
 
-    /// Whether one-byte codes decode into `Float` by the checked arithmetic kernel.
-    var usesArithmeticKernel: Bool { plan != nil }
+    /// Whether one-byte codes decode into `kind` by the checked arithmetic kernel.
+    func usesArithmeticKernel(_ kind: BatchElementKind) -> Bool {
+        guard let plan else { return false }
+        return kind == .float || (kind == .double && plan.decodesDoubles)
+    }
 
     /// Which copy of the arithmetic kernel runs (`.portable`: the table path).
     var loops: EncodeLoops { plan?.loops ?? .portable }
@@ -45,7 +49,7 @@ public struct BatchDecoder: Sendable {
     /// the widest below; the table path for `.portable`). The tests run every copy.
     func withLoops(_ loops: EncodeLoops) -> BatchDecoder {
         var d = self
-        d.plan = tables.flatMap { DecodePlan(format: format, table: $0.float, loops: loops) }
+        d.plan = tables.flatMap { DecodePlan(format: format, table: $0.float, doubleTable: $0.double, loops: loops) }
         return d
     }
 
@@ -133,6 +137,8 @@ public struct BatchDecoder: Sendable {
         let layout: BatchEncoder.Layout
         let output: UnsafeMutableRawPointer?
         let kind: BatchElementKind
+        /// Whether the arithmetic kernel writes the output with streaming stores (``StreamingStores``).
+        let streaming: Bool
     }
 
     private func run(
@@ -142,7 +148,9 @@ public struct BatchDecoder: Sendable {
         try BatchChecks.threads(threads)
         try BatchChecks.byteCount(count, kind.byteCount)
         if count == 0 { return }
-        let job = Job(source: source, layout: layout, output: output, kind: kind)
+        let job = Job(
+            source: source, layout: layout, output: output, kind: kind,
+            streaming: StreamingStores.worthwhile(count: count, bytesPerElement: 1 + kind.byteCount))
         let t = BatchParallel.threadCount(threads, count)
         _ = BatchParallel.run(count: count, threads: t) { range in
             self.decodeChunk(job, range)
@@ -160,12 +168,14 @@ public struct BatchDecoder: Sendable {
 
     private func decodeChunk<T>(_ job: Job, _ range: Range<Int>, _: T.Type) {
         let out = job.output!.assumingMemoryBound(to: T.self)
-        if let tables, let plan, job.kind == .float, let bytes = job.source?.assumingMemoryBound(to: UInt8.self) {
-            let dst = UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self) + range.lowerBound
-            if job.layout == .codes(byteCount: 1) || job.layout == .packed(bitWidth: 8) {
-                plan.decodeBytes(tables.float, bytes + range.lowerBound, dst, range.count)
-                return
+        if let tables, let plan, usesArithmeticKernel(job.kind), job.layout == .codes(byteCount: 1) || job.layout == .packed(bitWidth: 8) {
+            let src = job.source!.assumingMemoryBound(to: UInt8.self) + range.lowerBound
+            if job.kind == .float {
+                plan.decodeBytes(tables.float, src, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self) + range.lowerBound, range.count, streaming: job.streaming)
+            } else {
+                plan.decodeBytes(tables.float, src, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self) + range.lowerBound, range.count, streaming: job.streaming)
             }
+            return
         }
         if let tables {
             let table = tables.table(job.kind, T.self)

@@ -219,6 +219,8 @@ public struct BatchEncoder: Sendable {
         let layout: Layout
         let stream: CounterRandom
         let startIndex: UInt64
+        /// Whether the C loops write the output with streaming stores (``StreamingStores``).
+        let streaming: Bool
     }
 
     struct ChunkResult: Sendable {
@@ -247,9 +249,15 @@ public struct BatchEncoder: Sendable {
                 "\(format) codes are \(format.bitWidth) bits wide; a \(bytes * 8)-bit code type cannot hold them (use UInt\(format.bitWidth <= 16 ? 16 : (format.bitWidth <= 32 ? 32 : 64)))")
         }
         if count == 0 { return [] }
+        let outputBytes: Int
+        switch layout {
+        case .codes(let bytes): outputBytes = bytes
+        case .packed: outputBytes = 1
+        }
         let job = Job(
             source: source, kind: kind, count: count, output: output, layout: layout,
-            stream: CounterRandom(seed: options.seed), startIndex: options.startIndex)
+            stream: CounterRandom(seed: options.seed), startIndex: options.startIndex,
+            streaming: StreamingStores.worthwhile(count: count, bytesPerElement: kind.byteCount + outputBytes))
         let threads = BatchParallel.threadCount(options.threads, count)
         let results = BatchParallel.run(count: count, threads: threads) { range in
             self.encodeChunk(job, range)
@@ -337,7 +345,7 @@ public struct BatchEncoder: Sendable {
             }
             if packedDirect {
                 let out = job.output!.assumingMemoryBound(to: UInt8.self) + b / 2
-                if plan.runPacked4(bits, UnsafeMutableRawPointer(out), m, random).hasSpecial {
+                if plan.runPacked4(bits, UnsafeMutableRawPointer(out), m, random, streaming: job.streaming).hasSpecial {
                     for j in 0..<m where plan.isSpecial(bits[j]) {
                         let code = UInt8(truncatingIfNeeded: scalarEncode(job, b + j, &result)) & 0xF
                         let shift = UInt8(4 * (j & 1))
@@ -345,7 +353,8 @@ public struct BatchEncoder: Sendable {
                     }
                 }
             } else {
-                let summary = plan.run(bits, codes, m, random)
+                // Scratch stays cached: only the caller's output streams.
+                let summary = plan.run(bits, codes, m, random, streaming: job.streaming && direct)
                 if summary.hasSpecial {
                     for j in 0..<m where plan.isSpecial(bits[j]) {
                         codes[j] = C(truncatingIfNeeded: scalarEncode(job, b + j, &result))

@@ -102,51 +102,13 @@ public enum ExMyBenchmark {
             return max(1 << 24, min(wanted, affordable))
         }
 
-        /// The last-level cache of this machine, all of its instances together, from Linux's
-        /// `/sys/devices/system/cpu/cpu*/cache/index*/` (the highest level's `size`, once per distinct
-        /// `shared_cpu_list`: several L3 slices on multi-die or multi-socket machines add up); 32 MiB
-        /// where that cannot be read.
-        public static var lastLevelCacheBytes: Int { cacheBytes.value }
-
-        private static let cacheBytes: (value: Int, known: Bool) = {
-            func read(_ path: String) -> String? {
-                (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            // The highest level, and each of its instances (by the CPUs sharing it) with its size.
-            var level = 0
-            var instances: [String: Int] = [:]
-            for cpu in 0..<ProcessInfo.processInfo.processorCount {
-                for index in 0..<16 {
-                    let dir = "/sys/devices/system/cpu/cpu\(cpu)/cache/index\(index)/"
-                    guard let l = read(dir + "level").flatMap({ Int($0) }), let bytes = read(dir + "size").flatMap(parseCacheSize) else { continue }
-                    let sharing = read(dir + "shared_cpu_list") ?? "cpu\(cpu)"
-                    if l > level { level = l; instances = [:] }
-                    if l == level { instances[sharing] = bytes }
-                }
-            }
-            guard !instances.isEmpty else { return (32 << 20, false) }
-            return (instances.values.reduce(0, +), true)
-        }()
-
-        /// `"32768K"`, `"300M"`, `"1G"` or a plain byte count; nil for anything else or a size
-        /// above 1 TiB.
-        static func parseCacheSize(_ text: String) -> Int? {
-            let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard let last = t.last else { return nil }
-            let shift: Int
-            switch last {
-            case "K", "k": shift = 10
-            case "M", "m": shift = 20
-            case "G", "g": shift = 30
-            default: shift = 0
-            }
-            guard let v = Int(shift == 0 ? t : String(t.dropLast())), v > 0, v <= (1 << 40) >> shift else { return nil }
-            return v << shift
-        }
+        /// The last-level cache of this machine, all of its instances together, from Linux's sysfs;
+        /// 32 MiB where that cannot be read (the size ``StreamingStores`` also decides by).
+        public static var lastLevelCacheBytes: Int { StreamingStores.lastLevelCacheBytes }
 
         /// One line on the machine: the last-level cache and the memory-bound size (for reports).
         public static var machineSummary: String {
-            let llc = cacheBytes.known ? "\(lastLevelCacheBytes >> 20) MiB" : "unknown (32 MiB assumed)"
+            let llc = StreamingStores.lastLevelCacheKnown ? "\(lastLevelCacheBytes >> 20) MiB" : "unknown (32 MiB assumed)"
             return "last-level cache \(llc); memory-bound size \(memoryBoundSize) elements; loops \(EncodeLoops.selected.name)"
         }
 
@@ -246,9 +208,12 @@ public enum ExMyBenchmark {
                         { streamKernel(traffic, regionA, regionB, n, t, fold: false) },
                         { streamKernel(traffic, regionA, regionB, n, t, fold: true) },
                     ]
-                    // The C stream kernel, each copy this CPU runs (the fastest sets the limit).
+                    // The C stream kernel, each copy this CPU runs, with ordinary and with streaming
+                    // stores (the fastest sets the limit).
                     for loops in EncodeLoops.allCases where loops.isa != nil && loops.available == loops {
-                        limits.append({ simdStreamKernel(loops, traffic, regionA, regionB, n, t) })
+                        for streaming in [false, true] {
+                            limits.append({ simdStreamKernel(loops, traffic, regionA, regionB, n, t, streaming: streaming) })
+                        }
                     }
                     let (caseTime, limitTime) = try measure(work, limits, n, configuration)
                     let r = BenchmarkResult(
@@ -257,7 +222,7 @@ public enum ExMyBenchmark {
                         bytesPerElement: traffic.bytesPerElement, limitSeconds: limitTime,
                         limitElementsPerSecond: Double(n) / limitTime, fractionOfLimit: limitTime / caseTime,
                         vectorKernel: decoding ? format.bitWidth <= 8 : encoderVectorKernel,
-                        loops: decoding ? (kind == .float && !packedCodes && decoder.usesArithmeticKernel ? decoder.loops.name : "portable")
+                        loops: decoding ? (!packedCodes && decoder.usesArithmeticKernel(kind) ? decoder.loops.name : "portable")
                             : (encoderVectorKernel ? encoder.loops.name : "portable"))
                     progress?(r)
                     results.append(r)
@@ -343,7 +308,7 @@ public enum ExMyBenchmark {
     /// conversion gets for `n` elements: ``BatchParallel/threadCount(_:_:)``). Two Swift shapes:
     /// an element-wise narrowing/widening loop, and a folding/splatting loop that moves whole words
     /// (XOR of the input words into fewer output words; one input word stored several times); on
-    /// CPUs with AVX2 the C one in each copy this CPU runs, ``simdStreamKernel(_:_:_:_:_:_:)``. The
+    /// CPUs with AVX2 the C one in each copy this CPU runs, ``simdStreamKernel(_:_:_:_:_:_:streaming:)``. The
     /// limit is the fastest of them (whatever `EXMY_KERNELS` says: the limit is the machine's).
     static func streamKernel(_ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int, fold: Bool) {
         let box = UncheckedSendable((a, b))
@@ -381,8 +346,13 @@ public enum ExMyBenchmark {
     /// AVX-512, copy `loops`), which folds or splats whole 32-byte vectors block by block and
     /// prefetches its input the way the encode kernels do, so that the encoder's software
     /// prefetching or wider instruction set cannot beat the limit merely because the Swift stream
-    /// loops lack them.
-    static func simdStreamKernel(_ loops: EncodeLoops, _ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int) {
+    /// loops lack them. With `streaming`, its stores are non-temporal (``StreamingStores``): the
+    /// limit is the faster of the two, so a conversion that streams its stores is measured against a
+    /// stream that does too.
+    static func simdStreamKernel(
+        _ loops: EncodeLoops, _ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int,
+        streaming: Bool
+    ) {
         guard let isa = loops.isa else { return }
         // Bits read and written per element, and which region is read.
         let decoding = traffic.decodeWrite > 0
@@ -396,12 +366,13 @@ public enum ExMyBenchmark {
             let inBlock = size * readBits / 8, outBlock = size * writeBits / 8
             let s = (src + range.lowerBound * readBits / 8).assumingMemoryBound(to: UInt8.self)
             let d = (dst + range.lowerBound * writeBits / 8).assumingMemoryBound(to: UInt8.self)
-            exmy_simd_stream_blocks(isa, s, inBlock, d, outBlock, blocks)
+            let nt: Int32 = streaming ? 1 : 0
+            exmy_simd_stream_blocks(isa, s, inBlock, d, outBlock, blocks, nt)
             // The last, partial block: whole 32-byte vectors of it.
             let tail = range.count - blocks * size
             let tailIn = tail * readBits / 8 / 32 * 32, tailOut = tail * writeBits / 8 / 32 * 32
             if tailIn > 0 && tailOut > 0 {
-                exmy_simd_stream_blocks(isa, s + blocks * inBlock, tailIn, d + blocks * outBlock, tailOut, 1)
+                exmy_simd_stream_blocks(isa, s + blocks * inBlock, tailIn, d + blocks * outBlock, tailOut, 1, nt)
             }
             return 0
         }

@@ -13,16 +13,22 @@ internal import CExMyKernels
 /// depends on its byte alone, so that check covers every input the decoder can be given (the
 /// table itself comes from the scalar engine, `FloatFormat.decode`).
 ///
+/// The same kernel decodes into `Double` by widening each lane's `Float` in hardware; that form is
+/// used only if it too reproduces the format's `Double` table on all 256 bytes (``decodesDoubles``).
+///
 /// Formats without a plan (two's complement, exceptions that are not of that shape, a CPU without
 /// AVX2, `EXMY_KERNELS=portable`) decode through the table, element by element.
 struct DecodePlan: Sendable {
     let parameters: ExMyDecodeParameters
     /// The copy of the kernel that passed the check and runs (`.avx2` or `.avx512`).
     let loops: EncodeLoops
+    /// Whether the `Double` form passed its check too (else `Double`s take the table path).
+    let decodesDoubles: Bool
 
     /// The plan for `loops` (``EncodeLoops/selected`` unless the tests choose), or nil where those
-    /// loops are the Swift ones or the check fails.
-    init?(format f: FloatFormat, table: UnsafePointer<Float>, loops: EncodeLoops = .selected) {
+    /// loops are the Swift ones or the check fails. `table` holds the format's 256 `Float` values,
+    /// `doubleTable` its 256 `Double` values.
+    init?(format f: FloatFormat, table: UnsafePointer<Float>, doubleTable: UnsafePointer<Double>, loops: EncodeLoops = .selected) {
         let loops = loops.available
         guard let isa = loops.isa, f.bitWidth <= 8, f.signedness != .twosComplement else { return nil }
         self.loops = loops
@@ -61,6 +67,7 @@ struct DecodePlan: Sendable {
         }
         guard Self.mismatches(isa, p, table).isEmpty else { return nil }
         self.parameters = p
+        self.decodesDoubles = Self.doubleMismatches(isa, p, table, doubleTable).isEmpty
     }
 
     /// The bytes whose decoded bits differ from the table's.
@@ -69,15 +76,33 @@ struct DecodePlan: Sendable {
         var values = [Float](repeating: 0, count: 256)
         codes.withUnsafeBufferPointer { src in
             values.withUnsafeMutableBufferPointer { dst in
-                withUnsafePointer(to: p) { exmy_simd_decode_bytes(isa, $0, table, src.baseAddress, dst.baseAddress, 256) }
+                withUnsafePointer(to: p) { exmy_simd_decode_bytes(isa, $0, table, src.baseAddress, dst.baseAddress, 256, 0) }
             }
         }
         return (0..<256).filter { values[$0].bitPattern != table[$0].bitPattern }
     }
 
-    /// Decodes `n` one-byte codes.
-    func decodeBytes(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+    /// The bytes whose decoded `Double` bits differ from `doubleTable`'s.
+    static func doubleMismatches(_ isa: Int32, _ p: ExMyDecodeParameters, _ table: UnsafePointer<Float>, _ doubleTable: UnsafePointer<Double>) -> [Int] {
+        let codes = (0..<256).map { UInt8($0) }
+        var values = [Double](repeating: 0, count: 256)
+        codes.withUnsafeBufferPointer { src in
+            values.withUnsafeMutableBufferPointer { dst in
+                withUnsafePointer(to: p) { exmy_simd_decode_bytes_double(isa, $0, table, src.baseAddress, dst.baseAddress, 256, 0) }
+            }
+        }
+        return (0..<256).filter { values[$0].bitPattern != doubleTable[$0].bitPattern }
+    }
+
+    /// Decodes `n` one-byte codes into `Float`s; `streaming` as in ``StreamingStores``.
+    func decodeBytes(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, streaming: Bool) {
         // A plan exists only for C loops (`init` requires `loops.isa`).
-        withUnsafePointer(to: parameters) { exmy_simd_decode_bytes(loops.isa!, $0, table, src, dst, n) }
+        withUnsafePointer(to: parameters) { exmy_simd_decode_bytes(loops.isa!, $0, table, src, dst, n, streaming ? 1 : 0) }
+    }
+
+    /// Decodes `n` one-byte codes into `Double`s (only where ``decodesDoubles``).
+    func decodeBytes(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Double>, _ n: Int, streaming: Bool) {
+        precondition(decodesDoubles, "the Double form failed its check")
+        withUnsafePointer(to: parameters) { exmy_simd_decode_bytes_double(loops.isa!, $0, table, src, dst, n, streaming ? 1 : 0) }
     }
 }

@@ -185,9 +185,10 @@ struct FastEncodePlan: Sendable {
 
     // MARK: Dispatch
 
-    /// Runs the kernel on `n` lanes.
-    func run<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?) -> EncodeKernels.Summary {
-        if let isa = loops.isa { return runSIMD(isa, src, dst, n, random) }
+    /// Runs the kernel on `n` lanes. `streaming` asks the C loops for non-temporal stores
+    /// (``StreamingStores``; the Swift loops and the identity kernel ignore it).
+    func run<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?, streaming: Bool = false) -> EncodeKernels.Summary {
+        if let isa = loops.isa { return runSIMD(isa, src, dst, n, random, streaming) }
         let words = random?.words
         switch sign {
         case .signMagnitude: return run(src, dst, n, words, SignMagnitudeMode.self)
@@ -200,22 +201,22 @@ struct FastEncodePlan: Sendable {
     /// Runs the C kernel on `n` lanes of a 4-bit format into packed codes (two per byte, the
     /// first in the low nibble) at `dst`; lane 0 starts a byte. Only with C loops (`loops.isa`):
     /// the Swift loops write one code per byte and pack afterwards (`CodePacking.packRange`).
-    func runPacked4(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?) -> EncodeKernels.Summary {
+    func runPacked4(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?, streaming: Bool = false) -> EncodeKernels.Summary {
         guard let isa = loops.isa, kernel != .identity, codeBytes == 1 else {
             preconditionFailure("packed kernels are C byte-code kernels")
         }
-        return runSIMD(isa, src, dst, n, random, codeLayout: Int32(EXMY_CODES_PACKED4))
+        return runSIMD(isa, src, dst, n, random, codeLayout: Int32(EXMY_CODES_PACKED4), streaming: streaming)
     }
 
     /// The same kernel, run by its C transcription (`CExMyKernels/EncodeKernels.c`), copy `isa`.
-    private func runSIMD<C: BatchCode>(_ isa: Int32, _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?) -> EncodeKernels.Summary {
+    private func runSIMD<C: BatchCode>(_ isa: Int32, _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?, _ streaming: Bool) -> EncodeKernels.Summary {
         if kernel == .identity { return EncodeKernels.identity(src, dst, n, params) }
-        return runSIMD(isa, src, UnsafeMutableRawPointer(dst), n, random, codeLayout: Int32(MemoryLayout<C>.size))
+        return runSIMD(isa, src, UnsafeMutableRawPointer(dst), n, random, codeLayout: Int32(MemoryLayout<C>.size), streaming: streaming)
     }
 
     /// `codeLayout`: the code bytes (1, 2, 4) or `EXMY_CODES_PACKED4`. The stochastic kernels compute
     /// their random bits from `random.run` in their loop.
-    private func runSIMD(_ isa: Int32, _ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?, codeLayout: Int32) -> EncodeKernels.Summary {
+    private func runSIMD(_ isa: Int32, _ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?, codeLayout: Int32, streaming: Bool) -> EncodeKernels.Summary {
         let k: Int32
         switch kernel {
         case .nearestEven: k = Int32(EXMY_KERNEL_NEAREST_EVEN)
@@ -233,11 +234,12 @@ struct FastEncodePlan: Sendable {
         case .twosComplement: s = Int32(EXMY_SIGN_TWOS_COMPLEMENT)
         }
         precondition(random != nil || (kernel != .stochasticAB && kernel != .stochasticC), "stochastic kernels need their random run")
+        let nt: Int32 = streaming ? 1 : 0
         let special = withUnsafePointer(to: params) { p in
             if let run = random?.run {
-                return withUnsafePointer(to: run) { exmy_simd_encode(isa, p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, $0) }
+                return withUnsafePointer(to: run) { exmy_simd_encode(isa, p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, $0, nt) }
             }
-            return exmy_simd_encode(isa, p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, nil)
+            return exmy_simd_encode(isa, p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, nil, nt)
         }
         return EncodeKernels.Summary(special: special)
     }

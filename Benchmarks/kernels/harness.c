@@ -3,24 +3,27 @@
 // the package (x86-64 with AVX2 only; the AVX-512 rows only where the CPU has AVX-512 F/BW/VL/DQ):
 //
 //   clang -O2 -ISources/CExMyKernels/include -ISources/CExMyKernels Benchmarks/kernels/harness.c \
-//       Sources/CExMyKernels/EncodeKernels.c Sources/CExMyKernels/DecodeKernels.c \
+//       Sources/CExMyKernels/EncodeKernels.c Sources/CExMyKernels/EncodeKernels512.c \
+//       Sources/CExMyKernels/DecodeKernels.c \
 //       Sources/CExMyKernels/BlockLoops.c Sources/CExMyKernels/StreamKernels.c \
 //       Sources/CExMyKernels/CPUSupport.c -lm -o /tmp/exmy-kernels
 //   /tmp/exmy-kernels encode     # E2M1FN, packed: nearest-even, toward-zero, stochastic A8 (ns per element)
 //   /tmp/exmy-kernels decode     # E4M3FN one-byte codes -> Float: arithmetic kernel vs a table loop
 //   /tmp/exmy-kernels narrow     # Double -> Float-to-odd narrowing, 2048 doubles (ns per element)
 //   /tmp/exmy-kernels limit      # from memory (128M elements): the E4M3FN kernel and the limit kernels
-//   /tmp/exmy-kernels decode-limit  # from memory: the E4M3FN decoder, the splat limit kernel, memset
+//   /tmp/exmy-kernels decode-limit  # from memory: the E4M3FN decoder (Float, Double), the splat limits, memset
 //
 // In L1 (encode, decode, narrow) each figure is the best of 7 passes of 4e8 elements' worth of
 // 2048-element calls. From memory (limit): 11 interleaved rounds over 128M elements (512 MiB of
 // Floats, 128 MiB of codes; beyond the L3 of the development machines) of the E4M3FN encode
-// kernel on 2048-element blocks, the C stream kernel (`exmy_simd_stream_blocks`, the benchmark's
-// limit) and a plain fold loop `out[j] = in[4j] ^ … ^ in[4j+3]`, each round's three times taken
-// back to back; printed: the medians of the rates and of the kernel's and the plain loop's
-// fraction of the stream kernel. decode-limit does the same for decoding 128M one-byte E4M3FN
-// codes into Floats against the stream kernel's splat (1 byte read, 4 written) and glibc's
-// `memset` of the 512 MiB output (write only, non-temporal stores at that size). The parameters are E2M1FN's and E4M3FN's as FastEncodePlan /
+// kernel on 2048-element blocks and the C stream kernel (`exmy_simd_stream_blocks`, the
+// benchmark's limit), each with ordinary and with streaming stores, and a plain fold loop
+// `out[j] = in[4j] ^ … ^ in[4j+3]`, each round's times taken back to back; printed: the medians
+// of the rates and of the kernel's (and the plain loop's) fraction of the stream kernel with the
+// same kind of stores. decode-limit does the same for decoding 128M one-byte E4M3FN codes into
+// Floats and into Doubles against the stream kernel's splats (1 byte read, 4 or 8 written), and
+// times glibc's `memset` of the 512 MiB Float output (write only, non-temporal stores at that
+// size). The parameters are E2M1FN's and E4M3FN's as FastEncodePlan /
 // DecodePlan derive them (written out below); the batch tests, not this file, check that the
 // kernels are right.
 #include <math.h>
@@ -59,7 +62,7 @@ static void encode(int isa) {
             const double t = now();
             for (long k = 0; k < ELEMENTS / N; k++)
                 exmy_simd_encode(isa, &q, rows[r].kernel, EXMY_SIGN_MAGNITUDE, 0, EXMY_CODES_PACKED4, src, dst, N,
-                                 rows[r].kernel == EXMY_KERNEL_STOCHASTIC_AB ? &run : NULL);
+                                 rows[r].kernel == EXMY_KERNEL_STOCHASTIC_AB ? &run : NULL, 0);
             const double dt = (now() - t) / ELEMENTS;
             if (dt < best) best = dt;
         }
@@ -82,7 +85,7 @@ static void decode(int isa) {
     double arithmetic = 1e9, lookup = 1e9;
     for (int pass = 0; pass < PASSES; pass++) {
         double t = now();
-        for (long k = 0; k < ELEMENTS / N; k++) exmy_simd_decode_bytes(isa, &p, table, src, dst, N);
+        for (long k = 0; k < ELEMENTS / N; k++) exmy_simd_decode_bytes(isa, &p, table, src, dst, N, 0);
         double dt = (now() - t) / ELEMENTS;
         if (dt < arithmetic) arithmetic = dt;
         t = now();
@@ -138,23 +141,31 @@ static void limit(int isa) {
     p.signShift = 24; p.signBit = 128; p.codeMask = 255;
     p.c0 = (1u << 19) - 1; p.lsbAnd = 1; p.magic = 0x1p14f; p.magicBits = bits(0x1p14f);   // 2^(emin − M + 23)
     p.tinyAdd = 0x1p-6f; p.tinyBase = bits(0x1p-6f) - (p.off << 20); p.sL = 20; p.stickyBit = 1;
-    double kernel[ROUNDS], stream[ROUNDS], plain[ROUNDS], kernelFraction[ROUNDS], plainFraction[ROUNDS];
+    // Ordinary stores (o) and streaming stores (s): the E4M3FN kernel, the stream kernel, and the
+    // plain fold loop (ordinary stores only).
+    double ko[ROUNDS], ks[ROUNDS], so[ROUNDS], ss[ROUNDS], plain[ROUNDS], fo[ROUNDS], fs[ROUNDS], fp[ROUNDS];
     for (int r = 0; r < ROUNDS; r++) {
-        double t = now();
-        for (long i = 0; i < n; i += N) exmy_simd_encode(isa, &p, EXMY_KERNEL_NEAREST_EVEN, EXMY_SIGN_MAGNITUDE, 0, 1, (const int32_t *)(a + 4 * i), b + i, N, NULL);
-        const double tk = now() - t;
-        t = now();
-        exmy_simd_stream_blocks(isa, a, 4 * N, b, N, n / N);
-        const double ts = now() - t;
-        t = now();
+        double t[6];
+        t[0] = now();
+        for (long i = 0; i < n; i += N) exmy_simd_encode(isa, &p, EXMY_KERNEL_NEAREST_EVEN, EXMY_SIGN_MAGNITUDE, 0, 1, (const int32_t *)(a + 4 * i), b + i, N, NULL, 0);
+        t[1] = now();
+        for (long i = 0; i < n; i += N) exmy_simd_encode(isa, &p, EXMY_KERNEL_NEAREST_EVEN, EXMY_SIGN_MAGNITUDE, 0, 1, (const int32_t *)(a + 4 * i), b + i, N, NULL, 1);
+        t[2] = now();
+        exmy_simd_stream_blocks(isa, a, 4 * N, b, N, n / N, 0);
+        t[3] = now();
+        exmy_simd_stream_blocks(isa, a, 4 * N, b, N, n / N, 1);
+        t[4] = now();
         plain_fold(a, b, n);
-        const double tp = now() - t;
-        kernel[r] = n / tk / 1e6; stream[r] = n / ts / 1e6; plain[r] = n / tp / 1e6;
-        kernelFraction[r] = ts / tk; plainFraction[r] = ts / tp;
+        t[5] = now();
+        ko[r] = n / (t[1] - t[0]) / 1e6; ks[r] = n / (t[2] - t[1]) / 1e6; so[r] = n / (t[3] - t[2]) / 1e6; ss[r] = n / (t[4] - t[3]) / 1e6;
+        plain[r] = n / (t[5] - t[4]) / 1e6;
+        fo[r] = ko[r] / so[r]; fs[r] = ks[r] / ss[r]; fp[r] = plain[r] / so[r];
     }
-    printf("limit %-6s E4M3FN kernel %.0f, stream kernel %.0f, plain fold %.0f M elements/s (medians); "
-           "kernel / stream %.3f, plain / stream %.3f\n", isa_name(isa), median(kernel, ROUNDS), median(stream, ROUNDS),
-           median(plain, ROUNDS), median(kernelFraction, ROUNDS), median(plainFraction, ROUNDS));
+    printf("limit %-6s ordinary stores: E4M3FN kernel %.0f, stream kernel %.0f, plain fold %.0f M elements/s; "
+           "streaming stores: kernel %.0f, stream kernel %.0f (medians)\n"
+           "limit %-6s kernel / stream: ordinary %.3f, streaming %.3f; plain / stream %.3f\n",
+           isa_name(isa), median(ko, ROUNDS), median(so, ROUNDS), median(plain, ROUNDS), median(ks, ROUNDS), median(ss, ROUNDS),
+           isa_name(isa), median(fo, ROUNDS), median(fs, ROUNDS), median(fp, ROUNDS));
     free(a); free(b);
 }
 
@@ -162,10 +173,10 @@ static void decode_limit(int isa) {
     enum { ROUNDS = 11 };
     const long n = 1L << 27;
     uint8_t *a = aligned_alloc(64, (size_t)n);
-    float *b = aligned_alloc(64, 4 * (size_t)n);
+    float *b = aligned_alloc(64, 8 * (size_t)n);
     if (!a || !b) { fprintf(stderr, "out of memory\n"); exit(2); }
     for (long i = 0; i < n; i++) a[i] = (uint8_t)((i * 2654435761u) >> 24) & 0x7E;  // no NaN codes
-    memset(b, 0, 4 * (size_t)n);
+    memset(b, 0, 8 * (size_t)n);
     static float table[256];
     for (int c = 0; c < 256; c++) {
         const int m = c & 0x7F, e = m >> 3, f = m & 7;
@@ -173,23 +184,41 @@ static void decode_limit(int isa) {
         table[c] = c & 0x80 ? -v : v;
     }
     const ExMyDecodeParameters p = {255, 127, 128, 24, 20, (127 - 7) << 23, 8, 0x1p-9f, 127, -1};
-    double kernel[ROUNDS], stream[ROUNDS], fill[ROUNDS], kernelFraction[ROUNDS], fillFraction[ROUNDS];
+    // Ordinary stores (o) and streaming stores (s): the decoder into Float and into Double, the
+    // stream kernel's splats (4 and 8 bytes written per byte read); memset of the Float output.
+    double fo[ROUNDS], fs[ROUNDS], so[ROUNDS], ss[ROUNDS], dfo[ROUNDS], dfs[ROUNDS], dso[ROUNDS], dss[ROUNDS], fill[ROUNDS];
+    double ro[ROUNDS], rs[ROUNDS], rdo[ROUNDS], rds[ROUNDS];
     for (int r = 0; r < ROUNDS; r++) {
-        double t = now();
-        for (long i = 0; i < n; i += N) exmy_simd_decode_bytes(isa, &p, table, a + i, b + i, N);
-        const double tk = now() - t;
-        t = now();
-        exmy_simd_stream_blocks(isa, a, N, (uint8_t *)b, 4 * N, n / N);
-        const double ts = now() - t;
-        t = now();
+        double t[10];
+        t[0] = now();
+        for (long i = 0; i < n; i += N) exmy_simd_decode_bytes(isa, &p, table, a + i, b + i, N, 0);
+        t[1] = now();
+        for (long i = 0; i < n; i += N) exmy_simd_decode_bytes(isa, &p, table, a + i, b + i, N, 1);
+        t[2] = now();
+        exmy_simd_stream_blocks(isa, a, N, (uint8_t *)b, 4 * N, n / N, 0);
+        t[3] = now();
+        exmy_simd_stream_blocks(isa, a, N, (uint8_t *)b, 4 * N, n / N, 1);
+        t[4] = now();
+        for (long i = 0; i < n; i += N) exmy_simd_decode_bytes_double(isa, &p, table, a + i, (double *)b + i, N, 0);
+        t[5] = now();
+        for (long i = 0; i < n; i += N) exmy_simd_decode_bytes_double(isa, &p, table, a + i, (double *)b + i, N, 1);
+        t[6] = now();
+        exmy_simd_stream_blocks(isa, a, N, (uint8_t *)b, 8 * N, n / N, 0);
+        t[7] = now();
+        exmy_simd_stream_blocks(isa, a, N, (uint8_t *)b, 8 * N, n / N, 1);
+        t[8] = now();
         memset(b, r, 4 * (size_t)n);
-        const double tf = now() - t;
-        kernel[r] = n / tk / 1e6; stream[r] = n / ts / 1e6; fill[r] = n / tf / 1e6;
-        kernelFraction[r] = ts / tk; fillFraction[r] = ts / tf;
+        t[9] = now();
+        double *v[] = {fo, fs, so, ss, dfo, dfs, dso, dss, fill};
+        for (int k = 0; k < 9; k++) v[k][r] = n / (t[k + 1] - t[k]) / 1e6;
+        ro[r] = fo[r] / so[r]; rs[r] = fs[r] / ss[r]; rdo[r] = dfo[r] / dso[r]; rds[r] = dfs[r] / dss[r];
     }
-    printf("decode-limit %-6s E4M3FN decoder %.0f, stream kernel %.0f, memset %.0f M elements/s (medians); "
-           "decoder / stream %.3f, memset / stream %.3f\n", isa_name(isa), median(kernel, ROUNDS), median(stream, ROUNDS),
-           median(fill, ROUNDS), median(kernelFraction, ROUNDS), median(fillFraction, ROUNDS));
+    printf("decode-limit %-6s Float: decoder %.0f / %.0f, stream kernel %.0f / %.0f (ordinary / streaming stores); memset %.0f; "
+           "Double: decoder %.0f / %.0f, stream kernel %.0f / %.0f M elements/s (medians)\n"
+           "decode-limit %-6s decoder / stream: Float %.3f / %.3f, Double %.3f / %.3f (ordinary / streaming)\n",
+           isa_name(isa), median(fo, ROUNDS), median(fs, ROUNDS), median(so, ROUNDS), median(ss, ROUNDS), median(fill, ROUNDS),
+           median(dfo, ROUNDS), median(dfs, ROUNDS), median(dso, ROUNDS), median(dss, ROUNDS),
+           isa_name(isa), median(ro, ROUNDS), median(rs, ROUNDS), median(rdo, ROUNDS), median(rds, ROUNDS));
     free(a); free(b);
 }
 

@@ -71,3 +71,9 @@ void exmy_fp_restore(uint32_t saved) {
     (void)saved;
 #endif
 }
+
+void exmy_streaming_fence(void) {
+#if defined(__x86_64__)
+    _mm_sfence();
+#endif
+}

@@ -307,7 +307,7 @@ EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t coun
 /// have no prefetch; it changes no result); then the last `n mod G` lanes EXMY_W at a time,
 /// zero-padded, with the padding kept out of the special summary. `LANES(x, r)` is one group of
 /// EXMY_W lanes; `EXACT` is `store_group`'s. With `streaming` (Target.h), the groups of G are
-/// stored past the caches and the tail is not.
+/// stored past the caches and the tail is not; the caller fences (`exmy_streaming_fence`).
 #define EXMY_KERNEL_LOOP(LANES, EXACT)                                                                 \
     vi accSpecial = {0};                                                                               \
     vu r[4] = {{0}, {0}, {0}, {0}};                                                                    \
@@ -332,7 +332,6 @@ EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t coun
         accSpecial = combine_special(sign, accSpecial, special & (lane < (int32_t)count));             \
         store_tail(codeBytes, dst, i, count, c, p.codeMask);                                           \
     }                                                                                                  \
-    exmy_streaming_done(nt);                                                                           \
     return summarize_special(sign, accSpecial, &p);
 
 /// `EncodeKernels.nearestEven`.

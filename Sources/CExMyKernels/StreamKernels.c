@@ -38,7 +38,8 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
     // contiguous stream folded or splatted at that ratio in a single flat loop (no division per
     // vector: a loop with one measured 15 – 25 % below this one from memory, and the encoder beat
     // it). The input is read in order; each KiB of it is prefetched EXMY_PREFETCH_DISTANCE ahead.
-    // With `streaming`, the stores are non-temporal, as the conversion's are (Target.h).
+    // With `streaming`, the stores are non-temporal, as the conversion's are (Target.h; the caller
+    // fences).
     const int nt = exmy_streaming(streaming, dst);
     const intptr_t s = srcBlockBytes / 32, d = dstBlockBytes / 32;
     const exmy_v8u *in = (const exmy_v8u *)src;
@@ -52,7 +53,6 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
         case 8: fold(in, out, n, 8, nt); break;
         default: fold(in, out, n, r, nt); break;
         }
-        exmy_streaming_done(nt);
         return;
     }
     if (d > s && d % s == 0) {
@@ -63,7 +63,6 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
         case 8: splat(in, out, n, 8, nt); break;
         default: splat(in, out, n, r, nt); break;
         }
-        exmy_streaming_done(nt);
         return;
     }
     // Other ratios (packed FP6: 3 output bytes per 16 input bytes), block by block.
@@ -84,7 +83,6 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
             exmy_store32(bout + j, (__m256i)x, nt);
         }
     }
-    exmy_streaming_done(nt);
 }
 
 EXMY_BOTH_ISAS_VOID(exmy_simd_stream_blocks, stream_blocks,

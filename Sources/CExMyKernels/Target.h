@@ -70,21 +70,43 @@ EXMY_INLINE void exmy_prefetch_ahead(const void *p, intptr_t bytes) {
 /// vectors go out with `movntdq`, past the caches: the output's lines are not read first (no
 /// read-for-ownership, up to half the write traffic saved) and do not evict input still to be
 /// read. The flag is honoured only where `dst` is 16-byte aligned (the 128-bit form's requirement,
-/// met by Swift arrays and `malloc` blocks); elsewhere the stores are ordinary. A loop that streamed
-/// ends with `sfence`, ordering its stores before whatever the caller does next (the threads' join
-/// included). The stored bits are the same either way.
+/// met by Swift arrays and `malloc` blocks); elsewhere the stores are ordinary. Where `dst` is
+/// 64-byte aligned, whole 32- and 64-byte vectors are stored at once (the loops store at offsets
+/// that are multiples of their vector size from `dst`). The loops do not fence: a thread that
+/// streamed calls `exmy_streaming_fence` (`sfence`) once after its last loop, before its output is
+/// handed to another thread (a fence per 2048-element block drained the write-combining buffers
+/// each time and cost a third of the speed). Its own later loads of the output (the encoder's
+/// fix-up of special lanes) see the stores without it. The stored bits are the same either way.
+///
+/// The level of streaming for a loop writing at `dst`: 0 ordinary stores, 1 streaming stores of
+/// 16 bytes, 2 streaming stores of whole vectors.
 EXMY_INLINE int exmy_streaming(int streaming, const void *dst) {
-    return streaming && ((uintptr_t)dst & 15) == 0;
+    if (!streaming || ((uintptr_t)dst & 15) != 0) return 0;
+    return ((uintptr_t)dst & 63) == 0 ? 2 : 1;
 }
 
 #if defined(__x86_64__)
-/// Stores 32 bytes at `d` (16-byte aligned when `streaming`).
+/// Stores 32 bytes at `d` (with `streaming` 1, 16-byte aligned; with 2, 32-byte aligned).
 EXMY_AVX2 EXMY_INLINE void exmy_store32(void *d, __m256i v, int streaming) {
-    if (streaming) {
+    if (streaming == 2) {
+        _mm256_stream_si256((__m256i *)d, v);
+    } else if (streaming) {
         _mm_stream_si128((__m128i *)d, _mm256_castsi256_si128(v));
         _mm_stream_si128((__m128i *)d + 1, _mm256_extracti128_si256(v, 1));
     } else {
         _mm256_storeu_si256((__m256i *)d, v);
+    }
+}
+
+/// Stores 64 bytes at `d` (with `streaming` 1, 16-byte aligned; with 2, 64-byte aligned).
+EXMY_AVX512 EXMY_INLINE void exmy_store64(void *d, __m512i v, int streaming) {
+    if (streaming == 2) {
+        _mm512_stream_si512((__m512i *)d, v);
+    } else if (streaming) {
+        exmy_store32(d, _mm512_castsi512_si256(v), 1);
+        exmy_store32((char *)d + 32, _mm512_extracti64x4_epi64(v, 1), 1);
+    } else {
+        _mm512_storeu_si512(d, v);
     }
 }
 
@@ -95,13 +117,5 @@ EXMY_AVX2 EXMY_INLINE void exmy_store16(void *d, __m128i v, int streaming) {
 
 #endif
 
-/// Orders a loop's streaming stores before what follows (nothing without them).
-EXMY_INLINE void exmy_streaming_done(int streaming) {
-#if defined(__x86_64__)
-    if (streaming) _mm_sfence();
-#else
-    (void)streaming;
-#endif
-}
 
 #endif

@@ -95,6 +95,11 @@ void exmy_fp_set_control(uint32_t control);
 uint32_t exmy_fp_enter_default(void);
 void exmy_fp_restore(uint32_t saved);
 
+/// Orders the calling thread's streaming stores (the `streaming` argument of the loops below)
+/// before its later stores: called once after a thread's last streaming loop, before another
+/// thread reads the output (x86-64: `sfence`; elsewhere nothing).
+void exmy_streaming_fence(void);
+
 /// The instruction set of a loop's copy: each `exmy_simd_*` loop is compiled twice from one source
 /// (Target.h), and `isa` picks the copy. The caller passes only what this CPU runs.
 enum {

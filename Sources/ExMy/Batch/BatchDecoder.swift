@@ -1,3 +1,5 @@
+internal import CExMyKernels
+
 /// Batch decoding: codes in, `Float`, `Double`, `Float16` or bfloat16 values out.
 ///
 /// Each code decodes to its exact value (`FloatFormat.decode`), then converts to the target type
@@ -175,6 +177,7 @@ public struct BatchDecoder: Sendable {
             } else {
                 plan.decodeBytes(tables.float, src, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self) + range.lowerBound, range.count, streaming: job.streaming)
             }
+            if job.streaming { exmy_streaming_fence() }
             return
         }
         if let tables {

@@ -366,6 +366,8 @@ public struct BatchEncoder: Sendable {
             if !direct && !packedDirect { store(codes, m, b, job) }
             b += m
         }
+        // The kernels' streaming stores, ordered before this thread hands the chunk back.
+        if job.streaming { exmy_streaming_fence() }
         if inexactFound { result.status.insert(.inexact) }
         if underflowFound { result.status.insert(.underflow) }
         return result

@@ -374,6 +374,7 @@ public enum ExMyBenchmark {
             if tailIn > 0 && tailOut > 0 {
                 exmy_simd_stream_blocks(isa, s + blocks * inBlock, tailIn, d + blocks * outBlock, tailOut, 1, nt)
             }
+            if streaming { exmy_streaming_fence() }
             return 0
         }
     }

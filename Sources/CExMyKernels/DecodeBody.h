@@ -1,7 +1,7 @@
 // The width-generic body of the arithmetic decoder (DecodeKernels.c, DecodeKernels512.c), included
 // once per instruction set with EXMY_W (lanes per vector: 8 or 16), EXMY_LANE_ATTR (the lane
 // functions' target attribute) and EXMY_ISA_SUFFIX (avx2 or avx512); it defines
-// `exmy_decode_floats_<suffix>` and `exmy_decode_doubles_<suffix>`.
+// `exmy_decode_<suffix>`.
 //
 // Written with clang's vector extensions, so one source serves both widths: 4 · EXMY_W codes per
 // iteration (32 or 64 bytes), tested once for exceptions on the bytes, widened to 32-bit lanes,
@@ -139,45 +139,78 @@ EXMY_DVINLINE void decode_group(const DecodeVectors *v, const float *table, cons
     }
 }
 
-/// Decodes the `count < EXMY_G` codes at `src` into `dst` through a buffer, with ordinary stores.
-EXMY_DVINLINE void decode_part(const DecodeVectors *v, const float *table, const uint8_t *src, void *dst, intptr_t count, int wide) {
-    uint8_t codes[EXMY_G] = {0};
-    __builtin_memcpy(codes, src, (size_t)count);
-    double values[EXMY_G];
-    decode_group(v, table, codes, values, 0, wide, 0);
-    __builtin_memcpy(dst, values, (size_t)count * (wide ? 8 : 4));
+/// The EXMY_G 4-bit codes packed two per byte at `src` (the first in the low nibble), one per byte.
+EXMY_DVINLINE void unpack4(const uint8_t *src, uint8_t codes[EXMY_G]) {
+#if EXMY_W == 8
+    const __m128i b = _mm_loadu_si128((const __m128i *)src), low = _mm_set1_epi8(0x0F);
+    const __m128i lo = _mm_and_si128(b, low), hi = _mm_and_si128(_mm_srli_epi16(b, 4), low);
+    // One store of the whole group, so that decode_group's loads are forwarded from it.
+    _mm256_storeu_si256((__m256i *)codes, _mm256_setr_m128i(_mm_unpacklo_epi8(lo, hi), _mm_unpackhi_epi8(lo, hi)));
+#else
+    const __m256i b = _mm256_loadu_si256((const __m256i *)src), low = _mm256_set1_epi8(0x0F);
+    const __m256i lo = _mm256_and_si256(b, low), hi = _mm256_and_si256(_mm256_srli_epi16(b, 4), low);
+    // Unpacking works within 128-bit halves: codes 0–15 and 32–47 in `l`, 16–31 and 48–63 in `h`.
+    const __m256i l = _mm256_unpacklo_epi8(lo, hi), h = _mm256_unpackhi_epi8(lo, hi);
+    const __m512i all = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_permute2x128_si256(l, h, 0x20)), _mm256_permute2x128_si256(l, h, 0x31), 1);
+    _mm512_storeu_si512(codes, all);
+#endif
 }
 
-/// Decodes `n` codes into Floats (`wide` 0) or Doubles (`wide` 1): groups of EXMY_G, with
-/// streaming stores where `streaming` is honoured (Target.h; the caller fences), the tail through
-/// a buffer. With
-/// `streaming`, the codes before the output's first 64-byte boundary go through the buffer too,
-/// so that the groups store whole vectors.
+/// The codes `first ..< first + count` (count ≤ EXMY_G) one per byte: bytes of `src` as they are
+/// (`packed` 0), or nibbles of packed FP4 bytes (`packed` 1; element e in byte e / 2, low nibble
+/// first).
+EXMY_DVINLINE void gather_codes(const uint8_t *src, intptr_t first, intptr_t count, int packed, uint8_t codes[EXMY_G]) {
+    for (intptr_t k = 0; k < count; k++) {
+        const intptr_t e = first + k;
+        codes[k] = packed ? (uint8_t)((src[e / 2] >> (4 * (e & 1))) & 0x0F) : src[e];
+    }
+}
+
+/// Decodes `n` codes into Floats (`wide` 0) or Doubles (`wide` 1): one-byte codes (`packed` 0) or
+/// FP4 codes packed two per byte (`packed` 1, element 0 in the low nibble of `src[0]`). Groups of
+/// EXMY_G, with streaming stores where `streaming` is honoured (Target.h; the caller fences); the
+/// tail through a buffer. With `streaming`, the codes before the output's first 64-byte boundary
+/// go through the buffer too (an even count for packed codes), so that the groups store whole
+/// vectors.
 EXMY_DVINLINE void decode_codes(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, void *dst, intptr_t n, int wide,
-                                int streaming) {
+                                int packed, int streaming) {
     const DecodeVectors v = decode_vectors(p);
     const intptr_t size = wide ? 8 : 4;
+    uint8_t codes[EXMY_G] = {0};
+    double values[EXMY_G];
     intptr_t i = 0;
     const intptr_t offset = (intptr_t)((uintptr_t)dst & 63);
-    if (streaming && offset != 0 && offset % size == 0 && n >= 2 * EXMY_G) {
+    if (streaming && offset != 0 && offset % size == 0 && n >= 2 * EXMY_G && (!packed || ((64 - offset) / size) % 2 == 0)) {
         i = (64 - offset) / size;
-        decode_part(&v, table, src, dst, i, wide);
+        gather_codes(src, 0, i, packed, codes);
+        decode_group(&v, table, codes, values, 0, wide, 0);
+        __builtin_memcpy(dst, values, (size_t)(i * size));
     }
     const int nt = exmy_streaming(streaming, (char *)dst + i * size);
     for (intptr_t j = 0; i + EXMY_G <= n; i += EXMY_G, j += EXMY_G) {
-        if ((j & 1023) == 0) exmy_prefetch_ahead(src + i, 1024);
-        decode_group(&v, table, src + i, dst, i, wide, nt);
+        if ((j & 1023) == 0) exmy_prefetch_ahead(src + (packed ? i / 2 : i), 1024);
+        if (packed) {
+            unpack4(src + i / 2, codes);
+            decode_group(&v, table, codes, dst, i, wide, nt);
+        } else {
+            decode_group(&v, table, src + i, dst, i, wide, nt);
+        }
     }
-    if (i < n) decode_part(&v, table, src + i, (char *)dst + i * size, n - i, wide);
+    if (i < n) {
+        for (int k = 0; k < EXMY_G; k++) codes[k] = 0;
+        gather_codes(src, i, n - i, packed, codes);
+        decode_group(&v, table, codes, values, 0, wide, 0);
+        __builtin_memcpy((char *)dst + i * size, values, (size_t)((n - i) * size));
+    }
 }
 
-EXMY_LANE_ATTR __attribute__((noinline)) void EXMY_CAT(exmy_decode_floats_, EXMY_ISA_SUFFIX)(
-    const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n, int streaming) {
-    decode_codes(p, table, src, dst, n, 0, streaming);
-}
-
-EXMY_LANE_ATTR __attribute__((noinline)) void EXMY_CAT(exmy_decode_doubles_, EXMY_ISA_SUFFIX)(
-    const ExMyDecodeParameters *p, const float *table, const uint8_t *src, double *dst, intptr_t n, int streaming) {
-    decode_codes(p, table, src, dst, n, 1, streaming);
+/// The four exported forms: Float or Double values, from bytes or packed FP4 codes.
+EXMY_LANE_ATTR __attribute__((noinline)) void EXMY_CAT(exmy_decode_, EXMY_ISA_SUFFIX)(
+    const ExMyDecodeParameters *p, const float *table, const uint8_t *src, void *dst, intptr_t n, int wide, int packed, int streaming) {
+    if (wide) {
+        if (packed) decode_codes(p, table, src, dst, n, 1, 1, streaming); else decode_codes(p, table, src, dst, n, 1, 0, streaming);
+    } else {
+        if (packed) decode_codes(p, table, src, dst, n, 0, 1, streaming); else decode_codes(p, table, src, dst, n, 0, 0, streaming);
+    }
 }
 #endif

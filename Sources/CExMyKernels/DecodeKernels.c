@@ -1,8 +1,8 @@
 // Decoding one-byte codes of at most 8 bits into `Float` (and `Double`) by arithmetic: the body
 // (DecodeBody.h) on 8-lane vectors for AVX2 here, on 16-lane vectors for AVX-512 in
 // DecodeKernels512.c, and the exported entry points that pick one
-// (`BatchDecoder`'s fast path; its portable path is a table lookup per element, and packed FP4
-// codes keep their pair table, which measured faster in cache than unpacking and computing).
+// (`BatchDecoder`'s fast path for one-byte codes and packed FP4 codes, which are unpacked to bytes
+// first; its portable path is a table lookup per element, or per byte of packed FP4 codes).
 //
 // A code's value is built from its bits the way a hardware converter builds it: a normal
 // magnitude `m` (exponent field ≥ 1) becomes the Float bits `(m << (23 − M)) + ((127 − bias) << 23)`;
@@ -21,19 +21,28 @@
 #include "DecodeBody.h"
 
 #if defined(__x86_64__)
-void exmy_decode_floats_avx512(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n, int streaming);
-void exmy_decode_doubles_avx512(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, double *dst, intptr_t n, int streaming);
+void exmy_decode_avx512(const ExMyDecodeParameters *p, const float *table, const uint8_t *src, void *dst, intptr_t n, int wide, int packed,
+                        int streaming);
+
+static void decode(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, void *dst, intptr_t n, int wide,
+                   int packed, int streaming) {
+    if (isa == EXMY_ISA_AVX512) exmy_decode_avx512(p, table, src, dst, n, wide, packed, streaming);
+    else exmy_decode_avx2(p, table, src, dst, n, wide, packed, streaming);
+}
 
 void exmy_simd_decode_bytes(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n,
                             int streaming) {
-    if (isa == EXMY_ISA_AVX512) exmy_decode_floats_avx512(p, table, src, dst, n, streaming);
-    else exmy_decode_floats_avx2(p, table, src, dst, n, streaming);
+    decode(isa, p, table, src, dst, n, 0, 0, streaming);
 }
 
 void exmy_simd_decode_bytes_double(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, double *dst,
                                    intptr_t n, int streaming) {
-    if (isa == EXMY_ISA_AVX512) exmy_decode_doubles_avx512(p, table, src, dst, n, streaming);
-    else exmy_decode_doubles_avx2(p, table, src, dst, n, streaming);
+    decode(isa, p, table, src, dst, n, 1, 0, streaming);
+}
+
+void exmy_simd_decode_packed4(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, void *dst, intptr_t n,
+                              int wide, int streaming) {
+    decode(isa, p, table, src, dst, n, wide, 1, streaming);
 }
 #else
 void exmy_simd_decode_bytes(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, float *dst, intptr_t n,
@@ -43,5 +52,9 @@ void exmy_simd_decode_bytes(int isa, const ExMyDecodeParameters *p, const float 
 void exmy_simd_decode_bytes_double(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, double *dst,
                                    intptr_t n, int streaming) {
     (void)isa; (void)p; (void)table; (void)src; (void)dst; (void)n; (void)streaming;
+}
+void exmy_simd_decode_packed4(int isa, const ExMyDecodeParameters *p, const float *table, const uint8_t *src, void *dst, intptr_t n,
+                              int wide, int streaming) {
+    (void)isa; (void)p; (void)table; (void)src; (void)dst; (void)n; (void)wide; (void)streaming;
 }
 #endif

@@ -174,7 +174,8 @@ struct BatchLoopsTests {
 
     /// Streaming stores (``StreamingStores``) go only where the output is 16-byte aligned: forced on,
     /// outputs at every byte offset of a 64-byte-aligned buffer (one-byte codes, 16-bit codes,
-    /// packed FP4 from even element offsets, `Float` and `Double` values) get the scalar engine's
+    /// packed FP4 from even element offsets, `Float` and `Double` values from bytes and from packed
+    /// FP4 codes) get the scalar engine's
     /// answers on every copy of the C loops, and the buffer outside the output is untouched. (An
     /// unaligned `movntdq` would trap.) The decision follows the threshold.
     @Test func streamingStoresOnEveryAlignment() throws {
@@ -191,6 +192,8 @@ struct BatchLoopsTests {
         let packed = try CodePacking.pack(fp4, bitWidth: 4)
         let floats = bytes.map { Float(FloatFormat.e4m3fn.decode(UInt64($0))).bitPattern }
         let doubles = bytes.map { FloatFormat.e4m3fn.decode(UInt64($0)).bitPattern }
+        let fp4Values = fp4.map { Float(FloatFormat.e2m1fn.decode(UInt64($0))).bitPattern }
+        let fp4Doubles = fp4.map { FloatFormat.e2m1fn.decode(UInt64($0)).bitPattern }
         let region = UnsafeMutableRawPointer.allocate(byteCount: 8 * n + 128, alignment: 64)
         defer { region.deallocate() }
         for loops in S.supportedLoops where loops != .portable {
@@ -223,6 +226,15 @@ struct BatchLoopsTests {
                     let outDouble = UnsafeMutableBufferPointer(start: (region + 8 * offset).assumingMemoryBound(to: Double.self), count: n)
                     try bytes.withUnsafeBufferPointer { try decoder.decode($0, into: outDouble, threads: 2) }
                     #expect(outDouble.map(\.bitPattern) == doubles && untouched(8 * offset, 8 * n), "\(what) Double")
+                    let fp4Decoder = BatchDecoder(.e2m1fn).withLoops(loops)
+                    fresh()
+                    let outFP4 = UnsafeMutableBufferPointer(start: (region + 4 * offset).assumingMemoryBound(to: Float.self), count: n)
+                    try packed.withUnsafeBufferPointer { try fp4Decoder.decodePacked($0, count: n, into: outFP4, threads: 2) }
+                    #expect(outFP4.map(\.bitPattern) == fp4Values && untouched(4 * offset, 4 * n), "\(what) packed FP4 → Float")
+                    fresh()
+                    let outFP4D = UnsafeMutableBufferPointer(start: (region + 8 * offset).assumingMemoryBound(to: Double.self), count: n)
+                    try packed.withUnsafeBufferPointer { try fp4Decoder.decodePacked($0, count: n, into: outFP4D, threads: 2) }
+                    #expect(outFP4D.map(\.bitPattern) == fp4Doubles && untouched(8 * offset, 8 * n), "\(what) packed FP4 → Double")
                 }
             }
         }

@@ -154,6 +154,16 @@ struct BatchPackingDecodeTests {
                     guard f.bitWidth == 4 else { continue }
                     let packed = try CodePacking.pack(bytes.map { $0 & 0xF }, bitWidth: 4)
                     let want = bytes.map { Float(f.decode(UInt64($0 & 0xF))).bitPattern }
+                    let wantDoubles = bytes.map { f.decode(UInt64($0 & 0xF)).bitPattern }
+                    for d in S.supportedLoops.map({ BatchDecoder(f).withLoops($0) }) {
+                        for streaming in [false, true] {
+                            let what = "\(f) n \(n) threads \(threads) \(d.loops)\(streaming ? " streaming" : "") packed"
+                            let got = try S.withStreaming(streaming) { try d.decodePacked(packed, count: n, as: Float.self, threads: threads) }
+                            #expect(got.map(\.bitPattern) == want, "\(what)")
+                            let doubles = try S.withStreaming(streaming) { try d.decodePacked(packed, count: n, as: Double.self, threads: threads) }
+                            #expect(doubles.map(\.bitPattern) == wantDoubles, "\(what) Double")
+                        }
+                    }
                     #expect(try decoder.decodePacked(packed, count: n, as: Float.self, threads: threads).map(\.bitPattern) == want, "\(f) n \(n) packed")
                     #expect(try tablesOnly.decodePacked(packed, count: n, as: Float.self, threads: threads).map(\.bitPattern) == want, "\(f) n \(n) packed tables")
                 }

@@ -174,6 +174,11 @@ void exmy_simd_decode_bytes(int isa, const ExMyDecodeParameters *parameters, con
 void exmy_simd_decode_bytes_double(int isa, const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, double *dst,
                                    intptr_t n, int streaming);
 
+/// `exmy_simd_decode_bytes` (`wide` 0) or `exmy_simd_decode_bytes_double` (`wide` 1) for `n` FP4
+/// codes packed two per byte at `src` (element 0 in the low nibble of `src[0]`).
+void exmy_simd_decode_packed4(int isa, const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, void *dst, intptr_t n,
+                              int wide, int streaming);
+
 /// The benchmark's SIMD stream kernel: for each of `blocks` blocks, reads `srcBlockBytes` bytes
 /// from `src` and writes `dstBlockBytes` bytes to `dst` (both multiples of 32), with the encode
 /// kernels' prefetching and no arithmetic beyond XOR (`ExMyBenchmark`'s strongest limit kernel);

@@ -170,6 +170,13 @@ public struct BatchDecoder: Sendable {
 
     private func decodeChunk<T>(_ job: Job, _ range: Range<Int>, _: T.Type) {
         let out = job.output!.assumingMemoryBound(to: T.self)
+        if let tables, let plan, usesArithmeticKernel(job.kind), job.layout == .packed(bitWidth: 4) {
+            // Chunks start on even elements (multiples of the block size): a whole byte.
+            let src = job.source!.assumingMemoryBound(to: UInt8.self) + range.lowerBound / 2
+            plan.decodePacked4(tables.float, src, out + range.lowerBound, range.count, streaming: job.streaming)
+            if job.streaming { exmy_streaming_fence() }
+            return
+        }
         if let tables, let plan, usesArithmeticKernel(job.kind), job.layout == .codes(byteCount: 1) || job.layout == .packed(bitWidth: 8) {
             let src = job.source!.assumingMemoryBound(to: UInt8.self) + range.lowerBound
             if job.kind == .float {

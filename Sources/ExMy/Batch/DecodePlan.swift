@@ -100,6 +100,14 @@ struct DecodePlan: Sendable {
         withUnsafePointer(to: parameters) { exmy_simd_decode_bytes(loops.isa!, $0, table, src, dst, n, streaming ? 1 : 0) }
     }
 
+    /// Decodes `n` FP4 codes packed two per byte from `src` (element 0 in the low nibble of
+    /// `src[0]`) into `Float`s (`T` = `Float`) or `Double`s (only where ``decodesDoubles``).
+    func decodePacked4<T>(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<T>, _ n: Int, streaming: Bool) {
+        let wide = T.self == Double.self
+        precondition(wide ? decodesDoubles : T.self == Float.self, "packed codes decode into Float, or Double where checked")
+        withUnsafePointer(to: parameters) { exmy_simd_decode_packed4(loops.isa!, $0, table, src, dst, n, wide ? 1 : 0, streaming ? 1 : 0) }
+    }
+
     /// Decodes `n` one-byte codes into `Double`s (only where ``decodesDoubles``).
     func decodeBytes(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Double>, _ n: Int, streaming: Bool) {
         precondition(decodesDoubles, "the Double form failed its check")

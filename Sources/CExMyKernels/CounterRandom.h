@@ -15,13 +15,20 @@ typedef uint32_t exmy_v8u __attribute__((vector_size(32)));
 typedef uint16_t exmy_v16h __attribute__((vector_size(32)));
 typedef int16_t exmy_v16s __attribute__((vector_size(32)));
 
-/// `CounterRandom.mix16` on 16 lanes (16-bit multiplies wrap, as Swift's `&*=`).
+/// `CounterRandom.mix16` on the 16-bit lanes of the vector `x`, in place (16-bit multiplies wrap,
+/// as Swift's `&*=`); for any vector width.
+#define EXMY_MIX16(x)                                                                                  \
+    do {                                                                                               \
+        (x) ^= (x) >> 8;                                                                               \
+        (x) *= (uint16_t)0x6B53;                                                                       \
+        (x) ^= (x) >> 7;                                                                               \
+        (x) *= (uint16_t)0x3C4D;                                                                       \
+        (x) ^= (x) >> 9;                                                                               \
+    } while (0)
+
+/// `CounterRandom.mix16` on 16 lanes.
 EXMY_AVX2 EXMY_INLINE exmy_v16h exmy_mix16(exmy_v16h x) {
-    x ^= x >> 8;
-    x *= (uint16_t)0x6B53;
-    x ^= x >> 7;
-    x *= (uint16_t)0x3C4D;
-    x ^= x >> 9;
+    EXMY_MIX16(x);
     return x;
 }
 

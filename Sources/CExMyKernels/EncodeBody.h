@@ -263,12 +263,35 @@ EXMY_INLINE void store_group(int codeBytes, int exact, int sign, const P *p, voi
 }
 #endif
 
+#if EXMY_W == 16
+typedef uint16_t v32h __attribute__((vector_size(64)));
+#endif
+
 /// The random terms `R << shift` of elements `i … i + 4·EXMY_W − 1`, EXMY_W per vector in order
-/// (CounterRandom.h computes 32 at a time).
+/// (`exmy_counter_terms`, CounterRandom.h, for 32 elements; with 16 lanes, its common case, at most
+/// 16 random bits and all 64 elements in one counter block, on 512-bit vectors: lane 2j of the
+/// 16-bit lanes holds element j, lane 2j + 1 element j + 16, so that the 32-bit words are the low
+/// and high halves of the lanes).
 EXMY_VINLINE void random_terms(const ExMyCounterRandom *rnd, intptr_t i, uint32_t shift, vu r[4]) {
 #if EXMY_W == 8
     exmy_counter_terms(rnd, i, shift, r);
 #else
+    const intptr_t wrapAt = 65536 - (intptr_t)rnd->position;
+    if (!rnd->wide && !(i < wrapAt && i + 64 > wrapAt)) {
+        const uint16_t key = i < wrapAt ? rnd->key0 : rnd->nextKey0;
+        const v32h iota = {0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23,
+                           8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31};
+        const uint16_t base = (uint16_t)(rnd->position + (uint16_t)i), mask = (uint16_t)rnd->mask;
+        v32h h0 = (iota + base) ^ key, h1 = (iota + (uint16_t)(base + 32)) ^ key;
+        EXMY_MIX16(h0);
+        EXMY_MIX16(h1);
+        const vu v0 = (vu)(h0 & mask), v1 = (vu)(h1 & mask);
+        r[0] = (v0 & 0xFFFF) << shift;
+        r[1] = (v0 >> 16) << shift;
+        r[2] = (v1 & 0xFFFF) << shift;
+        r[3] = (v1 >> 16) << shift;
+        return;
+    }
     exmy_v8u a[4], b[4];
     exmy_counter_terms(rnd, i, shift, a);
     exmy_counter_terms(rnd, i + 32, shift, b);

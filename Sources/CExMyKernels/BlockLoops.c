@@ -59,7 +59,7 @@ EXMY_AVX2 EXMY_INLINE void widen_double(const uint32_t *restrict s, int32_t *res
     uint32_t caller, towardZero = 0x7F80;  // every exception masked, round toward zero, no FTZ/DAZ
     __asm__ volatile("vstmxcsr %0" : "=m"(caller));
     __asm__ volatile("vldmxcsr %0" : : "m"(towardZero));
-    // Steps of 128 doubles (1 KiB), each prefetching the KiB EXMY_PREFETCH_DISTANCE ahead.
+    // Steps of 128 doubles (1 KiB), each prefetching ahead (exmy_prefetch_ahead).
     intptr_t i = 0;
     for (; i + 128 <= n; i += 128) {
         exmy_prefetch_ahead(d + i, 1024);

@@ -206,11 +206,11 @@ EXMY_VINLINE void store_group(int codeBytes, int exact, int sign, const P *p, vo
 }
 #elif defined(__x86_64__) && EXMY_W == 16
 /// Stores 64 codes `c0 … c3` (16 each, in order) in the layout `codeBytes`, as the 8-lane form
-/// does, with AVX-512's truncating narrowing moves (`vpmovdb`, `vpmovdw`, `vpmovwb`) where that
-/// form has saturating packs: the same bytes for every ordinary lane, whose code bits are all that
-/// is left before the narrowing (masked first without `exact`); special lanes may differ, and the
-/// driver rewrites them. The sign of byte and packed FP4 codes (signs_on_bytes) goes on by a
-/// byte mask made of the inputs' sign bits.
+/// does: byte codes by the same saturating packs, 16-bit codes and the nibble pairs of packed FP4
+/// by AVX-512's truncating narrowing moves (`vpmovdw`, `vpmovwb`): the same bits for every
+/// ordinary lane, whose code bits are all that is left before the narrowing (masked first without
+/// `exact`); special lanes may differ, and the driver rewrites them. The sign of byte and packed
+/// FP4 codes (signs_on_bytes) goes on by a byte mask made of the inputs' sign bits.
 EXMY_VINLINE void store_group(int codeBytes, int exact, int sign, const P *p, void *dst, intptr_t i, vu c0, vu c1, vu c2,
                               vu c3, vi x0, vi x1, vi x2, vi x3, int streaming) {
     const uint32_t codeMask = p->codeMask;
@@ -233,9 +233,12 @@ EXMY_VINLINE void store_group(int codeBytes, int exact, int sign, const P *p, vo
         exmy_store32((uint16_t *)dst + i + 48, _mm512_cvtepi32_epi16((__m512i)c3), streaming);
         return;
     }
-    const __m256i lo = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm512_cvtepi32_epi8((__m512i)c0)), _mm512_cvtepi32_epi8((__m512i)c1), 1);
-    const __m256i hi = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm512_cvtepi32_epi8((__m512i)c2)), _mm512_cvtepi32_epi8((__m512i)c3), 1);
-    __m512i b = _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+    // Saturating packs, as in the 8-lane form (four instructions where four `vpmovdb` and the
+    // inserts joining their results took eleven): 128-bit lane k of `b` then holds the dwords
+    // c0[4k … 4k+3], c1[…], c2[…], c3[…] as bytes, and one dword permutation puts them in order.
+    const __m512i w01 = _mm512_packus_epi32((__m512i)c0, (__m512i)c1), w23 = _mm512_packus_epi32((__m512i)c2, (__m512i)c3);
+    __m512i b = _mm512_permutexvar_epi32(_mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15),
+                                         _mm512_packus_epi16(w01, w23));
     if (signs_on_bytes(sign, codeBytes, exact)) {
         // The inputs' sign bits, one per byte in the codes' order; bit K − 1 ORed in where set
         // (not onto a zero magnitude without −0).
@@ -326,8 +329,8 @@ EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t coun
 // MARK: Kernels
 
 /// The loop shared by both kernels: groups of G = 4 · EXMY_W lanes (32 or 64), each step of 256
-/// lanes (1 KiB of input) first prefetching the KiB EXMY_PREFETCH_DISTANCE ahead (the Swift loops
-/// have no prefetch; it changes no result); then the last `n mod G` lanes EXMY_W at a time,
+/// lanes (1 KiB of input) first prefetching ahead (`exmy_prefetch_ahead`; the Swift loops have no
+/// prefetch; it changes no result); then the last `n mod G` lanes EXMY_W at a time,
 /// zero-padded, with the padding kept out of the special summary. `LANES(x, r)` is one group of
 /// EXMY_W lanes; `EXACT` is `store_group`'s. With `streaming` (Target.h), the groups of G are
 /// stored past the caches and the tail is not; the caller fences (`exmy_streaming_fence`).

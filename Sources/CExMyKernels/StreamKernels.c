@@ -37,7 +37,8 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
     // block size is a multiple of the other (every traffic but packed FP6's), the blocks are one
     // contiguous stream folded or splatted at that ratio in a single flat loop (no division per
     // vector: a loop with one measured 15 – 25 % below this one from memory, and the encoder beat
-    // it). The input is read in order; each KiB of it is prefetched EXMY_PREFETCH_DISTANCE ahead.
+    // it). The input is read in order; each KiB of it is prefetched as the encode kernels do
+    // (exmy_prefetch_ahead).
     // With `streaming`, the stores are non-temporal, as the conversion's are (Target.h; the caller
     // fences).
     const int nt = exmy_streaming(streaming, dst);

@@ -52,17 +52,23 @@
 EXMY_INLINE float exmy_float(uint32_t u) { float f; memcpy(&f, &u, sizeof f); return f; }
 EXMY_INLINE uint32_t exmy_bits(float f) { uint32_t u; memcpy(&u, &f, sizeof u); return u; }
 
-/// How far ahead of the current input position the streaming loops prefetch, in bytes (8 KiB: one
-/// 2048-element block of `Float`s). Measured on the development machine (docs/performance.md):
-/// with the encode kernels' arithmetic between the loads, the hardware prefetcher alone leaves one
-/// core short of the memory bandwidth.
-#define EXMY_PREFETCH_DISTANCE 8192
+/// How far ahead of the current input position the streaming loops prefetch, in bytes, at two
+/// distances: into L1 (`prefetcht0`) 4 KiB ahead, and into L2 (`prefetcht1`) 20 KiB ahead. With the
+/// encode kernels' arithmetic between the loads, the hardware prefetcher alone leaves one core short
+/// of the memory bandwidth (docs/performance.md); one distance (8 KiB into L1, the earlier form)
+/// left the E4M3FN kernel at 0.83 – 0.85 of the stream limit from memory with streaming stores,
+/// the two at 0.93 – 0.96, and the limit kernel itself faster (`Benchmarks/kernels/harness.c limit`,
+/// three interleaved runs, 6 December 2026).
+#define EXMY_PREFETCH_DISTANCE 4096
+#define EXMY_PREFETCH_FAR_DISTANCE 20480
 
-/// Prefetches the `bytes` bytes (a multiple of 64) that lie EXMY_PREFETCH_DISTANCE beyond `p`.
-/// Prefetching never faults, so the addresses may lie beyond the buffer.
+/// Prefetches the `bytes` bytes (a multiple of 64) that lie EXMY_PREFETCH_DISTANCE beyond `p` into
+/// L1, and those EXMY_PREFETCH_FAR_DISTANCE beyond it into L2. Prefetching never faults, so the
+/// addresses may lie beyond the buffer.
 EXMY_INLINE void exmy_prefetch_ahead(const void *p, intptr_t bytes) {
-    const char *q = (const char *)p + EXMY_PREFETCH_DISTANCE;
-    for (intptr_t j = 0; j < bytes; j += 64) __builtin_prefetch(q + j);
+    const char *q = (const char *)p;
+    for (intptr_t j = 0; j < bytes; j += 64) __builtin_prefetch(q + EXMY_PREFETCH_DISTANCE + j, 0, 3);
+    for (intptr_t j = 0; j < bytes; j += 64) __builtin_prefetch(q + EXMY_PREFETCH_FAR_DISTANCE + j, 0, 2);
 }
 
 /// Streaming (non-temporal) stores. The loops that write a caller's output take a `streaming` flag

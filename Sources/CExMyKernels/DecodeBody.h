@@ -76,29 +76,25 @@ EXMY_DVINLINE du decode_lanes_exceptions(const DecodeVectors *v, const float *ta
 #endif
 }
 
-/// Stores EXMY_W decoded lanes as Floats or Doubles at element `k` of `dst`.
-EXMY_DVINLINE void store_lanes(du value, void *dst, intptr_t k, int wide, int nt) {
 #if EXMY_W == 8
-    if (!wide) {
-        exmy_store32((float *)dst + k, (__m256i)value, nt);
-        return;
-    }
-    const dd d = __builtin_convertvector((df)value, dd);
-    __m256i parts[2];
-    __builtin_memcpy(parts, &d, sizeof parts);
-    exmy_store32((double *)dst + k, parts[0], nt);
-    exmy_store32((double *)dst + k + 4, parts[1], nt);
+typedef __m256i dvector;
+#define EXMY_STORE_VECTOR exmy_store32
 #else
+typedef __m512i dvector;
+#define EXMY_STORE_VECTOR exmy_store64
+#endif
+
+/// Stores EXMY_W decoded lanes as Floats or Doubles at element `k` of `dst`, a whole vector at a time.
+EXMY_DVINLINE void store_lanes(du value, void *dst, intptr_t k, int wide, int nt) {
     if (!wide) {
-        exmy_store64((float *)dst + k, (__m512i)value, nt);
+        EXMY_STORE_VECTOR((float *)dst + k, (dvector)value, nt);
         return;
     }
     const dd d = __builtin_convertvector((df)value, dd);
-    __m512i parts[2];
+    dvector parts[2];
     __builtin_memcpy(parts, &d, sizeof parts);
-    exmy_store64((double *)dst + k, parts[0], nt);
-    exmy_store64((double *)dst + k + 8, parts[1], nt);
-#endif
+    EXMY_STORE_VECTOR((double *)dst + k, parts[0], nt);
+    EXMY_STORE_VECTOR((double *)dst + k + EXMY_W / 2, parts[1], nt);
 }
 
 /// The EXMY_W codes at `src` (bytes) as 32-bit lanes, unmasked: `decode_lanes` reads only the

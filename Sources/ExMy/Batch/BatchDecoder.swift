@@ -179,11 +179,7 @@ public struct BatchDecoder: Sendable {
         }
         if let tables, let plan, usesArithmeticKernel(job.kind), job.layout == .codes(byteCount: 1) || job.layout == .packed(bitWidth: 8) {
             let src = job.source!.assumingMemoryBound(to: UInt8.self) + range.lowerBound
-            if job.kind == .float {
-                plan.decodeBytes(tables.float, src, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Float.self) + range.lowerBound, range.count, streaming: job.streaming)
-            } else {
-                plan.decodeBytes(tables.float, src, UnsafeMutableRawPointer(out).assumingMemoryBound(to: Double.self) + range.lowerBound, range.count, streaming: job.streaming)
-            }
+            plan.decodeBytes(tables.float, src, out + range.lowerBound, range.count, streaming: job.streaming)
             if job.streaming { exmy_streaming_fence() }
             return
         }

@@ -1,6 +1,6 @@
 internal import CExMyKernels
 
-/// The arithmetic decoder of one-byte codes (of at most 8 bits) into `Float` (C compiled for AVX2 and
+/// The arithmetic decoder of codes of at most 8 bits into `Float` and `Double` (C compiled for AVX2 and
 /// AVX-512, `DecodeKernels.c`), for one format and one copy of the kernel: its parameters, derived from the format and then *checked*
 /// against the format's decode table on all 256 byte values.
 ///
@@ -50,7 +50,7 @@ struct DecodePlan: Sendable {
 
         // The codes the arithmetic alone gets wrong, then the cheapest exception set covering them:
         // every magnitude from the least missed one up, or that with one code set apart.
-        let missed = Self.mismatches(isa, p, table).map { Int32($0) & Int32(p.codeMask) }
+        let missed = Self.mismatches(isa, p, table, expected: table).map { Int32($0) & Int32(p.codeMask) }
         if !missed.isEmpty {
             let magnitudes = missed.map { $0 & Int32(p.magnitudeMask) }
             let lowest = magnitudes.min()!
@@ -65,39 +65,31 @@ struct DecodePlan: Sendable {
             // At most an eighth of the magnitudes may be exceptions (else the table is as good).
             guard p.exceptionMagnitude > Int32(p.magnitudeMask) - Int32(p.magnitudeMask + 1) / 8 else { return nil }
         }
-        guard Self.mismatches(isa, p, table).isEmpty else { return nil }
+        guard Self.mismatches(isa, p, table, expected: table).isEmpty else { return nil }
         self.parameters = p
-        self.decodesDoubles = Self.doubleMismatches(isa, p, table, doubleTable).isEmpty
+        self.decodesDoubles = Self.mismatches(isa, p, table, expected: doubleTable).isEmpty
     }
 
-    /// The bytes whose decoded bits differ from the table's.
-    private static func mismatches(_ isa: Int32, _ p: ExMyDecodeParameters, _ table: UnsafePointer<Float>) -> [Int] {
+    /// The bytes whose values, decoded by the kernel into `T` (`Float` or `Double`), differ bit for
+    /// bit from `expected`'s.
+    private static func mismatches<T>(_ isa: Int32, _ p: ExMyDecodeParameters, _ table: UnsafePointer<Float>, expected: UnsafePointer<T>) -> [Int] {
+        let size = MemoryLayout<T>.size
         let codes = (0..<256).map { UInt8($0) }
-        var values = [Float](repeating: 0, count: 256)
+        let values = UnsafeMutableRawPointer.allocate(byteCount: 256 * size, alignment: 64)
+        defer { values.deallocate() }
         codes.withUnsafeBufferPointer { src in
-            values.withUnsafeMutableBufferPointer { dst in
-                withUnsafePointer(to: p) { exmy_simd_decode_bytes(isa, $0, table, src.baseAddress, dst.baseAddress, 256, 0) }
+            withUnsafePointer(to: p) {
+                if T.self == Double.self {
+                    exmy_simd_decode_bytes_double(isa, $0, table, src.baseAddress, values.assumingMemoryBound(to: Double.self), 256, 0)
+                } else {
+                    exmy_simd_decode_bytes(isa, $0, table, src.baseAddress, values.assumingMemoryBound(to: Float.self), 256, 0)
+                }
             }
         }
-        return (0..<256).filter { values[$0].bitPattern != table[$0].bitPattern }
-    }
-
-    /// The bytes whose decoded `Double` bits differ from `doubleTable`'s.
-    static func doubleMismatches(_ isa: Int32, _ p: ExMyDecodeParameters, _ table: UnsafePointer<Float>, _ doubleTable: UnsafePointer<Double>) -> [Int] {
-        let codes = (0..<256).map { UInt8($0) }
-        var values = [Double](repeating: 0, count: 256)
-        codes.withUnsafeBufferPointer { src in
-            values.withUnsafeMutableBufferPointer { dst in
-                withUnsafePointer(to: p) { exmy_simd_decode_bytes_double(isa, $0, table, src.baseAddress, dst.baseAddress, 256, 0) }
-            }
+        return (0..<256).filter { code in
+            let want = UnsafeRawPointer(expected + code)
+            return (0..<size).contains { values.load(fromByteOffset: code * size + $0, as: UInt8.self) != want.load(fromByteOffset: $0, as: UInt8.self) }
         }
-        return (0..<256).filter { values[$0].bitPattern != doubleTable[$0].bitPattern }
-    }
-
-    /// Decodes `n` one-byte codes into `Float`s; `streaming` as in ``StreamingStores``.
-    func decodeBytes(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Float>, _ n: Int, streaming: Bool) {
-        // A plan exists only for C loops (`init` requires `loops.isa`).
-        withUnsafePointer(to: parameters) { exmy_simd_decode_bytes(loops.isa!, $0, table, src, dst, n, streaming ? 1 : 0) }
     }
 
     /// Decodes `n` FP4 codes packed two per byte from `src` (element 0 in the low nibble of
@@ -108,9 +100,20 @@ struct DecodePlan: Sendable {
         withUnsafePointer(to: parameters) { exmy_simd_decode_packed4(loops.isa!, $0, table, src, dst, n, wide ? 1 : 0, streaming ? 1 : 0) }
     }
 
-    /// Decodes `n` one-byte codes into `Double`s (only where ``decodesDoubles``).
-    func decodeBytes(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<Double>, _ n: Int, streaming: Bool) {
-        precondition(decodesDoubles, "the Double form failed its check")
-        withUnsafePointer(to: parameters) { exmy_simd_decode_bytes_double(loops.isa!, $0, table, src, dst, n, streaming ? 1 : 0) }
+    /// Decodes `n` one-byte codes into `Float`s (`T` = `Float`) or `Double`s (only where
+    /// ``decodesDoubles``); `streaming` as in ``StreamingStores``.
+    func decodeBytes<T>(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<T>, _ n: Int, streaming: Bool) {
+        // A plan exists only for C loops (`init` requires `loops.isa`).
+        let isa = loops.isa!, nt: Int32 = streaming ? 1 : 0
+        let raw = UnsafeMutableRawPointer(dst)
+        withUnsafePointer(to: parameters) {
+            if T.self == Double.self {
+                precondition(decodesDoubles, "the Double form failed its check")
+                exmy_simd_decode_bytes_double(isa, $0, table, src, raw.assumingMemoryBound(to: Double.self), n, nt)
+            } else {
+                precondition(T.self == Float.self, "one-byte codes decode into Float or Double")
+                exmy_simd_decode_bytes(isa, $0, table, src, raw.assumingMemoryBound(to: Float.self), n, nt)
+            }
+        }
     }
 }

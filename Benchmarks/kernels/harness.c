@@ -3,10 +3,7 @@
 // the package (x86-64 with AVX2 only; the AVX-512 rows only where the CPU has AVX-512 F/BW/VL/DQ):
 //
 //   clang -O2 -ISources/CExMyKernels/include -ISources/CExMyKernels Benchmarks/kernels/harness.c \
-//       Sources/CExMyKernels/EncodeKernels.c Sources/CExMyKernels/EncodeKernels512.c \
-//       Sources/CExMyKernels/DecodeKernels.c \
-//       Sources/CExMyKernels/BlockLoops.c Sources/CExMyKernels/StreamKernels.c \
-//       Sources/CExMyKernels/CPUSupport.c -lm -o /tmp/exmy-kernels
+//       Sources/CExMyKernels/*.c -lm -o /tmp/exmy-kernels
 //   /tmp/exmy-kernels encode     # E2M1FN, packed: nearest-even, toward-zero, stochastic A8 (ns per element)
 //   /tmp/exmy-kernels decode     # E4M3FN one-byte codes -> Float: arithmetic kernel vs a table loop
 //   /tmp/exmy-kernels narrow     # Double -> Float-to-odd narrowing, 2048 doubles (ns per element)

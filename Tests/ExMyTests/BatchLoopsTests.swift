@@ -179,9 +179,13 @@ struct BatchLoopsTests {
     /// answers on every copy of the C loops, and the buffer outside the output is untouched. (An
     /// unaligned `movntdq` would trap.) The decision follows the threshold.
     @Test func streamingStoresOnEveryAlignment() throws {
-        #expect(StreamingStores.$thresholdBytes.withValue(1000) { StreamingStores.worthwhile(count: 200, bytesPerElement: 5) })
-        #expect(!StreamingStores.$thresholdBytes.withValue(1001) { StreamingStores.worthwhile(count: 200, bytesPerElement: 5) })
-        #expect(StreamingStores.worthwhile(count: .max, bytesPerElement: 5))
+        // Input and output together reach the threshold, or the output alone a quarter of it.
+        #expect(StreamingStores.$thresholdBytes.withValue(1000) { StreamingStores.worthwhile(count: 200, readBytes: 4, writtenBytes: 1) })
+        #expect(!StreamingStores.$thresholdBytes.withValue(1001) { StreamingStores.worthwhile(count: 200, readBytes: 4, writtenBytes: 1) })
+        #expect(StreamingStores.$thresholdBytes.withValue(1000) { StreamingStores.worthwhile(count: 63, readBytes: 1, writtenBytes: 4) })
+        #expect(!StreamingStores.$thresholdBytes.withValue(1000) { StreamingStores.worthwhile(count: 62, readBytes: 1, writtenBytes: 4) })
+        #expect(StreamingStores.worthwhile(count: .max, readBytes: 4, writtenBytes: 1))
+        #expect(!StreamingStores.$thresholdBytes.withValue(.max) { StreamingStores.worthwhile(count: 1 << 40, readBytes: 8, writtenBytes: 8) })
         #expect(StreamingStores.thresholdBytes == StreamingStores.lastLevelCacheBytes)
         let n = 4099
         let input = BatchShapeTests.mixed(n, seed: 77)

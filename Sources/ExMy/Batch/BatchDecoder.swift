@@ -152,7 +152,7 @@ public struct BatchDecoder: Sendable {
         if count == 0 { return }
         let job = Job(
             source: source, layout: layout, output: output, kind: kind,
-            streaming: StreamingStores.worthwhile(count: count, bytesPerElement: 1 + kind.byteCount))
+            streaming: StreamingStores.worthwhile(count: count, readBytes: 1, writtenBytes: kind.byteCount))
         let t = BatchParallel.threadCount(threads, count)
         _ = BatchParallel.run(count: count, threads: t) { range in
             self.decodeChunk(job, range)

@@ -257,7 +257,7 @@ public struct BatchEncoder: Sendable {
         let job = Job(
             source: source, kind: kind, count: count, output: output, layout: layout,
             stream: CounterRandom(seed: options.seed), startIndex: options.startIndex,
-            streaming: StreamingStores.worthwhile(count: count, bytesPerElement: kind.byteCount + outputBytes))
+            streaming: StreamingStores.worthwhile(count: count, readBytes: kind.byteCount, writtenBytes: outputBytes))
         let threads = BatchParallel.threadCount(options.threads, count)
         let results = BatchParallel.run(count: count, threads: threads) { range in
             self.encodeChunk(job, range)

@@ -10,20 +10,23 @@ import Foundation
 /// faster and encoding `Float`→E4M3FN about 1.09×. But the output then is not in the cache, which
 /// costs a caller who reads it next while it would have fitted. So the C loops stream only for
 /// jobs whose input and output together reach ``thresholdBytes`` (the last-level cache by default:
-/// beyond it the output would be evicted before the conversion ends anyway), and only where the
+/// beyond it the output would be evicted before the conversion ends anyway) or whose output alone
+/// reaches a quarter of it (glibc's rule for `memcpy`'s non-temporal stores since 2.38, applied to
+/// the bytes written: decoding into `Double`s writes 8 bytes per byte read), and only where the
 /// output is 16-byte aligned (the instruction's requirement; Swift arrays are). The Swift loops
 /// never stream. Streaming changes no bit of any result: the tests run every batch case both ways.
 enum StreamingStores {
-    /// The job size, input and output bytes together, from which the C loops stream: the
-    /// last-level cache (``lastLevelCacheBytes``) unless a test lowers it (0: always stream;
-    /// `Int.max`: never).
+    /// The job size, input and output bytes together, from which the C loops stream (and a
+    /// quarter of it, for the output alone): the last-level cache (``lastLevelCacheBytes``) unless a
+    /// test changes it (0: always stream; `Int.max`: never).
     @TaskLocal static var thresholdBytes = lastLevelCacheBytes
 
-    /// Whether a job of `count` elements moving `bytesPerElement` bytes each (read and written)
+    /// Whether a job of `count` elements, each reading `readBytes` and writing `writtenBytes`,
     /// streams its stores.
-    static func worthwhile(count: Int, bytesPerElement: Int) -> Bool {
-        let (bytes, overflow) = count.multipliedReportingOverflow(by: bytesPerElement)
-        return overflow || bytes >= thresholdBytes
+    static func worthwhile(count: Int, readBytes: Int, writtenBytes: Int) -> Bool {
+        let (written, overflow) = count.multipliedReportingOverflow(by: writtenBytes)
+        let (total, overflowTotal) = count.multipliedReportingOverflow(by: readBytes + writtenBytes)
+        return overflow || overflowTotal || total >= thresholdBytes || written >= thresholdBytes / 4
     }
 
     /// The last-level cache of this machine, all of its instances together, from Linux's

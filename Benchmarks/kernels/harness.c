@@ -67,15 +67,20 @@ static void encode(int isa) {
     }
 }
 
-static void decode(int isa) {
-    // E4M3FN: K = 8, M = 3, bias 7; NaN at magnitude 0x7F (the exception).
-    static float table[256];
+/// E4M3FN's decoder parameters as DecodePlan derives them (K = 8, M = 3, bias 7; NaN at magnitude
+/// 0x7F, the exception), and its 256 Float values into `table`.
+static ExMyDecodeParameters e4m3fn_decoder(float table[256]) {
     for (int c = 0; c < 256; c++) {
         const int m = c & 0x7F, e = m >> 3, f = m & 7;
         const float v = m == 0x7F ? NAN : (e ? ldexpf(1 + f / 8.0f, e - 7) : ldexpf(f / 8.0f, -6));
         table[c] = c & 0x80 ? -v : v;
     }
-    const ExMyDecodeParameters p = {255, 127, 128, 24, 20, (127 - 7) << 23, 8, 0x1p-9f, 127, -1};
+    return (ExMyDecodeParameters){255, 127, 128, 24, 20, (127 - 7) << 23, 8, 0x1p-9f, 127, -1};
+}
+
+static void decode(int isa) {
+    static float table[256];
+    const ExMyDecodeParameters p = e4m3fn_decoder(table);
     static uint8_t src[N]; static float dst[N];
     srand(2);
     for (int i = 0; i < N; i++) { int c; do c = rand() & 0xFF; while ((c & 0x7F) == 0x7F); src[i] = (uint8_t)c; }
@@ -177,12 +182,7 @@ static void decode_limit(int isa) {
     for (long i = 0; i < n; i++) a[i] = (uint8_t)((i * 2654435761u) >> 24) & 0x7E;  // no NaN codes
     memset(b, 0, 8 * (size_t)n);
     static float table[256];
-    for (int c = 0; c < 256; c++) {
-        const int m = c & 0x7F, e = m >> 3, f = m & 7;
-        const float v = m == 0x7F ? NAN : (e ? ldexpf(1 + f / 8.0f, e - 7) : ldexpf(f / 8.0f, -6));
-        table[c] = c & 0x80 ? -v : v;
-    }
-    const ExMyDecodeParameters p = {255, 127, 128, 24, 20, (127 - 7) << 23, 8, 0x1p-9f, 127, -1};
+    const ExMyDecodeParameters p = e4m3fn_decoder(table);
     // Ordinary stores (o) and streaming stores (s): the decoder into Float and into Double, the
     // stream kernel's splats (4 and 8 bytes written per byte read); memset of the Float output.
     double fo[ROUNDS], fs[ROUNDS], so[ROUNDS], ss[ROUNDS], dfo[ROUNDS], dfs[ROUNDS], dso[ROUNDS], dss[ROUNDS], fill[ROUNDS];

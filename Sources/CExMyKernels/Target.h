@@ -1,13 +1,14 @@
 // The attributes that compile a function for AVX2 or for AVX-512 (x86-64 only; elsewhere the
 // functions compile for the baseline and are never called, because exmy_avx2_supported() returns 0).
 //
-// The loops are written once, for AVX2 (8-lane vectors, AVX2 intrinsics), as `always_inline`
-// bodies; each exported loop is instantiated twice by EXMY_BOTH_ISAS, once under each attribute.
-// Inlined into an AVX-512 function, the same source is compiled with the wider instruction set's
-// encodings on the same 256-bit vectors (three-operand masks, ternary logic, narrowing moves,
-// embedded broadcasts): the same results, fewer instructions (docs/performance.md, *How the C
-// loops are reached*). One loop has an AVX-512 form of its own: the `Double` narrowing
-// (BlockLoops.c), which uses embedded rounding instead of an MXCSR write.
+// Each loop is written once and compiled for both instruction sets, in one of two ways
+// (docs/performance.md, *How the C loops are reached*). The encode kernels and the decoder are
+// width-generic bodies (EncodeBody.h, DecodeBody.h) included at 8 lanes under EXMY_AVX2 and at 16
+// lanes (512-bit vectors) under EXMY_AVX512. The other loops are `always_inline` bodies on 8-lane
+// vectors instantiated twice by EXMY_BOTH_ISAS: inlined into an AVX-512 function, the same source
+// gets the wider instruction set's encodings on the same 256-bit vectors (three-operand masks,
+// ternary logic, narrowing moves, embedded broadcasts). One of those has an AVX-512 form of its
+// own: the `Double` narrowing (BlockLoops.c), which uses embedded rounding instead of an MXCSR write.
 #ifndef CEXMYKERNELS_TARGET_H
 #define CEXMYKERNELS_TARGET_H
 
@@ -72,7 +73,7 @@ EXMY_INLINE void exmy_prefetch_ahead(const void *p, intptr_t bytes) {
 }
 
 /// Streaming (non-temporal) stores. The loops that write a caller's output take a `streaming` flag
-/// (`StreamingStores` in Swift sets it for jobs too large for the last-level cache). With it, whole
+/// (`StreamingStores` in Swift sets it for jobs large against the last-level cache). With it, whole
 /// vectors go out with `movntdq`, past the caches: the output's lines are not read first (no
 /// read-for-ownership, up to half the write traffic saved) and do not evict input still to be
 /// read. The flag is honoured only where `dst` is 16-byte aligned (the 128-bit form's requirement,
@@ -120,8 +121,6 @@ EXMY_AVX512 EXMY_INLINE void exmy_store64(void *d, __m512i v, int streaming) {
 EXMY_AVX2 EXMY_INLINE void exmy_store16(void *d, __m128i v, int streaming) {
     if (streaming) _mm_stream_si128((__m128i *)d, v); else _mm_storeu_si128((__m128i *)d, v);
 }
-
 #endif
-
 
 #endif

@@ -13,7 +13,7 @@ import Darwin
 ///
 /// `pread` is used rather than `mmap` on purpose: a mapped file that shrinks while mapped raises
 /// `SIGBUS` on access, which would crash the process, while a short `pread` is an ordinary error.
-final class RandomAccessFile: Sendable {
+final class RandomAccessFile: Sendable, PositionalByteSource {
     let path: String
     let descriptor: Int32
     /// Size in bytes when the file was opened.
@@ -154,4 +154,9 @@ private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -
 
 private func posixClose(_ fd: Int32) -> Int32 {
     close(fd)
+}
+
+/// Bytes read at given offsets: a file, or the start of a stream kept in memory (headers).
+protocol PositionalByteSource {
+    func readBytes(count: Int, at offset: Int) throws -> [UInt8]
 }

@@ -55,6 +55,9 @@ public struct TensorIOError: Error, CustomStringConvertible, Sendable, Equatable
         case tensorNotFound(String)
         /// The requested Swift element type cannot hold the stored dtype.
         case elementTypeMismatch(stored: TensorDType, requested: String)
+        /// The output path cannot be written without destroying something, or is not writable
+        /// (a directory, a symbolic link, a read-only file, a FIFO with no reader); the string says which.
+        case unusableOutput(String)
         /// An argument passed by the caller is invalid (for example a chunk size of zero, or a
         /// duplicate tensor name given to a writer).
         case invalidArgument(String)
@@ -120,6 +123,8 @@ public struct TensorIOError: Error, CustomStringConvertible, Sendable, Equatable
             return "no tensor named '\(name)'"
         case let .elementTypeMismatch(stored, requested):
             return "cannot read elements stored as \(stored) as \(requested)"
+        case let .unusableOutput(why):
+            return why
         case let .invalidArgument(what):
             return "invalid argument: \(what)"
         }

@@ -91,6 +91,7 @@ extension TensorIOError.Kind {
         case .truncatedData: return "truncatedData"
         case .tensorNotFound: return "tensorNotFound"
         case .elementTypeMismatch: return "elementTypeMismatch"
+        case .unusableOutput: return "unusableOutput"
         case .invalidArgument: return "invalidArgument"
         }
     }

@@ -130,9 +130,14 @@ extension CLIError {
 
 /// A 64-byte aligned scratch buffer, reused chunk after chunk.
 final class ChunkBuffer {
+    /// Exactly the bytes asked for.
     let raw: UnsafeMutableRawBufferPointer
-    init(byteCount: Int) { raw = .allocate(byteCount: max(byteCount, 64), alignment: 64) }
-    deinit { raw.deallocate() }
+    private let allocation: UnsafeMutableRawBufferPointer
+    init(byteCount: Int) {
+        allocation = .allocate(byteCount: max(byteCount, 64), alignment: 64)
+        raw = UnsafeMutableRawBufferPointer(rebasing: allocation[0..<byteCount])
+    }
+    deinit { allocation.deallocate() }
     func prefix(_ n: Int) -> UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(rebasing: raw[0..<n]) }
 }
 

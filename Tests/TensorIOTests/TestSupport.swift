@@ -73,6 +73,7 @@ extension TensorIOError.Kind {
         case .fileNotFound: return "fileNotFound"
         case .ioFailure: return "ioFailure"
         case .notARegularFile: return "notARegularFile"
+        case .unusableOutput: return "unusableOutput"
         case .badMagic: return "badMagic"
         case .truncatedHeader: return "truncatedHeader"
         case .unsupportedVersion: return "unsupportedVersion"

@@ -213,6 +213,8 @@ public final class OutputFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             let code = errno
+            // A folder that does not exist: the path cannot be written (as `open` would say).
+            if code == ENOENT || code == ENOTDIR { throw TensorIOError(path: path, kind: .fileNotFound) }
             throw TensorIOError(path: path, kind: .ioFailure(operation: "create a temporary file in '\(directory.isEmpty ? "." : directory)'", errno: code))
         }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -37,15 +37,19 @@ struct AnalyzeCommand: ParsableCommand {
     @Flag(help: "Add the ulp-error histogram.") var histogram = false
     @Option(name: .customLong("output-format"), help: "text | markdown | csv | json | latex.") var outputFormat: TableFormat = .text
     @Flag(help: "Same as --output-format json.") var json = false
+    @Flag(help: "No progress line or timing on standard error (shown only when standard error is a terminal).") var quiet = false
 
     func run() throws {
         let schemes = try buildSchemes()
         let source = try dataSource()
         let started = Date()
-        let rows = try Study.run(schemes, on: source, perTensor: perTensor, seed: seed) { done, total in
-            Console.shared.progress("analyze: \(done)/\(total) scheme runs")
-        }
-        Console.shared.progressDone()
+        let rows: [StudyRow]
+        do {
+            rows = try Study.run(schemes, on: source, perTensor: perTensor, seed: seed) { done, total in
+                if !quiet { Console.shared.progress("analyze: \(done)/\(total) scheme runs") }
+            }
+        } catch let e as AnalysisError { throw CLIError(e.description) }
+        if !quiet { Console.shared.progressDone() }
         let law = CapybaraLaw()
         var table = Table(title: "Quantization error on \(source)", columns: AnalyzeCommand.columns)
         for r in rows {
@@ -61,7 +65,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             Console.shared.print(h.render(json ? .json : outputFormat))
         }
-        if !json && outputFormat == .text {
+        if !json && outputFormat == .text && !quiet {
             Console.shared.progress(String(format: "%d runs in %.2f s\n", rows.count, Date().timeIntervalSince(started)))
         }
     }
@@ -94,7 +98,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func dataSource() throws -> DataSource {
         if let input {
-            guard FileManager.default.fileExists(atPath: input) else { throw CLIError("\(input): no such file") }
+            try InputFiles.requireRegularFile(input, option: "--input")
             if input.hasSuffix(".npy") {
                 if tensor != nil { throw CLIError("--tensor applies to .safetensors files only") }
                 return .npy(path: input)

@@ -2,6 +2,7 @@ import ArgumentParser
 import ExMy
 import ExMyAnalysis
 import Foundation
+import TensorIO
 
 /// `exmy bench --analyzer`: the analyzer's throughput on a float32 safetensors checkpoint
 /// (``AnalyzerBenchmark``). Kept in its own option group; `bench` hands over when `--analyzer` is set.
@@ -36,8 +37,14 @@ struct AnalyzerBenchOptions: ParsableArguments {
         if let params { c.parameters = try Self.count(params) }
         if let formats { c.schemes = try Self.schemes(formats) }
         if let input {
-            guard FileManager.default.fileExists(atPath: input) else { throw CLIError("\(input): no such file") }
+            try InputFiles.requireRegularFile(input, option: "--input")
             c.input = input
+        }
+        if let keepCheckpoint {
+            // The destination is checked now (a directory, a symbolic link, a read-only or another
+            // user's file are refused), not after minutes of writing.
+            guard !keepCheckpoint.isEmpty, keepCheckpoint != "-", keepCheckpoint != "/dev/stdout" else { throw CLIError("--keep-checkpoint needs a file name") }
+            do { try OutputFile(path: keepCheckpoint).discard() } catch { throw CLIError("--keep-checkpoint \(keepCheckpoint): \(Console.reason(error))") }
         }
         c.checkpointPath = keepCheckpoint
         if let threads {
@@ -49,9 +56,19 @@ struct AnalyzerBenchOptions: ParsableArguments {
         return c
     }
 
-    func run(json: Bool, threads: String?) throws {
-        let results = try AnalyzerBenchmark.run(try configuration(threads: threads)) { Console.shared.progress($0) }
-        Console.shared.progressDone()
+    func run(json: Bool, threads: String?, quiet: Bool = false) throws {
+        let configuration = try configuration(threads: threads)
+        // Sizes this machine cannot hold (disk for the checkpoint, memory for its largest tensor)
+        // are refused before anything is written.
+        do { try AnalyzerBenchmark.checkResources(configuration) } catch let e as AnalysisError {
+            let option = input != nil ? "--input \(input!)" : "--params \(params ?? "100M")"
+            throw CLIError("\(option) is too large for this machine: \(e.description)")
+        }
+        let results: [AnalyzerBenchmark.Result]
+        do {
+            results = try AnalyzerBenchmark.run(configuration) { if !quiet { Console.shared.progress($0) } }
+        } catch let e as AnalysisError { throw CLIError(e.description) }
+        if !quiet { Console.shared.progressDone() }
         Console.shared.print(json ? AnalyzerBenchmark.jsonLines(results) : AnalyzerBenchmark.markdownTable(results))
     }
 

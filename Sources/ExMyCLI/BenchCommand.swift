@@ -16,10 +16,11 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Measure cost against array length (1K … 256M elements) instead of the standard cases.") var scaling = false
     @Flag(help: "Print one JSON object per result.") var json = false
     @Option(help: "Run only the cases whose name contains this text (e.g. 'packed', 'e5m2', 'stochastic').") var only: String?
+    @Flag(help: "No progress line on standard error (shown only when standard error is a terminal).") var quiet = false
     @OptionGroup(title: "Analyzer benchmark") var analyzer: AnalyzerBenchOptions
 
     func run() throws {
-        if analyzer.enabled { return try analyzer.run(json: json, threads: threads) }
+        if analyzer.enabled { return try analyzer.run(json: json, threads: threads, quiet: quiet) }
         var configuration = scaling ? ExMyBenchmark.Configuration.scaling : ExMyBenchmark.Configuration.standard
         func list(_ text: String, _ name: String) throws -> [Int] {
             try text.split(separator: ",", omittingEmptySubsequences: false).map {
@@ -44,8 +45,14 @@ struct BenchCommand: ParsableCommand {
             }
             configuration.minimumSeconds = minimumSeconds
         }
-        let results = try ExMyBenchmark.run(configuration) { r in Console.shared.progress("bench: \(r.caseName) \(r.elements) × \(r.threads) threads") }
-        Console.shared.progressDone()
+        // Sizes whose buffers do not fit in memory are refused before anything is allocated.
+        do { try ExMyBenchmark.checkAffordable(configuration) } catch {
+            throw CLIError("--sizes \(configuration.sizes.max() ?? 0) is too large for this machine: \(error.message); choose smaller --sizes")
+        }
+        let results = try ExMyBenchmark.run(configuration) { r in
+            if !quiet { Console.shared.progress("bench: \(r.caseName) \(r.elements) × \(r.threads) threads") }
+        }
+        if !quiet { Console.shared.progressDone() }
         if json {
             Console.shared.print(ExMyBenchmark.jsonLines(results))
         } else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import ExMy
 import ExMyAnalysis
 import Foundation
+import TensorIO
 
 /// `exmy dot`: the error of emulated dot products against the exact result as the length grows.
 struct DotCommand: ParsableCommand {
@@ -55,7 +56,17 @@ struct DotCommand: ParsableCommand {
     @Option(help: "Also write an SVG plot of error vs K (log axes, one line per configuration) to this file.") var svg: String?
     @Option(name: .customLong("plot-metric"), help: "What the SVG plots: mean-rel | max-rel | mean-norm | max-norm.") var plotMetric: String = "mean-rel"
 
+    @Flag(help: "No progress line on standard error (shown only when standard error is a terminal).") var quiet = false
+
     func run() throws {
+        // The plot's destination is checked (a directory, a symbolic link, a read-only file are
+        // refused) before the study runs, not after.
+        var plotOutput: OutputFile?
+        if let svg {
+            guard !svg.isEmpty, svg != "-" else { throw CLIError("--svg needs a file name") }
+            do { plotOutput = try OutputFile(path: svg) } catch { throw CLIError("--svg \(svg): \(Console.reason(error))") }
+        }
+        defer { plotOutput?.discard() }
         let ks = try parsedLengths()
         let configurations = try buildConfigurations()
         let source = try vectorSource()
@@ -65,22 +76,24 @@ struct DotCommand: ParsableCommand {
         let result: (rows: [AccumulationRow], skipped: [Int])
         do {
             result = try AccumulationStudy.run(configurations, lengths: ks, trials: trials, source: source, seed: seed) { done, total in
-                Console.shared.progress("dot: \(done)/\(total) lengths")
+                if !quiet { Console.shared.progress("dot: \(done)/\(total) lengths") }
             }
         } catch let e as AnalysisError { throw CLIError(e.description) }
-        Console.shared.progressDone()
+        if !quiet { Console.shared.progressDone() }
         var title = "Dot-product error vs exact on \(source)"
         if !result.skipped.isEmpty {
             title += " (lengths \(result.skipped.map(String.init).joined(separator: ", ")) skipped: the data holds no pair that long)"
         }
         let table = Table(title: title, columns: Self.columns, rows: result.rows.map(Self.cells))
         Console.shared.print(table.render(json ? .json : outputFormat))
-        if let svg {
+        if let output = plotOutput {
+            // Written to a temporary file beside --svg and renamed over it only when complete.
             let plot = Self.plot(result.rows, metric: plotMetric, title: "Dot-product error vs length (\(source))")
             do {
-                try plot.render().write(toFile: svg, atomically: true, encoding: .utf8)
+                try output.write(plot.render())
+                try output.commit()
             } catch {
-                throw CLIError("\(svg): cannot write the plot (\(error.localizedDescription))")
+                throw CLIError("--svg \(output.path): cannot write the plot (\(Console.reason(error)))")
             }
         }
     }
@@ -269,9 +282,8 @@ struct DotCommand: ParsableCommand {
                 return .synthetic(a: a, b: b, seed: seed)
             } catch let e as AnalysisError { throw CLIError(e.description) }
         }
-        for path in [input, inputB].compactMap({ $0 }) {
-            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
-        }
+        try InputFiles.requireRegularFile(input, option: "--input")
+        if let inputB { try InputFiles.requireRegularFile(inputB, option: "--input-b") }
         do {
             let a = try Tensor.load(path: input, name: tensor)
             var b: Tensor?

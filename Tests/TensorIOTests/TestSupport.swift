@@ -92,7 +92,6 @@ extension TensorIOError.Kind {
         case .truncatedData: return "truncatedData"
         case .tensorNotFound: return "tensorNotFound"
         case .elementTypeMismatch: return "elementTypeMismatch"
-        case .unusableOutput: return "unusableOutput"
         case .invalidArgument: return "invalidArgument"
         }
     }

@@ -47,11 +47,15 @@ struct AnalyzeCommand: ParsableCommand {
         }
         Console.shared.progressDone()
         let law = CapybaraLaw()
+        if json || outputFormat == .json {
+            Console.shared.print(try JSONOutput.string(AnalyzeJSON(data: "\(source)", rows: rows, histogram: histogram, law: law)))
+            return
+        }
         var table = Table(title: "Quantization error on \(source)", columns: AnalyzeCommand.columns)
         for r in rows {
             table.rows.append(AnalyzeCommand.cells(r, law: law))
         }
-        Console.shared.print(table.render(json ? .json : outputFormat))
+        Console.shared.print(table.render(outputFormat))
         if histogram {
             var h = Table(title: "Error histogram (fraction of elements per 1/8 ulp)", headers: ["format", "scheme"] + (0..<32).map { Table.number(-2 + Double($0) / 8) } + ["<-2", ">=2"])
             for r in rows {
@@ -59,9 +63,9 @@ struct AnalyzeCommand: ParsableCommand {
                 h.rows.append([r.format.canonicalSpelling, r.scheme.name] + r.metrics.ulpHistogram.map { Table.number(Double($0) / n, .significant(4)) }
                               + [Table.number(Double(r.metrics.ulpBelow) / n, .significant(4)), Table.number(Double(r.metrics.ulpAbove) / n, .significant(4))])
             }
-            Console.shared.print(h.render(json ? .json : outputFormat))
+            Console.shared.print(h.render(outputFormat))
         }
-        if !json && outputFormat == .text {
+        if outputFormat == .text {
             Console.shared.progress(String(format: "%d runs in %.2f s\n", rows.count, Date().timeIntervalSince(started)))
         }
     }
@@ -75,7 +79,8 @@ struct AnalyzeCommand: ParsableCommand {
         .init("nonfinite_blocks", alignment: .right), .init("capybara_term", alignment: .right),
     ]
 
-    static func cells(_ r: StudyRow, law: CapybaraLaw) -> [String] {
+    /// The block column (`128`, `channel`, `tensor`) and the Capybara term of a row.
+    static func blockAndTerm(_ r: StudyRow, law: CapybaraLaw) -> (block: String, term: Double) {
         let m = r.metrics
         let block: String
         let lawBlock: BlockSize
@@ -85,6 +90,12 @@ struct AnalyzeCommand: ParsableCommand {
         case .tensor: block = "tensor"; lawBlock = .effectiveLog2(log2(Double(max(m.count + m.nonFiniteInputs, 1))))
         }
         let term = (try? law.informationLoss(E: Double(r.format.exponentBitCount), M: Double(r.format.significandBitCount), B: lawBlock)) ?? .nan
+        return (block, term)
+    }
+
+    static func cells(_ r: StudyRow, law: CapybaraLaw) -> [String] {
+        let m = r.metrics
+        let (block, term) = blockAndTerm(r, law: law)
         func n(_ v: Double) -> String { Table.number(v, .significant(6)) }
         return [r.dataset, r.format.canonicalSpelling, r.scheme.name, block, r.scheme.scale.description,
                 n(m.mse), n(m.relativeMSE), n(m.sqnrDB), n(m.meanAbsoluteError), n(m.maxAbsoluteError), n(m.meanRelativeError),
@@ -181,3 +192,67 @@ struct AnalyzeCommand: ParsableCommand {
 }
 
 extension TableFormat: ExpressibleByArgument {}
+
+/// `exmy analyze --json` (schema in docs/json.md): one object per (data, format, scheme) row.
+struct AnalyzeJSON: Encodable {
+    let data: String
+    let rows: [StudyRow]
+    let histogram: Bool
+    let law: CapybaraLaw
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.header("analyze")
+        try c.put(data, "data")
+        var list = c.nestedUnkeyedContainer(forKey: JSONKey("rows"))
+        for r in rows { try list.encode(Row(row: r, histogram: histogram, law: law)) }
+    }
+
+    struct Row: Encodable {
+        let row: StudyRow
+        let histogram: Bool
+        let law: CapybaraLaw
+
+        func encode(to encoder: Encoder) throws {
+            let r = row, m = row.metrics
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.put(r.dataset, "data")
+            try c.put(r.format.canonicalSpelling, "format")
+            try c.put(r.scheme.name, "scheme")
+            switch r.scheme.granularity {
+            case .block(let b): try c.put("block", "granularity"); try c.put(b, "block_elements")
+            case .channel: try c.put("channel", "granularity"); try c.put(Int?.none, "block_elements")
+            case .tensor: try c.put("tensor", "granularity"); try c.put(Int?.none, "block_elements")
+            }
+            try c.put(r.scheme.scale.description, "scale")
+            try c.put(r.scheme.rounding.cliName, "rounding")
+            try c.put(r.scheme.overflow.rawValue, "overflow")
+            try c.put(m.count, "elements")
+            try c.put(m.nonFiniteInputs, "nonfinite_inputs")
+            try c.real(m.mse, "mse")
+            try c.real(m.relativeMSE, "relative_mse")
+            try c.real(m.sqnrDB, "sqnr_db")
+            try c.real(m.meanAbsoluteError, "mean_abs_error")
+            try c.real(m.maxAbsoluteError, "max_abs_error")
+            try c.real(m.meanRelativeError, "mean_relative_error")
+            try c.real(m.maxRelativeError, "max_relative_error")
+            try c.real(m.bias, "bias")
+            try c.real(m.flushedToZero, "flushed_fraction")
+            try c.real(m.saturated, "saturated_fraction")
+            try c.real(m.nanFraction, "nan_fraction")
+            try c.real(m.infiniteFraction, "infinite_fraction")
+            try c.put(r.counts.groups, "groups")
+            try c.put(r.counts.zeroGroups, "zero_groups")
+            try c.put(r.counts.nonFiniteGroups, "nonfinite_groups")
+            try c.real(AnalyzeCommand.blockAndTerm(r, law: law).term, "capybara_information_loss_term")
+            if histogram {
+                var h = c.nestedContainer(keyedBy: JSONKey.self, forKey: JSONKey("ulp_histogram"))
+                try h.put(-2.0, "low_ulp")
+                try h.put(0.125, "bin_width_ulp")
+                try h.put(m.ulpHistogram, "counts")
+                try h.put(m.ulpBelow, "below")
+                try h.put(m.ulpAbove, "above")
+            }
+        }
+    }
+}

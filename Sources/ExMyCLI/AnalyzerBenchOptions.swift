@@ -52,7 +52,11 @@ struct AnalyzerBenchOptions: ParsableArguments {
     func run(json: Bool, threads: String?) throws {
         let results = try AnalyzerBenchmark.run(try configuration(threads: threads)) { Console.shared.progress($0) }
         Console.shared.progressDone()
-        Console.shared.print(json ? AnalyzerBenchmark.jsonLines(results) : AnalyzerBenchmark.markdownTable(results))
+        if json {
+            for r in results { Console.shared.print(try JSONOutput.string(AnalyzerBenchJSON(result: r), compact: true)) }
+        } else {
+            Console.shared.print(AnalyzerBenchmark.markdownTable(results))
+        }
     }
 
     /// `100M`, `1.5G`, `65536`: a positive count of at most 2^40.
@@ -81,5 +85,36 @@ struct AnalyzerBenchOptions: ParsableArguments {
         }
         guard !list.isEmpty else { throw CLIError("--formats needs at least one format") }
         return list
+    }
+}
+
+/// One line of `exmy bench --analyzer --json` (schema in docs/json.md).
+struct AnalyzerBenchJSON: Encodable {
+    let result: AnalyzerBenchmark.Result
+
+    func encode(to encoder: Encoder) throws {
+        let r = result
+        let work = Double(r.parameters) * Double(r.formats)
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.header("bench")
+        try c.put("analyzer", "benchmark")
+        try c.put(r.checkpoint, "checkpoint")
+        try c.put(r.parameters, "parameters")
+        try c.put(r.tensors, "tensors")
+        try c.put(r.formats, "formats")
+        try c.put(r.threads, "threads")
+        try c.real(r.generateSeconds, "generate_s")
+        try c.real(r.readSeconds, "read_s")
+        try c.real(r.wallSeconds, "wall_s")
+        try c.real(r.cpuSeconds, "cpu_s")
+        try c.real(r.parametersPerSecond, "parameters_per_s")
+        try c.real(r.parameterFormatsPerSecond, "parameter_formats_per_s")
+        try c.real(r.wallSeconds * 1e9 / work, "ns_per_parameter_format")
+        try c.real(r.cpuSeconds * 1e9 / work, "cpu_ns_per_parameter_format")
+        try c.put(r.peakResidentBytes, "peak_rss_bytes")
+        try c.put(r.largestTensorBytes, "largest_tensor_bytes")
+        try c.real(r.loadBefore, "load_before")
+        try c.real(r.loadAfter, "load_after")
+        try c.real(r.checksum, "checksum")
     }
 }

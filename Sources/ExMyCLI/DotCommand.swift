@@ -73,8 +73,12 @@ struct DotCommand: ParsableCommand {
         if !result.skipped.isEmpty {
             title += " (lengths \(result.skipped.map(String.init).joined(separator: ", ")) skipped: the data holds no pair that long)"
         }
-        let table = Table(title: title, columns: Self.columns, rows: result.rows.map(Self.cells))
-        Console.shared.print(table.render(json ? .json : outputFormat))
+        if json || outputFormat == .json {
+            Console.shared.print(try JSONOutput.string(DotJSON(data: "\(source)", rows: result.rows, skipped: result.skipped)))
+        } else {
+            let table = Table(title: title, columns: Self.columns, rows: result.rows.map(Self.cells))
+            Console.shared.print(table.render(outputFormat))
+        }
         if let svg {
             let plot = Self.plot(result.rows, metric: plotMetric, title: "Dot-product error vs length (\(source))")
             do {
@@ -285,6 +289,46 @@ struct DotCommand: ParsableCommand {
             throw CLIError(e.description)
         } catch {
             throw CLIError("\(input): \(error)")
+        }
+    }
+}
+
+/// `exmy dot --json` (schema in docs/json.md): one object per (configuration, length) row.
+struct DotJSON: Encodable {
+    let data: String
+    let rows: [AccumulationRow]
+    let skipped: [Int]
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.header("dot")
+        try c.put(data, "data")
+        try c.put(skipped, "skipped_lengths")
+        var list = c.nestedUnkeyedContainer(forKey: JSONKey("rows"))
+        for r in rows { try list.encode(Row(row: r)) }
+    }
+
+    struct Row: Encodable {
+        let row: AccumulationRow
+
+        func encode(to encoder: Encoder) throws {
+            let r = row, k = row.configuration
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.put(k.name, "configuration")
+            try c.put(k.inputA.description, "input_a")
+            try c.put(k.inputB.description, "input_b")
+            try c.put(k.product.description, "product")
+            try c.put(k.accumulator.description, "accumulator")
+            try c.put(k.order.description, "order")
+            try c.put(r.length, "length")
+            try c.put(r.trials, "trials")
+            try c.real(r.meanRelativeError, "mean_relative_error")
+            try c.real(r.maxRelativeError, "max_relative_error")
+            try c.real(r.meanNormalizedError, "mean_normalized_error")
+            try c.real(r.maxNormalizedError, "max_normalized_error")
+            try c.put(r.nonFinite, "nonfinite_trials")
+            try c.put(r.zeroReference, "zero_reference_trials")
+            try c.put(r.inexactTerms, "inexact_terms")
         }
     }
 }

@@ -3,6 +3,7 @@ import Capybara
 import ExMy
 import ExMyAnalysis
 import Foundation
+import TensorIO
 
 /// `exmy analyze`: measure quantization error of formats under a scaling scheme.
 struct AnalyzeCommand: ParsableCommand {
@@ -21,17 +22,17 @@ struct AnalyzeCommand: ParsableCommand {
 
     @Option(help: "Element formats, comma-separated (required except for the named schemes).") var format: String?
     @Option(help: "Scheme: absmax | per-tensor | per-channel | mxfp8-e4m3 | mxfp8-e5m2 | mxfp6-e3m2 | mxfp6-e2m3 | mxfp4 | mxint8 | nvfp4.") var scheme: String = "absmax"
-    @Option(help: "Block size B (absmax default 128; MX 32; NVFP4 16).") var block: Int?
-    @Option(help: "Axis of per-channel scaling.") var axis: Int = 0
+    @Option(parsing: .unconditional, help: "Block size B (absmax default 128; MX 32; NVFP4 16).") var block: Int?
+    @Option(parsing: .unconditional, help: "Axis of per-channel scaling.") var axis: Int = 0
     @Option(name: .customLong("scale-format"), help: "Scale format: fp32 | e8m0 | ue4m3 | any format spelling.") var scaleFormat: String?
     @Option(name: .customLong("scale-rounding"), help: "Scale rounding: floor | ceil | even | up (E8M0); up | even (UE4M3 and ExMy scales).") var scaleRounding: String?
     @Option(help: "A .npy or .safetensors file.") var input: String?
     @Option(help: "Tensor name or glob (safetensors).") var tensor: String?
     @Option(help: "Synthetic distribution: normal[:σ] | laplace[:b] | uniform[:a] | student-t[:ν] | lognormal[:μ:σ] | outliers[:rate:scale].") var distribution: String = "normal"
-    @Option(help: "Number of synthetic values.") var count: Int = 1 << 18
-    @Option(help: "Seed of the synthetic data and of stochastic rounding.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Number of synthetic values.") var count: Int = 1 << 18
+    @Option(parsing: .unconditional, help: "Seed of the synthetic data and of stochastic rounding (0 … 2^64−1).", transform: ArgumentValues.seed("--seed")) var seed: UInt64 = 0
     @Option(help: "Element rounding (default nearest-even): nearest-even | nearest-away | toward-zero | stochastic-a … (with --random-bits).") var rounding: String?
-    @Option(name: .customLong("random-bits"), help: "Random bits for stochastic element rounding.") var randomBits: Int?
+    @Option(name: .customLong("random-bits"), parsing: .unconditional, help: "Random bits for stochastic element rounding.") var randomBits: Int?
     @Option(help: "Element overflow rule (default sat-finite, as MX/NVFP4): sat-finite | sat-propagate | none.") var overflow: String?
     @Flag(name: .customLong("per-tensor"), help: "Also print one row per tensor.") var perTensor = false
     @Flag(help: "Add the ulp-error histogram.") var histogram = false
@@ -42,8 +43,13 @@ struct AnalyzeCommand: ParsableCommand {
         let schemes = try buildSchemes()
         let source = try dataSource()
         let started = Date()
-        let rows = try Study.run(schemes, on: source, perTensor: perTensor, seed: seed) { done, total in
-            Console.shared.progress("analyze: \(done)/\(total) scheme runs")
+        let rows: [StudyRow]
+        do {
+            rows = try Study.run(schemes, on: source, perTensor: perTensor, seed: seed) { done, total in
+                Console.shared.progress("analyze: \(done)/\(total) scheme runs")
+            }
+        } catch let e as TensorIOError {
+            throw CLIError(cliMessage(e))
         }
         Console.shared.progressDone()
         let law = CapybaraLaw()
@@ -114,6 +120,7 @@ struct AnalyzeCommand: ParsableCommand {
             throw CLIError("\(input): unknown file type (use .npy or .safetensors)")
         }
         if tensor != nil { throw CLIError("--tensor needs --input FILE.safetensors") }
+        guard (1...(1 << 31)).contains(count) else { throw CLIError("--count must be a positive integer of at most 2^31, got \(count)") }
         do {
             return .synthetic(try Distribution(parsing: distribution), count: count, seed: seed)
         } catch let e as AnalysisError { throw CLIError(e.description) }
@@ -121,6 +128,15 @@ struct AnalyzeCommand: ParsableCommand {
 
     /// The element rules, parsed by the same code as `encode`'s options.
     func elementRules() throws -> (RoundingRule, OverflowRule) {
+        if let randomBits, !(1...62).contains(randomBits) { throw CLIError("--random-bits must be an integer from 1 to 62, got \(randomBits)") }
+        do {
+            return try rules()
+        } catch let e as ValidationError {
+            throw CLIError(e.message)
+        }
+    }
+
+    func rules() throws -> (RoundingRule, OverflowRule) {
         var options = try RoundingOptions.parse([])
         options.rounding = rounding
         options.randomBits = randomBits
@@ -131,7 +147,8 @@ struct AnalyzeCommand: ParsableCommand {
     func buildSchemes() throws -> [QuantizationScheme] {
         let formats = try format.map { try $0.split(separator: ",").map { try FormatArgument.parse(String($0)) } }
         let (rule, overflowRule) = try elementRules()
-        if let block, block < 1 || block > 1 << 30 { throw CLIError("--block \(block) is out of range 1 … 2^30") }
+        if axis < 0 { throw CLIError("--axis must be a non-negative integer (0 is the first dimension), got \(axis)") }
+        if let block, block < 1 || block > 1 << 30 { throw CLIError("--block must be a positive integer of at most 2^30, got \(block)") }
         var base: [QuantizationScheme]
         if let named = QuantizationScheme.named(scheme) {
             base = (formats ?? [named.element]).map { f in var s = named; s.element = f; return s }

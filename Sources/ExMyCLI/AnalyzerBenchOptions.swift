@@ -9,10 +9,10 @@ struct AnalyzerBenchOptions: ParsableArguments {
     @Flag(name: .customLong("analyzer"), help: "Benchmark the analyzer instead: analyse a float32 .safetensors checkpoint (generated, 100M parameters by default) against 20 formats; --threads gives the thread counts.")
     var enabled = false
 
-    @Option(name: .customLong("params"), help: "Parameters of the generated checkpoint (suffixes K, M, G: 100M = 100,000,000).")
+    @Option(name: .customLong("params"), parsing: .unconditional, help: "Parameters of the generated checkpoint (suffixes K, M, G: 100M = 100,000,000).")
     var params: String?
 
-    @Option(name: .customLong("formats"), help: "Formats to measure, comma-separated: format spellings (FP32 absmax over blocks of 32) or scheme names (mxfp4, nvfp4, …); or a number N for the first N of the default 20.")
+    @Option(name: .customLong("formats"), parsing: .unconditional, help: "Formats to measure, comma-separated: format spellings (FP32 absmax over blocks of 32) or scheme names (mxfp4, nvfp4, …); or a number N for the first N of the default 20.")
     var formats: String?
 
     @Option(name: .customLong("input"), help: "An existing .safetensors file to analyse instead of a generated one.")
@@ -74,7 +74,7 @@ struct AnalyzerBenchOptions: ParsableArguments {
     static func schemes(_ text: String) throws -> [QuantizationScheme] {
         if let n = Int(text) {
             guard (1...AnalyzerBenchmark.defaultSchemes.count).contains(n) else {
-                throw CLIError("--formats \(n): the default list has \(AnalyzerBenchmark.defaultSchemes.count) formats")
+                throw CLIError("--formats takes format names or a count N from 1 to \(AnalyzerBenchmark.defaultSchemes.count) (the first N of the default list), got \(n)")
             }
             return Array(AnalyzerBenchmark.defaultSchemes.prefix(n))
         }

@@ -36,7 +36,7 @@ struct CheckCommand: ParsableCommand {
         } } ?? RoundingRule.deterministicRules
         if let bad = rules.first(where: \.isStochastic) { throw CLIError("--rounding lists deterministic rules; use --stochastic for \(bad.cliName)") }
         let overflows = try overflow.map { try $0.split(separator: ",").map { name -> OverflowRule in
-            guard let o = OverflowRule(rawValue: String(name)) else { throw CLIError("unknown overflow rule '\(name)'") }
+            guard let o = OverflowRule(rawValue: String(name)) else { throw CLIError("--overflow: unknown overflow rule '\(name)': use sat-finite, sat-propagate or none") }
             return o
         } } ?? OverflowRule.allCases
         guard random >= 0, random <= 100_000_000 else { throw CLIError("--random \(random) is out of range 0 … 10^8") }

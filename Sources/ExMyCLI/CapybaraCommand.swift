@@ -71,7 +71,7 @@ struct CapybaraCommand: ParsableCommand {
 
     /// Runs `body`; a law error becomes a message that names `option` and says why.
     static func naming<T>(_ option: String, _ why: String, _ body: () throws -> T) throws -> T {
-        do { return try body() } catch let e as CapybaraError { throw CLIError("\(option): \(why) (law: \(e))") }
+        do { return try body() } catch is CapybaraError { throw CLIError("\(option): \(why)") }
     }
 
     func evaluate() throws -> CapybaraResult {

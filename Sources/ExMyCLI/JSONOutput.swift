@@ -24,15 +24,13 @@ enum JSONOutput {
     }
 
     /// The exact decimal expansion of a finite `Double`: every digit, no exponent, no trailing
-    /// zeros after the point (`448`, `0.001953125`, `-0`). A binary fraction always has a finite
-    /// decimal expansion (at most 1074 digits after the point); C's `printf` writes it exactly.
+    /// zeros after the point (`448`, `0.001953125`, `-0`). `v = m·2^q` with `m` odd has exactly
+    /// `max(0, −q)` digits after the point (at most 1074); C's `printf` writes them exactly.
     static func exactDecimal(_ v: Double) -> String {
         precondition(v.isFinite)
         if v == 0 { return v.sign == .minus ? "-0" : "0" }
-        var text = String(format: "%.1100f", v)
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        let q = Int(v.exponent) - v.significandWidth  // the weight of the lowest set bit
+        return String(format: "%.*f", max(0, -q), v)
     }
 
     /// `"inf"`, `"-inf"` or `"nan"` for a non-finite value; `nil` for a finite one.

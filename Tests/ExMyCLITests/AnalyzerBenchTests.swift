@@ -74,7 +74,7 @@ extension CLITests {
         let expected = ExMyBenchmark.Configuration.standard.cases.filter { $0.name.contains("packed") }.map(\.name)
         #expect(expected.count == 3)  // encode-packed FP4, its stochastic variant, decode-packed FP4
         #expect(lines.count == expected.count)
-        #expect(lines.allSatisfy { line in expected.contains { line.contains("\"caseName\":\"\($0)\"") } })
+        #expect(lines.allSatisfy { line in expected.contains { line.contains("\"case_name\":\"\($0)\"") } })  // issue 15: snake_case keys
     }
 
     /// `--sizes` takes positive integers or `memory` (the memory-bound size, twice the last-level

@@ -229,10 +229,14 @@ public enum ExMyBenchmark {
         return results
     }
 
-    /// Results as JSON Lines (one object per line), the format `Benchmarks/compare_ml_dtypes.py` reads.
+    /// Results as JSON Lines (one object per line), the format `Benchmarks/compare_ml_dtypes.py` reads:
+    /// the keys of `exmy bench --json` (snake_case: `case_name`, `elements_per_second`, …; see
+    /// docs/json.md), without its `schema_version`, `command` and `benchmark` fields. A result with a
+    /// non-finite rate (a zero time) is left out.
     public static func jsonLines(_ results: [BenchmarkResult]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         return results.compactMap { (try? encoder.encode($0)).flatMap { String(data: $0, encoding: .utf8) } }.joined(separator: "\n")
     }
 

@@ -92,6 +92,7 @@ extension TensorIOError.Kind {
         case .tensorNotFound: return "tensorNotFound"
         case .elementTypeMismatch: return "elementTypeMismatch"
         case .invalidArgument: return "invalidArgument"
+        case .unusableOutput: return "unusableOutput"
         }
     }
 }

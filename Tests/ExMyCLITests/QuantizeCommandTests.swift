@@ -84,6 +84,10 @@ struct QuantizeCommandTests {
         try expectRefusal(["quantize", "mxfp5", "--input", input, "--output", out], output: out, "neither a scheme")
         try expectRefusal(["quantize", "mxfp4", "--input", input, "--output", out, "--profile", "ocp"], output: out, "--profile")
         try expectRefusal(["quantize", "nvfp4", "--input", input, "--output", out, "--scale-rounding", "floor", "--pad"], output: out, "UE4M3")
+        do {
+            _ = try run(["quantize", "mxfp4", "--input", input, "--output", "/dev/null", "--pad"])
+            Issue.record("a stream output was accepted for a block layout")
+        } catch { #expect("\(error)".contains("regular output file")) }
         // A file with no exmy record; a record that disagrees with its tensors.
         try expectRefusal(["dequantize", "--input", input, "--output", out], output: out, "no exmy quantization record")
         var writer = SafetensorsWriter(metadata: ["exmy.quantized.w": #"{"layout":"mx-packed","scheme":"mxfp4","format":"e2m1fn","block":32,"rounding":"nearest-even","overflow":"sat-finite","shape":[4,64],"dtype":"F32","tensors":["w_blocks","w_scales"]}"#])

@@ -5,6 +5,8 @@ import ExMy
 struct Converter {
     let format: FloatFormat
     let profile: ConversionProfile?
+    /// The profile resolved for the format (nil without a profile).
+    let conversion: ConversionProfile.Conversion?
     let rule: RoundingRule
     let overflow: OverflowRule
     let seed: UInt64
@@ -12,8 +14,18 @@ struct Converter {
     init(format: FloatFormat, rules: RoundingOptions) throws {
         self.format = format
         profile = try rules.resolvedProfile()
-        rule = try profile?.rounding ?? rules.rule()
-        overflow = try profile?.overflow(for: format) ?? rules.overflowRule()
+        if let profile {
+            let requested = rules.rounding == nil ? nil : try rules.rule()
+            let resolved: ConversionProfile.Conversion
+            do { resolved = try profile.conversion(for: format, rounding: requested) } catch let e as ProfileError { throw CLIError(e.message) }
+            conversion = resolved
+            rule = resolved.rounding
+            overflow = resolved.overflow
+        } else {
+            conversion = nil
+            rule = try rules.rule()
+            overflow = try rules.overflowRule()
+        }
         seed = rules.seed
     }
 
@@ -22,10 +34,10 @@ struct Converter {
     /// A NaN into a format without NaN (unless the profile maps it), or a value with no code at all,
     /// is an error naming the element, and nothing is written.
     func encode(_ values: [Double], source: String) throws -> [UInt64] {
-        if let profile {
+        if let profile, let conversion {
             var codes = [UInt64](repeating: 0, count: values.count)
             for (i, x) in values.enumerated() {
-                let r = profile.encode(x, into: format)
+                let r = conversion.encode(x)
                 if r.status.contains(.invalid) && x.isNaN && profile.rejectsNaNWithoutNaNCode {
                     throw CLIError("\(source): element \(i) is NaN, and \(format) has no NaN code (profile \(profile.rawValue) leaves this undefined; --profile ml_dtypes maps it to a zero)")
                 }

@@ -96,3 +96,32 @@ struct ConversionProfileTests {
         #expect(ConversionProfile.cudaSatfinite.encode(-.infinity, into: .e4m3fn).code == 0xFE)
     }
 }
+
+/// docs/semantics.md §4.6 and §4.7 (values with no code) hold in every library path: scalar,
+/// batch, typed values and profiles give the same code and flags.
+struct ValuesWithoutCodeTests {
+    /// ±∞ into E2M1FN (no ∞, no NaN): sat-finite → ±6 [inexact]; sat-propagate and none → ±6
+    /// [invalid, inexact]. −1 into an unsigned format under sat-finite → +0 [invalid] (UE4M3), and
+    /// the least value 2^-127 (code 0) for E8M0FNU, which has no zero.
+    @Test func everyPathAgrees() throws {
+        let cases: [(FloatFormat, Double, OverflowRule, UInt64, ConversionStatus)] = [
+            (.e2m1fn, .infinity, .saturateFinite, 0x7, .inexact),
+            (.e2m1fn, -.infinity, .saturateFinite, 0xF, .inexact),
+            (.e2m1fn, .infinity, .saturatePropagate, 0x7, [.invalid, .inexact]),
+            (.e2m1fn, .infinity, .none, 0x7, [.invalid, .inexact]),
+            (.e2m1fn, -.infinity, .none, 0xF, [.invalid, .inexact]),
+            (.ue4m3, -1, .saturateFinite, 0x00, .invalid),
+            (.ue4m3, -1, .saturatePropagate, 0x00, .invalid),
+            (.ue4m3, -1, .none, 0x7F, .invalid),
+            (.e8m0fnu, -1, .saturateFinite, 0x00, .invalid),
+        ]
+        for (f, x, o, code, status) in cases {
+            let scalar = f.encode(x, rounding: .toNearestOrEven, overflow: o)
+            #expect(scalar.code == code && scalar.status == status, "\(f) \(x) \(o): \(scalar)")
+            let (codes, batchStatus) = try f.encode([x, x], as: UInt8.self, rounding: .toNearestOrEven, overflow: o)
+            #expect(codes == [UInt8(code), UInt8(code)] && batchStatus == status, "batch \(f) \(x) \(o)")
+        }
+        #expect(ConversionProfile.ocp.encode(.infinity, into: .e2m1fn) == FloatFormat.Encoded(code: 0x7, status: [.invalid, .inexact]))
+        #expect(ConversionProfile.ocpSaturating.encode(.infinity, into: .e2m1fn) == FloatFormat.Encoded(code: 0x7, status: .inexact))
+    }
+}

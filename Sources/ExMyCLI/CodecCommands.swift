@@ -29,6 +29,36 @@ enum RawType: String, ExpressibleByArgument, CaseIterable {
         }
     }
 
+    /// The batch engine's element kind of a floating-point type.
+    var elementKind: BatchElementKind? {
+        switch self {
+        case .f32: return .float
+        case .f64: return .double
+        case .f16: return .float16
+        case .bf16: return .bfloat16
+        default: return nil
+        }
+    }
+
+    /// The `.npy` dtype of this type.
+    var tensorDType: TensorDType {
+        switch self {
+        case .f32: return .float32
+        case .f64: return .float64
+        case .f16: return .float16
+        case .bf16: return .bfloat16
+        case .u8: return .uint8
+        case .u16: return .uint16
+        case .u32: return .uint32
+        }
+    }
+
+    init?(_ dtype: TensorDType) {
+        guard let t = RawType.allCases.first(where: { $0.tensorDType == dtype }) else { return nil }
+        self = t
+    }
+
+    /// The narrowest unsigned type that holds the codes of `format`.
     static func codeType(for format: FloatFormat) throws -> RawType {
         switch format.bitWidth {
         case ...8: return .u8
@@ -39,84 +69,116 @@ enum RawType: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-/// Reads all of the input (a file or standard input).
-func readInput(_ path: String?) throws -> Data {
-    if let path {
-        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
-        return try Data(contentsOf: URL(fileURLWithPath: path))
+/// Options every streaming conversion shares.
+struct StreamOptions: ParsableArguments {
+    @Option(help: "Input file (default: standard input; a FIFO or device is read as a stream).") var input: String?
+    @Option(help: "Output file (default: standard output). Written to a temporary file and renamed into place on success; a device or FIFO is written as a stream; a directory or symlink is refused.") var output: String?
+    @Option(help: "Input and output kind: text | binary | npy (default: from the file extension, else text).") var io: IOKind?
+    @Option(parsing: .unconditional, help: "Threads for binary and .npy conversion (default: all cores for large inputs). The output never depends on it.")
+    var threads: Int?
+    @Flag(help: "No progress line on standard error.") var quiet = false
+
+    var kind: IOKind { io ?? IOKind.guess(input ?? output) }
+    var source: String { input ?? "<stdin>" }
+
+    func validate() throws {
+        if let threads, threads < 1 || threads > 4096 { throw ValidationError("--threads must be 1…4096, got \(threads)") }
     }
-    return FileHandle.standardInput.readDataToEndOfFile()
+
+    func openInput() throws -> ByteReader {
+        do { return try ByteReader(path: input) } catch let e as TensorIOError { throw CLIError.file(e) }
+    }
+
+    func openOutput() throws -> any OutputSink {
+        guard let output, output != "-", output != "/dev/stdout" else { return ConsoleSink() }
+        do { return try OutputFile(path: output) } catch let e as TensorIOError { throw CLIError.file(e) }
+    }
 }
 
-/// Writes the whole output at once: to a temporary file renamed into place (no partial file is left
-/// behind on error), or to standard output.
-func writeOutput(_ data: Data, to path: String?) throws {
-    guard let path else { Console.shared.write(data); return }
-    let temporary = path + ".exmy-partial"
+/// Where converted bytes go: a file replaced atomically on ``commit()``, a stream, or the console.
+protocol OutputSink: AnyObject {
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+    func commit() throws
+}
+
+extension OutputSink {
+    func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
+    func write(_ text: String) throws { try write(Array(text.utf8)) }
+}
+
+extension OutputFile: OutputSink {}
+
+/// Standard output through ``Console`` (captured by the tests).
+final class ConsoleSink: OutputSink {
+    func write(_ bytes: UnsafeRawBufferPointer) throws { try Console.shared.write(bytes) }
+    func commit() throws {}
+}
+
+/// Writes a whole text to `path` (atomically, see ``OutputFile``) or to standard output.
+func writeWhole(_ text: String, to path: String?) throws {
     do {
-        try data.write(to: URL(fileURLWithPath: temporary))
-        if FileManager.default.fileExists(atPath: path) { try FileManager.default.removeItem(atPath: path) }
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
-    } catch {
-        try? FileManager.default.removeItem(atPath: temporary)
-        throw CLIError("\(path): cannot write output (\(error.localizedDescription))")
-    }
+        let sink: any OutputSink = path.map { $0 == "-" || $0 == "/dev/stdout" } ?? true ? ConsoleSink() : try OutputFile(path: path)
+        try sink.write(text)
+        try sink.commit()
+    } catch let e as TensorIOError { throw CLIError.file(e) }
 }
 
-/// Reads little-endian elements of a raw type as Doubles (exact).
-func decodeRaw(_ data: Data, as type: RawType, source: String) throws -> [Double] {
-    guard data.count % type.size == 0 else {
-        throw CLIError("\(source): \(data.count) bytes is not a whole number of \(type.rawValue) elements (\(type.size) bytes each)")
-    }
-    return data.withUnsafeBytes { raw -> [Double] in
-        let n = data.count / type.size
-        var out = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            let o = i * type.size
-            switch type {
-            case .f32: out[i] = Double(Float(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian))
-            case .f64: out[i] = Double(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt64.self).littleEndian)
-            case .f16: out[i] = Double(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian))
-            case .bf16: out[i] = Double(Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian) << 16))
-            case .u8: out[i] = Double(raw[o])
-            case .u16: out[i] = Double(raw.loadUnaligned(fromByteOffset: o, as: UInt16.self).littleEndian)
-            case .u32: out[i] = Double(raw.loadUnaligned(fromByteOffset: o, as: UInt32.self).littleEndian)
-            }
-        }
-        return out
-    }
+extension CLIError {
+    /// A file error in the words of ``TensorIOError``, which name the path and the cause.
+    static func file(_ e: TensorIOError) -> CLIError { CLIError(e.description) }
 }
 
-/// Writes unsigned codes as little-endian elements of `type`.
-func encodeRawCodes(_ codes: [UInt64], as type: RawType) -> Data {
-    var data = Data(capacity: codes.count * type.size)
-    for c in codes {
-        switch type {
-        case .u8: data.append(UInt8(truncatingIfNeeded: c))
-        case .u16: withUnsafeBytes(of: UInt16(truncatingIfNeeded: c).littleEndian) { data.append(contentsOf: $0) }
-        default: withUnsafeBytes(of: UInt32(truncatingIfNeeded: c).littleEndian) { data.append(contentsOf: $0) }
-        }
+/// A 64-byte aligned scratch buffer, reused chunk after chunk.
+final class ChunkBuffer {
+    /// Exactly the bytes asked for.
+    let raw: UnsafeMutableRawBufferPointer
+    private let allocation: UnsafeMutableRawBufferPointer
+    init(byteCount: Int) {
+        allocation = .allocate(byteCount: max(byteCount, 64), alignment: 64)
+        raw = UnsafeMutableRawBufferPointer(rebasing: allocation[0..<byteCount])
     }
-    return data
+    deinit { allocation.deallocate() }
+    func prefix(_ n: Int) -> UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(rebasing: raw[0..<n]) }
 }
 
-/// Parses one number per line (blank lines and `#` comments skipped).
-func parseTextNumbers(_ data: Data, source: String, codes: Bool) throws -> [Double] {
-    guard let text = String(data: data, encoding: .utf8) else { throw CLIError("\(source): input is not UTF-8 text (use --io binary or npy)") }
-    var values: [Double] = []
-    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-        let t = line.trimmingCharacters(in: .whitespacesAndNewlines)
-        if t.isEmpty || t.hasPrefix("#") { continue }
-        if codes {
-            let parsed = t.lowercased().hasPrefix("0x") ? UInt64(t.dropFirst(2), radix: 16) : UInt64(t)
-            guard let c = parsed else { throw CLIError("\(source) line \(index + 1): '\(t)' is not a code (decimal or 0x hex)") }
-            values.append(Double(c))
+/// Elements per chunk of a streamed binary conversion: a multiple of 8, so packed groups of every
+/// sub-byte width (8 codes in `bitWidth` bytes) never straddle two chunks. Tests lower it to put
+/// chunk boundaries inside small files.
+enum StreamChunk {
+    @TaskLocal static var elements = 1 << 20
+}
+
+/// A progress line on standard error for conversions that run longer than about two seconds.
+struct Progress {
+    let label: String
+    let total: Int?
+    let quiet: Bool
+    let start = DispatchTime.now().uptimeNanoseconds
+    var last: UInt64 = 0
+    var shown = false
+
+    init(_ label: String, total: Int?, quiet: Bool) {
+        self.label = label
+        self.total = total
+        self.quiet = quiet
+    }
+
+    mutating func update(bytes: Int) {
+        guard !quiet else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard now - start > 2_000_000_000, now - last > 250_000_000 else { return }
+        last = now
+        shown = true
+        let mib = Double(bytes) / 1_048_576
+        let rate = mib / (Double(now - start) / 1e9)
+        if let total, total > 0 {
+            Console.shared.progress(String(format: "%@: %.0f of %.0f MiB (%.0f%%), %.0f MiB/s", label, mib, Double(total) / 1_048_576, 100 * Double(bytes) / Double(total), rate))
         } else {
-            guard let v = FloatFormat.parseNumber(t) else { throw CLIError("\(source) line \(index + 1): '\(t)' is not a number") }
-            values.append(v)
+            Console.shared.progress(String(format: "%@: %.0f MiB, %.0f MiB/s", label, mib, rate))
         }
     }
-    return values
+
+    func done() { if shown { Console.shared.progressDone() } }
 }
 
 /// `exmy encode FORMAT`: numbers in, codes out.
@@ -125,67 +187,202 @@ struct EncodeCommand: ParsableCommand {
         commandName: "encode",
         abstract: "Convert numbers into codes of a format.",
         discussion: """
-        Text input: one number per line (decimal, hex float, nan, inf); text output: one 0x code per line.
-        Binary input: little-endian --dtype elements (f32 default, f64, f16, bf16); binary output: codes as
-        uint8/uint16/uint32 (the narrowest that holds the format). .npy: float32/float64/float16 in,
+        Text input: one number per line (decimal or hex float of any length, rounded once from its exact value;
+        nan, inf); text output: one 0x code per line. Binary input: little-endian --dtype elements (f32 default,
+        f64, f16, bf16); binary output: codes as uint8/uint16/uint32 (the narrowest that holds the format), or
+        packed with --pack. .npy: float32/float64/float16 (bfloat16 saved as void '<V2' with --dtype bf16) in,
         uint8/uint16/uint32 out with the same shape. The kind follows the file extension or --io.
+        Everything streams: memory stays constant whatever the input size.
         """
     )
 
     @Argument(help: "The format.") var format: String
     @OptionGroup var rules: RoundingOptions
-    @Option(help: "Input file (default: standard input).") var input: String?
-    @Option(help: "Output file (default: standard output).") var output: String?
-    @Option(help: "Input and output kind: text | binary | npy (default: from the file extension, else text).") var io: IOKind?
-    @Option(help: "Element type of raw binary input: f32 | f64 | f16 | bf16.") var dtype: RawType = .f32
+    @OptionGroup var stream: StreamOptions
+    @Option(help: "Element type of raw binary input: f32 | f64 | f16 | bf16 (with .npy: bf16 reads a void '<V2' array as bfloat16).")
+    var dtype: RawType?
     @Flag(help: "Pack sub-byte codes (FP4: two per byte; FP6: four per three bytes) in binary output.") var pack = false
 
     func run() throws {
         let f = try FormatArgument.parse(format)
-        let kind = io ?? IOKind.guess(input ?? output)
-        let source = input ?? "<stdin>"
-        var shape: [Int]? = nil
-        let values: [Double]
-        switch kind {
-        case .text: values = try parseTextNumbers(try readInput(input), source: source, codes: false)
-        case .binary:
-            guard [.f32, .f64, .f16, .bf16].contains(dtype) else { throw CLIError("--dtype for encode is f32, f64, f16 or bf16") }
-            values = try decodeRaw(try readInput(input), as: dtype, source: source)
-        case .npy:
-            guard let path = input else { throw CLIError(".npy input needs --input FILE") }
-            let file = try NpyFile(path: path)
-            guard [.float32, .float64, .float16, .bfloat16].contains(file.dtype) else {
-                throw CLIError("\(path): dtype \(file.dtype) is not a float type (float32, float64, float16)")
-            }
-            values = try file.readDoubles()
-            shape = file.shape
-        }
         let converter = try Converter(format: f, rules: rules)
-        let codes = try converter.encode(values, source: source)
+        let kind = stream.kind
+        if let dtype, dtype.elementKind == nil { throw CLIError("--dtype for encode is f32, f64, f16 or bf16, not \(dtype.rawValue)") }
+        if pack {
+            guard kind == .binary else { throw CLIError("--pack applies to binary output (--io binary)") }
+            guard f.bitWidth <= 8 else { throw CLIError("--pack needs a format of at most 8 bits; \(f) has \(f.bitWidth)") }
+        }
+        let reader = try stream.openInput()
+        let sink = try stream.openOutput()
         switch kind {
         case .text:
-            var text = ""
-            for c in codes { text += FormatInfo.hex(c, f) + "\n" }
-            try writeOutput(Data(text.utf8), to: output)
+            try encodeText(reader, converter, sink)
         case .binary:
-            if pack {
-                do {
-                    try writeOutput(Data(try CodePacking.pack(codes.map { UInt8(truncatingIfNeeded: $0) }, bitWidth: f.bitWidth)), to: output)
-                } catch let e as BatchError { throw CLIError(e.message) }
-            } else {
-                try writeOutput(encodeRawCodes(codes, as: try RawType.codeType(for: f)), to: output)
+            let type = dtype ?? .f32
+            let code = try RawType.codeType(for: f)
+            var progress = Progress("encode", total: reader.regularFileSize, quiet: stream.quiet)
+            try encodeElements(type.elementKind!, codeType: code, converter: converter, sink: sink, progress: &progress) { buffer in
+                let n = try reader.read(into: buffer)
+                guard n % type.size == 0 else {
+                    throw CLIError("\(stream.source): \(reader.offset) bytes is not a whole number of \(type.rawValue) elements (\(type.size) bytes each)")
+                }
+                return n
             }
+            progress.done()
         case .npy:
-            guard let path = output else { throw CLIError(".npy output needs --output FILE") }
-            let bytes: [UInt8]
-            switch try RawType.codeType(for: f) {
-            case .u8: bytes = try NpyWriter.encode(codes.map { UInt8(truncatingIfNeeded: $0) }, shape: shape ?? [codes.count])
-            case .u16: bytes = try NpyWriter.encode(codes.map { UInt16(truncatingIfNeeded: $0) }, shape: shape ?? [codes.count])
-            default: bytes = try NpyWriter.encode(codes.map { UInt32(truncatingIfNeeded: $0) }, shape: shape ?? [codes.count])
+            let npy: NpyStreamReader
+            do { npy = try NpyStreamReader(reader, interpretingVoidAs: dtype == .bf16 ? .bfloat16 : nil) } catch let e as TensorIOError { throw CLIError.file(e) }
+            guard let type = RawType(npy.header.dtype), let element = type.elementKind else {
+                throw CLIError("\(stream.source): dtype \(npy.header.descr) is not a float type (float32, float64, float16; bfloat16 as '<V2' with --dtype bf16)")
             }
-            try writeOutput(Data(bytes), to: path)
+            let code = try RawType.codeType(for: f)
+            do { try sink.write(try NpyWriter.header(dtype: code.tensorDType, shape: npy.header.shape)) } catch let e as TensorIOError { throw CLIError.file(e) }
+            var progress = Progress("encode", total: npy.header.byteCount, quiet: stream.quiet)
+            try encodeElements(element, codeType: code, converter: converter, sink: sink, progress: &progress) { buffer in
+                do { return try npy.readData(into: buffer) } catch let e as TensorIOError { throw CLIError.file(e) }
+            }
+            progress.done()
+        }
+        do { try sink.commit() } catch let e as TensorIOError { throw CLIError.file(e) }
+    }
+
+    /// Streams elements of `element` type through the batch encoder, chunk by chunk; element `i` of
+    /// the whole input draws stochastic bits from `(seed, i)`, so chunking never changes a code.
+    func encodeElements(
+        _ element: BatchElementKind, codeType: RawType, converter: Converter, sink: any OutputSink,
+        progress: inout Progress, read: (UnsafeMutableRawBufferPointer) throws -> Int
+    ) throws {
+        let f = converter.format
+        let input = ChunkBuffer(byteCount: StreamChunk.elements * element.byteCount)
+        let narrowed = converter.roundsDoubleThroughFloat && element == .double ? ChunkBuffer(byteCount: StreamChunk.elements * 4) : nil
+        let codeBytes = pack ? try CodePacking.packedByteCount(count: StreamChunk.elements, bitWidth: f.bitWidth) : StreamChunk.elements * codeType.size
+        let output = ChunkBuffer(byteCount: codeBytes)
+        var index = 0
+        while true {
+            let n = try read(input.raw)
+            if n == 0 { break }
+            let count = n / element.byteCount
+            var kind = element
+            var source = UnsafeRawBufferPointer(input.prefix(n))
+            if let narrowed {
+                // The profile's stack rounds float64 to float32 first (double rounding, on purpose).
+                let d = input.raw.bindMemory(to: Double.self), s = narrowed.raw.bindMemory(to: Float.self)
+                for i in 0..<count { s[i] = Float(d[i]) }
+                kind = .float
+                source = UnsafeRawBufferPointer(narrowed.prefix(count * 4))
+            }
+            let outBytes = pack ? try CodePacking.packedByteCount(count: count, bitWidth: f.bitWidth) : count * codeType.size
+            let out = output.prefix(outBytes)
+            if converter.needsScalarProfile {
+                try encodeScalar(source, kind, count, converter, into: out, codeType: codeType, firstIndex: index)
+            } else {
+                do {
+                    _ = try converter.encoder.encode(
+                        raw: source, as: kind, into: out, codeByteCount: codeType.size, packed: pack,
+                        options: BatchOptions(threads: stream.threads, seed: converter.seed, startIndex: UInt64(index)))
+                } catch let e as BatchError {
+                    if case .nanInput(let i) = e.kind { throw converter.nanError(source: stream.source, index: index + i) }
+                    throw CLIError("\(stream.source): \(e.message)")
+                }
+            }
+            try sink.write(UnsafeRawBufferPointer(out))
+            index += count
+            progress.update(bytes: index * element.byteCount)
         }
     }
+
+    /// The profile's scalar conversion, element by element (for quirks the batch rules do not express).
+    func encodeScalar(
+        _ source: UnsafeRawBufferPointer, _ kind: BatchElementKind, _ count: Int, _ converter: Converter,
+        into out: UnsafeMutableRawBufferPointer, codeType: RawType, firstIndex: Int
+    ) throws {
+        var codes = [UInt8](repeating: 0, count: count)
+        for i in 0..<count {
+            let x: Double
+            switch kind {
+            case .float: x = Double(source.load(fromByteOffset: 4 * i, as: Float.self))
+            case .double: x = source.load(fromByteOffset: 8 * i, as: Double.self)
+            case .float16: x = Double(Float(Float16(bitPattern: source.load(fromByteOffset: 2 * i, as: UInt16.self))))
+            case .bfloat16: x = Double(Float(bitPattern: UInt32(source.load(fromByteOffset: 2 * i, as: UInt16.self)) << 16))
+            }
+            let r = converter.encode(x, index: UInt64(firstIndex + i))
+            if x.isNaN && converter.format.nanCode() == nil && converter.nanPolicy == .error {
+                throw converter.nanError(source: stream.source, index: firstIndex + i)
+            }
+            codes[i] = UInt8(truncatingIfNeeded: r.code)
+        }
+        if pack {
+            try codes.withUnsafeBufferPointer { try CodePacking.pack($0, bitWidth: converter.format.bitWidth, into: out.bindMemory(to: UInt8.self)) }
+        } else {
+            out.copyBytes(from: codes)  // needsScalarProfile formats are at most 8 bits: one byte per code
+        }
+    }
+
+    /// Text: one number per line, each rounded once from its exact value.
+    func encodeText(_ reader: ByteReader, _ converter: Converter, _ sink: any OutputSink) throws {
+        let f = converter.format
+        var index = 0
+        var text = ""
+        text.reserveCapacity(1 << 20)
+        var progress = Progress("encode", total: reader.regularFileSize, quiet: stream.quiet)
+        try forEachLine(reader, source: stream.source) { line, number in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty || t.hasPrefix("#") { return }
+            guard let parsed = converter.encode(text: Substring(t), index: UInt64(index)) else {
+                throw CLIError("\(stream.source) line \(number): '\(t)' is not a number")
+            }
+            if parsed.isNaN && f.nanCode() == nil && converter.nanPolicy == .error {
+                throw converter.nanError(source: stream.source, index: index)
+            }
+            text += FormatInfo.hex(parsed.encoded.code, f)
+            text += "\n"
+            index += 1
+            if text.utf8.count >= 1 << 20 {
+                try sink.write(text)
+                text.removeAll(keepingCapacity: true)
+                progress.update(bytes: reader.offset)
+            }
+        }
+        try sink.write(text)
+        progress.done()
+    }
+}
+
+/// Calls `body` with each line of UTF-8 text (without its `\n` or `\r\n`) and its 1-based number,
+/// reading the input in pieces: memory holds one piece and one line.
+func forEachLine(_ reader: ByteReader, source: String, _ body: (String, Int) throws -> Void) throws {
+    let chunk = ChunkBuffer(byteCount: 1 << 20)
+    var carry: [UInt8] = []
+    var number = 0
+    func emit(_ bytes: UnsafeRawBufferPointer) throws {
+        number += 1
+        var b = bytes
+        if b.last == 0x0D { b = UnsafeRawBufferPointer(rebasing: b.dropLast()) }
+        guard let line = String(validating: b.bindMemory(to: UInt8.self), as: UTF8.self) else {
+            throw CLIError("\(source) line \(number): not UTF-8 text (use --io binary or npy)")
+        }
+        try body(line, number)
+    }
+    while true {
+        let n: Int
+        do { n = try reader.read(into: chunk.raw) } catch let e as TensorIOError { throw CLIError.file(e) }
+        if n == 0 { break }
+        let bytes = UnsafeRawBufferPointer(chunk.prefix(n))
+        var start = 0
+        while let nl = bytes[start...].firstIndex(of: 0x0A) {
+            if carry.isEmpty {
+                try emit(UnsafeRawBufferPointer(rebasing: bytes[start..<nl]))
+            } else {
+                carry += bytes[start..<nl]
+                try carry.withUnsafeBytes { try emit($0) }
+                carry.removeAll(keepingCapacity: true)
+            }
+            start = nl + 1
+        }
+        carry += bytes[start...]
+        if carry.count > 1 << 26 { throw CLIError("\(source) line \(number + 1): longer than 64 MiB; is this text?") }
+    }
+    if !carry.isEmpty { try carry.withUnsafeBytes { try emit($0) } }
 }
 
 /// `exmy decode FORMAT`: codes in, values out.
@@ -194,71 +391,175 @@ struct DecodeCommand: ParsableCommand {
         commandName: "decode",
         abstract: "Convert codes of a format into numbers.",
         discussion: """
-        Text input: one code per line (decimal or 0x hex); text output: the exact value per line.
-        Binary input: little-endian codes (uint8/uint16/uint32, the narrowest that holds the format, or packed
-        with --pack); binary output: --dtype elements (f32 default, f64). .npy: uint8/uint16/uint32 codes in,
-        float32 (or --dtype f64) out with the same shape.
+        Text input: one code per line (decimal or 0x hex, read as an integer and checked against the format's
+        width); text output: the exact value per line. Binary input: little-endian codes (uint8/uint16/uint32,
+        the narrowest that holds the format, or packed with --pack); binary output: --dtype elements (f32
+        default, f64, f16, bf16). .npy: uint8/uint16/uint32 codes in, float32 (or --dtype) out with the same
+        shape. Everything streams: memory stays constant whatever the input size.
         """
     )
 
     @Argument(help: "The format.") var format: String
-    @Option(help: "Input file (default: standard input).") var input: String?
-    @Option(help: "Output file (default: standard output).") var output: String?
-    @Option(help: "Input and output kind: text | binary | npy.") var io: IOKind?
-    @Option(help: "Element type of binary/.npy output: f32 | f64.") var dtype: RawType = .f32
+    @OptionGroup var stream: StreamOptions
+    @Option(help: "Element type of binary/.npy output: f32 | f64 | f16 | bf16.") var dtype: RawType = .f32
     @Flag(help: "Binary input holds packed sub-byte codes (FP4: two per byte; FP6: four per three bytes).") var pack = false
-    @Option(help: "With --pack: the number of codes (default: all the bytes hold).") var count: Int?
+    @Option(parsing: .unconditional, help: "With --pack: the number of codes (default: all the bytes hold).") var count: Int?
 
     func run() throws {
         let f = try FormatArgument.parse(format)
-        let kind = io ?? IOKind.guess(input ?? output)
-        let source = input ?? "<stdin>"
-        guard [.f32, .f64].contains(dtype) else { throw CLIError("--dtype for decode output is f32 or f64") }
-        var shape: [Int]? = nil
-        var codes: [UInt64]
-        switch kind {
-        case .text: codes = try parseTextNumbers(try readInput(input), source: source, codes: true).map { UInt64($0) }
-        case .binary:
-            let data = try readInput(input)
-            if pack {
-                do {
-                    let capacity = f.bitWidth > 0 ? data.count * 8 / f.bitWidth : 0
-                    codes = try CodePacking.unpack([UInt8](data), bitWidth: f.bitWidth, count: count ?? capacity).map { UInt64($0) }
-                } catch let e as BatchError { throw CLIError(e.message) }
-            } else {
-                codes = try decodeRaw(data, as: try RawType.codeType(for: f), source: source).map { UInt64($0) }
-            }
-        case .npy:
-            guard let path = input else { throw CLIError(".npy input needs --input FILE") }
-            let file = try NpyFile(path: path)
-            switch file.dtype {
-            case .uint8: codes = try file.readElements(as: UInt8.self).map { UInt64($0) }
-            case .uint16: codes = try file.readElements(as: UInt16.self).map { UInt64($0) }
-            case .uint32: codes = try file.readElements(as: UInt32.self).map { UInt64($0) }
-            default: throw CLIError("\(path): dtype \(file.dtype) holds no codes (use uint8, uint16 or uint32)")
-            }
-            shape = file.shape
+        let kind = stream.kind
+        guard let target = dtype.elementKind else { throw CLIError("--dtype for decode output is f32, f64, f16 or bf16, not \(dtype.rawValue)") }
+        if let count, count < 0 { throw CLIError("--count must be a non-negative number of codes, got \(count)") }
+        if count != nil && !pack { throw CLIError("--count applies to --pack input") }
+        if pack {
+            guard kind == .binary else { throw CLIError("--pack applies to binary input (--io binary)") }
+            guard f.bitWidth <= 8 else { throw CLIError("--pack needs a format of at most 8 bits; \(f) has \(f.bitWidth)") }
         }
-        if let bad = codes.firstIndex(where: { $0 & ~f.codeMask != 0 }) {
-            throw CLIError("\(source): element \(bad) (code \(codes[bad])) does not fit in the \(f.bitWidth) bits of \(f)")
-        }
-        let values: [Double]
-        do { values = try f.decode(codes, as: Double.self) } catch let e as BatchError { throw CLIError(e.message) }
+        let decoder = BatchDecoder(f)
+        let reader = try stream.openInput()
+        let sink = try stream.openOutput()
         switch kind {
         case .text:
-            var text = ""
-            for c in codes { text += ValuesCommand.valueText(c, f) + "\n" }
-            try writeOutput(Data(text.utf8), to: output)
+            try decodeText(reader, f, sink)
         case .binary:
-            var data = Data()
-            if dtype == .f64 { for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } } }
-            else { for v in values { withUnsafeBytes(of: Float(v).bitPattern.littleEndian) { data.append(contentsOf: $0) } } }
-            try writeOutput(data, to: output)
+            var progress = Progress("decode", total: reader.regularFileSize, quiet: stream.quiet)
+            if pack {
+                try decodePacked(reader, decoder, target, sink, &progress)
+            } else {
+                let code = try RawType.codeType(for: f)
+                try decodeElements(code, decoder, target, sink, &progress) { buffer in
+                    let n = try reader.read(into: buffer)
+                    guard n % code.size == 0 else {
+                        throw CLIError("\(stream.source): \(reader.offset) bytes is not a whole number of \(code.rawValue) codes (\(code.size) bytes each)")
+                    }
+                    return n
+                }
+            }
+            progress.done()
         case .npy:
-            guard let path = output else { throw CLIError(".npy output needs --output FILE") }
-            let bytes = dtype == .f64 ? try NpyWriter.encode(values, shape: shape ?? [values.count]) : try NpyWriter.encode(values.map { Float($0) }, shape: shape ?? [values.count])
-            try writeOutput(Data(bytes), to: path)
+            let npy: NpyStreamReader
+            do { npy = try NpyStreamReader(reader) } catch let e as TensorIOError { throw CLIError.file(e) }
+            guard let code = RawType(npy.header.dtype), [.u8, .u16, .u32].contains(code) else {
+                throw CLIError("\(stream.source): dtype \(npy.header.descr) holds no codes (use uint8, uint16 or uint32)")
+            }
+            do { try sink.write(try NpyWriter.header(dtype: dtype.tensorDType, shape: npy.header.shape)) } catch let e as TensorIOError { throw CLIError.file(e) }
+            var progress = Progress("decode", total: npy.header.byteCount, quiet: stream.quiet)
+            try decodeElements(code, decoder, target, sink, &progress) { buffer in
+                do { return try npy.readData(into: buffer) } catch let e as TensorIOError { throw CLIError.file(e) }
+            }
+            progress.done()
         }
+        do { try sink.commit() } catch let e as TensorIOError { throw CLIError.file(e) }
+    }
+
+    /// Streams codes of `code` type through the batch decoder, checking each fits the format.
+    func decodeElements(
+        _ code: RawType, _ decoder: BatchDecoder, _ target: BatchElementKind, _ sink: any OutputSink,
+        _ progress: inout Progress, read: (UnsafeMutableRawBufferPointer) throws -> Int
+    ) throws {
+        let f = decoder.format
+        let input = ChunkBuffer(byteCount: StreamChunk.elements * code.size)
+        let output = ChunkBuffer(byteCount: StreamChunk.elements * target.byteCount)
+        var index = 0
+        while true {
+            let n = try read(input.raw)
+            if n == 0 { break }
+            let count = n / code.size
+            switch code {
+            case .u8: try decodeTyped(input.raw.bindMemory(to: UInt8.self), count, decoder, target, output, firstIndex: index)
+            case .u16: try decodeTyped(input.raw.bindMemory(to: UInt16.self), count, decoder, target, output, firstIndex: index)
+            default: try decodeTyped(input.raw.bindMemory(to: UInt32.self), count, decoder, target, output, firstIndex: index)
+            }
+            try sink.write(UnsafeRawBufferPointer(output.prefix(count * target.byteCount)))
+            index += count
+            progress.update(bytes: index * code.size)
+        }
+        _ = f
+    }
+
+    func decodeTyped<Code: BatchCode>(
+        _ codes: UnsafeMutableBufferPointer<Code>, _ count: Int, _ decoder: BatchDecoder, _ target: BatchElementKind,
+        _ output: ChunkBuffer, firstIndex: Int
+    ) throws {
+        let f = decoder.format
+        let slice = UnsafeBufferPointer(rebasing: codes[0..<count])
+        let mask = Code(truncatingIfNeeded: f.codeMask)
+        var stray: Code = 0
+        for c in slice { stray |= c & ~mask }
+        if stray != 0, let bad = slice.firstIndex(where: { $0 & ~mask != 0 }) {
+            throw CLIError("\(stream.source): element \(firstIndex + bad) (code \(slice[bad])) does not fit in the \(f.bitWidth) bits of \(f)")
+        }
+        do {
+            switch target {
+            case .float: try decoder.decode(slice, into: output.raw.bindMemory(to: Float.self).extracting(0..<count), threads: stream.threads)
+            case .double: try decoder.decode(slice, into: output.raw.bindMemory(to: Double.self).extracting(0..<count), threads: stream.threads)
+            case .float16: try decoder.decode(slice, into: output.raw.bindMemory(to: Float16.self).extracting(0..<count), threads: stream.threads)
+            case .bfloat16: try decoder.decode(slice, intoBFloat16Bits: output.raw.bindMemory(to: UInt16.self).extracting(0..<count), threads: stream.threads)
+            }
+        } catch let e as BatchError { throw CLIError("\(stream.source): \(e.message)") }
+    }
+
+    /// Packed sub-byte codes: 8 codes fill `bitWidth` bytes, so whole groups are read per chunk.
+    func decodePacked(_ reader: ByteReader, _ decoder: BatchDecoder, _ target: BatchElementKind, _ sink: any OutputSink, _ progress: inout Progress) throws {
+        let width = decoder.format.bitWidth
+        let chunkBytes = StreamChunk.elements / 8 * width
+        let input = ChunkBuffer(byteCount: chunkBytes)
+        let output = ChunkBuffer(byteCount: StreamChunk.elements * target.byteCount)
+        var decoded = 0
+        while count.map({ decoded < $0 }) ?? true {
+            let n = try reader.read(into: input.raw)
+            if n == 0 { break }
+            var codes = n * 8 / width
+            if let count { codes = min(codes, count - decoded) }
+            let bytes = UnsafeBufferPointer(rebasing: input.raw.bindMemory(to: UInt8.self)[0..<((codes * width + 7) / 8)])
+            do {
+                switch target {
+                case .float: try decoder.decodePacked(bytes, count: codes, into: output.raw.bindMemory(to: Float.self).extracting(0..<codes), threads: stream.threads)
+                case .double: try decoder.decodePacked(bytes, count: codes, into: output.raw.bindMemory(to: Double.self).extracting(0..<codes), threads: stream.threads)
+                case .float16: try decoder.decodePacked(bytes, count: codes, into: output.raw.bindMemory(to: Float16.self).extracting(0..<codes), threads: stream.threads)
+                case .bfloat16: try decoder.decodePacked(bytes, count: codes, intoBFloat16Bits: output.raw.bindMemory(to: UInt16.self).extracting(0..<codes), threads: stream.threads)
+                }
+            } catch let e as BatchError { throw CLIError("\(stream.source): \(e.message)") }
+            try sink.write(UnsafeRawBufferPointer(output.prefix(codes * target.byteCount)))
+            decoded += codes
+            progress.update(bytes: reader.offset)
+        }
+        if let count, decoded < count {
+            throw CLIError("\(stream.source): --count \(count) asks for more codes than the input holds (\(decoded))")
+        }
+    }
+
+    /// Text: one code per line, decimal or 0x hex, parsed as an integer with an exact range check.
+    func decodeText(_ reader: ByteReader, _ f: FloatFormat, _ sink: any OutputSink) throws {
+        var text = ""
+        var index = 0
+        var progress = Progress("decode", total: reader.regularFileSize, quiet: stream.quiet)
+        try forEachLine(reader, source: stream.source) { line, number in
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty || t.hasPrefix("#") { return }
+            let lower = t.lowercased()
+            let parsed = lower.hasPrefix("0x") ? UInt64(lower.dropFirst(2), radix: 16) : UInt64(lower, radix: 10)
+            guard let code = parsed else {
+                let digits = lower.hasPrefix("0x") ? lower.dropFirst(2) : Substring(lower)
+                if !digits.isEmpty && digits.allSatisfy({ $0.isHexDigit && (lower.hasPrefix("0x") || $0.isNumber) }) {
+                    throw CLIError("\(stream.source) line \(number): code '\(t)' does not fit in the \(f.bitWidth) bits of \(f)")
+                }
+                throw CLIError("\(stream.source) line \(number): '\(t)' is not a code (decimal or 0x hex)")
+            }
+            guard code & ~f.codeMask == 0 else {
+                throw CLIError("\(stream.source) line \(number): code '\(t)' does not fit in the \(f.bitWidth) bits of \(f)")
+            }
+            text += ValuesCommand.valueText(code, f)
+            text += "\n"
+            index += 1
+            if text.utf8.count >= 1 << 20 {
+                try sink.write(text)
+                text.removeAll(keepingCapacity: true)
+                progress.update(bytes: reader.offset)
+            }
+        }
+        try sink.write(text)
+        progress.done()
     }
 }
 

@@ -1,24 +1,65 @@
 import Foundation
+import TensorIO
 
 /// Where commands write. Standard output by default; tests install a buffer with ``capture(_:)``.
+///
+/// Writes to standard output never trap: a failed write (a closed pipe with SIGPIPE ignored, a full
+/// disk, a closed descriptor) is remembered, later output is dropped, and ``finish()`` — which the
+/// `exmy` executable calls before it exits — reports it as an error, so the process exits non-zero
+/// with a message.
 public final class Console: @unchecked Sendable {
     private let lock = NSLock()
-    private var buffer: String?
-    private var binary: Data?
+    /// Output captured for the current task (tests); `nil` writes to standard output.
+    @TaskLocal static var captured: CaptureBuffer?
+    private var standardOutput: OutputFile?
+    private var failure: Error?
 
     /// The console used by every command.
     public static let shared = Console()
 
-    /// Writes text (a newline is appended).
+    private func stdout() throws -> OutputFile {
+        if let s = standardOutput { return s }
+        let s = try OutputFile(path: nil)
+        standardOutput = s
+        return s
+    }
+
+    /// Writes text (a newline is appended). A write error is kept for ``finish()``.
     public func print(_ text: String) {
         lock.lock(); defer { lock.unlock() }
-        if buffer != nil { buffer! += text + "\n" } else { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+        if let captured = Self.captured { captured.append(Array((text + "\n").utf8)); return }
+        guard failure == nil else { return }
+        do { try stdout().write(text + "\n") } catch { failure = error }
+    }
+
+    /// Writes raw bytes to standard output, throwing on a write error.
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        lock.lock(); defer { lock.unlock() }
+        if let captured = Self.captured { captured.append(bytes); return }
+        if let failure { throw failure }
+        do { try stdout().write(bytes) } catch { failure = error; throw error }
     }
 
     /// Writes raw bytes (binary output to standard output).
-    public func write(_ data: Data) {
+    public func write(_ data: Data) throws {
+        try data.withUnsafeBytes { try write($0) }
+    }
+
+    /// Flushes standard output and throws the first write error, if any.
+    public func finish() throws {
         lock.lock(); defer { lock.unlock() }
-        if binary != nil { binary!.append(data) } else { FileHandle.standardOutput.write(data) }
+        if failure == nil, let s = standardOutput {
+            do { try s.flush() } catch { failure = error }
+        }
+        if let failure {
+            self.failure = nil
+            throw CLIError("cannot write to standard output: \(Self.reason(failure))")
+        }
+    }
+
+    /// The reason in a failed write's error, without the `<stdout>:` prefix.
+    static func reason(_ error: Error) -> String {
+        (error as? TensorIOError)?.message ?? "\(error)"
     }
 
     /// Writes a progress line to standard error, only when standard error is a terminal.
@@ -33,14 +74,25 @@ public final class Console: @unchecked Sendable {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 
-    /// Runs `body` with output captured; returns the text and bytes written.
+    /// Runs `body` with this task's output captured; returns everything written to standard
+    /// output, as text (decoded as UTF-8) and as bytes. Captures in different tasks are separate.
     public func capture(_ body: () throws -> Void) rethrows -> (text: String, data: Data) {
-        lock.lock(); buffer = ""; binary = Data(); lock.unlock()
-        defer { lock.lock(); buffer = nil; binary = nil; lock.unlock() }
-        try body()
-        lock.lock(); defer { lock.unlock() }
-        return (buffer ?? "", binary ?? Data())
+        let box = CaptureBuffer()
+        try Self.$captured.withValue(box) { try body() }
+        let data = box.data
+        return (String(decoding: data, as: UTF8.self), data)
     }
+}
+
+/// Bytes captured from one task's console output.
+final class CaptureBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes = Data()
+    func append<C: Collection>(_ more: C) where C.Element == UInt8 {
+        lock.lock(); defer { lock.unlock() }
+        bytes.append(contentsOf: more)
+    }
+    var data: Data { lock.lock(); defer { lock.unlock() }; return bytes }
 }
 
 extension ExMyCommand {
@@ -50,6 +102,20 @@ extension ExMyCommand {
             var command = try parseAsRoot(arguments)
             try command.run()
         }
+    }
+
+    /// The executable's entry point: runs the command, flushes standard output, and exits with a
+    /// message and a non-zero status on any error (a failed write to standard output included).
+    public static func runMain() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            try Console.shared.finish()
+        } catch {
+            _ = try? Console.shared.finish()
+            exit(withError: error)
+        }
+        exit()
     }
 }
 

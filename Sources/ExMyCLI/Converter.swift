@@ -1,7 +1,10 @@
 import ArgumentParser
 import ExMy
 
-/// The conversion the CLI applies: a profile, or explicit rules with a seeded random stream.
+/// The conversion the CLI applies: a profile resolved for the format, or explicit rules, with a
+/// seeded counter-based random stream. Every path — text, binary, .npy, scalar or batch — uses the
+/// same rules, and element `i` of the input draws its random bits from `(seed, i)`, so the output
+/// never depends on chunking or threads.
 struct Converter {
     let format: FloatFormat
     let profile: ConversionProfile?
@@ -10,6 +13,12 @@ struct Converter {
     let rule: RoundingRule
     let overflow: OverflowRule
     let seed: UInt64
+    /// What a NaN becomes in a format without NaN.
+    let nanPolicy: BatchNaNPolicy
+    /// Whether `Double` inputs are rounded to `Float` first (the profile's double rounding).
+    let roundsDoubleThroughFloat: Bool
+    /// The batch encoder for these rules.
+    let encoder: BatchEncoder
 
     init(format: FloatFormat, rules: RoundingOptions) throws {
         self.format = format
@@ -27,38 +36,52 @@ struct Converter {
             overflow = try rules.overflowRule()
         }
         seed = rules.seed
+        if conversion?.nanMapping == .zeroOfOppositeSign, format.nanCode() == nil {
+            // ml_dtypes: NaN → the zero of the opposite sign.
+            let negativeZero = format.encodeZero(negative: true, overflow: .none).code
+            nanPolicy = .codes(positive: negativeZero, negative: 0)
+        } else {
+            nanPolicy = .error
+        }
+        roundsDoubleThroughFloat = conversion?.roundsDoubleThroughFloat ?? false
+        do {
+            encoder = try BatchEncoder(format, rounding: rule, overflow: overflow, nanPolicy: nanPolicy)
+        } catch let e as BatchError {
+            throw CLIError(e.message)
+        }
     }
 
-    /// Encodes every value through the batch engine (the same per-element code as the scalar path;
-    /// stochastic rules draw from the counter-based stream of `--seed`, element `i` from `(seed, i)`).
-    /// A NaN into a format without NaN (unless the profile maps it), or a value with no code at all,
-    /// is an error naming the element, and nothing is written.
-    func encode(_ values: [Double], source: String) throws -> [UInt64] {
-        if let profile, let conversion {
-            var codes = [UInt64](repeating: 0, count: values.count)
-            for (i, x) in values.enumerated() {
-                let r = conversion.encode(x)
-                if r.status.contains(.invalid) && x.isNaN && profile.rejectsNaNWithoutNaNCode {
-                    throw CLIError("\(source): element \(i) is NaN, and \(format) has no NaN code (profile \(profile.rawValue) leaves this undefined; --profile ml_dtypes maps it to a zero)")
-                }
-                codes[i] = r.code
-            }
-            return codes
-        }
-        let result: (codes: [UInt64], status: ConversionStatus)
-        do {
-            result = try format.encode(values, as: UInt64.self, rounding: rule, overflow: overflow, nanPolicy: .error, options: BatchOptions(seed: seed))
-        } catch let e as BatchError {
-            throw CLIError("\(source): \(e.message)")
-        }
-        if result.status.contains(.invalid) && format.nanCode() == nil {
-            // Name the first value with no code (a negative value into an unsigned format, ±∞ or 0 where nothing holds it).
-            for (i, x) in values.enumerated() where format.encode(x, rounding: .towardZero, overflow: overflow).status.contains(.invalid) {
-                let why = x < 0 || x.sign == .minus ? "\(x), which the unsigned \(format) cannot hold and it has no NaN to signal it"
-                    : "\(x), which \(format) cannot hold and it has no NaN to signal it"
-                throw CLIError("\(source): element \(i) is \(why)")
-            }
-        }
-        return result.codes
+    /// Whether every element must go through the profile's scalar conversion (a quirk of the stack
+    /// that the batch rules do not express).
+    var needsScalarProfile: Bool { conversion?.scaleSubnormalQuirk ?? false }
+
+    /// Encodes one `Double` (element `index` of the input) exactly as the batch path does.
+    func encode(_ x: Double, index: UInt64) -> FloatFormat.Encoded {
+        // A profile with a deterministic rule converts as its stack does; a stochastic rule chosen
+        // with --profile p3109 draws from the seeded stream like the batch path.
+        if let conversion, !conversion.rounding.isStochastic { return conversion.encode(x) }
+        let input = roundsDoubleThroughFloat ? Double(Float(x)) : x
+        var random = CounterRandomGenerator(seed: seed, index: index)
+        return format.encode(input, rounding: rule, overflow: overflow, random: &random)
+    }
+
+    /// A number read from text and its code.
+    struct TextResult {
+        var encoded: FloatFormat.Encoded
+        var isNaN: Bool
+    }
+
+    /// Encodes one number given as text, rounding once from its exact decimal value (profiles that
+    /// read through `Double`/`Float` first do so, as their stacks do). `nil` if the text is not a number.
+    func encode(text: Substring, index: UInt64) -> TextResult? {
+        guard let x = FloatFormat.parseNumber(String(text)) else { return nil }
+        return TextResult(encoded: encode(x, index: index), isNaN: x.isNaN)
+    }
+
+    /// The error for a NaN input into a format without NaN, at input element `index`.
+    func nanError(source: String, index: Int) -> CLIError {
+        let hint = profile.map { "profile \($0.rawValue) leaves this undefined; --profile ml_dtypes maps it to a zero" }
+            ?? "--profile ml_dtypes maps it to a zero"
+        return CLIError("\(source): element \(index) is NaN, and \(format) has no NaN code (\(hint))")
     }
 }

@@ -28,6 +28,6 @@ struct ExportCommand: ParsableCommand {
         case .csv: text = export.decodeCSV()
         case .thresholds: text = export.thresholdsCSV()
         }
-        try writeOutput(Data(text.utf8), to: output)
+        try writeWhole(text, to: output)
     }
 }

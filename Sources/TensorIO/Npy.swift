@@ -159,8 +159,16 @@ public final class NpyFile: Sendable {
     // MARK: - Header
 
     private static func readHeader(_ file: RandomAccessFile, voidType: TensorDType?) throws -> NpyHeader {
-        let path = file.path
-        let preambleLength = min(file.size, 12)
+        try parseHeader(file, path: file.path, size: file.size, voidType: voidType)
+    }
+
+    /// Reads and validates a header from `source`, whose total size is `size` (`nil` for a stream:
+    /// the data length is then checked by the reader as the data arrives).
+    static func parseHeader(
+        _ file: some PositionalByteSource, path: String, size knownSize: Int?, voidType: TensorDType?
+    ) throws -> NpyHeader {
+        let size = knownSize ?? Int.max
+        let preambleLength = min(size, 12)
         let preamble = try file.readBytes(count: preambleLength, at: 0)
         let magicPresent = min(preamble.count, npyMagic.count)
         guard Array(preamble[0..<magicPresent]) == Array(npyMagic[0..<magicPresent]) else {
@@ -180,8 +188,8 @@ public final class NpyFile: Sendable {
         }
         var headerLength = 0
         for i in (8..<lengthEnd).reversed() { headerLength = headerLength << 8 | Int(preamble[i]) }
-        guard headerLength <= file.size - lengthEnd else {
-            throw TensorIOError(path: path, kind: .headerLengthBeyondFile(headerLength: UInt64(headerLength), fileSize: file.size))
+        guard headerLength <= size - lengthEnd else {
+            throw TensorIOError(path: path, kind: .headerLengthBeyondFile(headerLength: UInt64(headerLength), fileSize: size))
         }
         let headerBytes = try file.readBytes(count: headerLength, at: lengthEnd)
         var parser = NpyHeaderParser(bytes: headerBytes, latin1: version != .v3, path: path)
@@ -244,8 +252,8 @@ public final class NpyFile: Sendable {
         let elementCount = try Sizes.elementCount(of: shape, path: path)
         let byteCount = try Sizes.byteCount(elementCount: elementCount, dtype: dtype, shape: shape, path: path)
         let dataOffset = lengthEnd + headerLength
-        let available = file.size - dataOffset
-        guard byteCount <= available else {
+        let available = size - dataOffset
+        guard knownSize == nil || byteCount <= available else {
             throw TensorIOError(path: path, kind: .truncatedData(expected: byteCount, available: available))
         }
         return NpyHeader(

@@ -1,2 +1,2 @@
 import ExMyCLI
-ExMyCommand.main()
+ExMyCommand.runMain()

@@ -91,7 +91,7 @@ struct StreamOptions: ParsableArguments {
 
     func openOutput() throws -> any OutputSink {
         guard let output, output != "-", output != "/dev/stdout" else { return ConsoleSink() }
-        do { return try OutputFile(path: output) } catch let e as TensorIOError { throw CLIError.file(e) }
+        do { return try OutputFile(path: output, inputs: input.map { [$0] } ?? []) } catch let e as TensorIOError { throw CLIError.file(e) }
     }
 }
 
@@ -231,7 +231,12 @@ struct EncodeCommand: ParsableCommand {
             progress.done()
         case .npy:
             let npy: NpyStreamReader
-            do { npy = try NpyStreamReader(reader, interpretingVoidAs: dtype == .bf16 ? .bfloat16 : nil) } catch let e as TensorIOError { throw CLIError.file(e) }
+            do { npy = try NpyStreamReader(reader, interpretingVoidAs: dtype == .bf16 ? .bfloat16 : nil) } catch let e as TensorIOError {
+                if case .unsupportedDType(let d, nil) = e.kind, d.contains("anonymous void type") {
+                    throw CLIError("\(stream.source): dtype '\(d.split(separator: " ").first ?? "")' is an anonymous void type; if it holds bfloat16 (as ml_dtypes saves it), pass --dtype bf16")
+                }
+                throw CLIError.file(e)
+            }
             guard let type = RawType(npy.header.dtype), let element = type.elementKind else {
                 throw CLIError("\(stream.source): dtype \(npy.header.descr) is not a float type (float32, float64, float16; bfloat16 as '<V2' with --dtype bf16)")
             }
@@ -438,7 +443,9 @@ struct DecodeCommand: ParsableCommand {
             progress.done()
         case .npy:
             let npy: NpyStreamReader
-            do { npy = try NpyStreamReader(reader) } catch let e as TensorIOError { throw CLIError.file(e) }
+            // ml_dtypes saves FP8 arrays as '|V1' (and 16-bit formats as '<V2'): their bytes are the codes.
+            let codeDType = try RawType.codeType(for: f).tensorDType
+            do { npy = try NpyStreamReader(reader, interpretingVoidAs: codeDType == .uint32 ? nil : codeDType) } catch let e as TensorIOError { throw CLIError(cliMessage(e)) }
             guard let code = RawType(npy.header.dtype), [.u8, .u16, .u32].contains(code) else {
                 throw CLIError("\(stream.source): dtype \(npy.header.descr) holds no codes (use uint8, uint16 or uint32)")
             }

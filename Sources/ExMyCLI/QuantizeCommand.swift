@@ -99,7 +99,7 @@ struct QuantizeCommand: ParsableCommand {
         do { plan = try quantizer.plan(file, patterns: tensors) } catch let e as AnalysisError { throw CLIError(e.description) }
         var progress = Progress("quantize", total: plan.inputByteCount, quiet: quiet)
         do {
-            let sink = try OutputFile(path: output)
+            let sink = try OutputFile(path: output, inputs: [input])
             try quantizer.run(file, plan: plan, output: sink) { progress.update(bytes: $0) }
             try sink.commit()
         } catch let e as TensorIOError { progress.done(); throw CLIError.file(e) } catch let e as AnalysisError { progress.done(); throw CLIError(e.description) }
@@ -141,7 +141,7 @@ struct DequantizeCommand: ParsableCommand {
         do { plan = try dequantizer.plan(file) } catch let e as AnalysisError { throw CLIError(e.description) }
         var progress = Progress("dequantize", total: plan.inputByteCount, quiet: quiet)
         do {
-            let sink = try OutputFile(path: output)
+            let sink = try OutputFile(path: output, inputs: [input])
             try dequantizer.run(file, plan: plan, output: sink) { progress.update(bytes: $0) }
             try sink.commit()
         } catch let e as TensorIOError { progress.done(); throw CLIError.file(e) } catch let e as AnalysisError { progress.done(); throw CLIError(e.description) }

@@ -155,7 +155,9 @@ public final class OutputFile {
     /// Opens the output for `path` (see the type's description).
     ///
     /// - Throws: ``TensorIOError`` naming the path and the reason it cannot be written.
-    public init(path: String?) throws {
+    ///   - inputs: Files the command reads: an output path naming one of them (the same file,
+    ///     through any link) is refused, since replacing it would destroy the input.
+    public init(path: String?, inputs: [String] = []) throws {
         CleanupOnSignal.install()
         guard let path, path != "-", path != "/dev/stdout" else {
             self.path = "<stdout>"
@@ -179,7 +181,9 @@ public final class OutputFile {
                 repeat { fd = open(path, O_WRONLY | O_NONBLOCK | O_CLOEXEC) } while fd < 0 && errno == EINTR
                 guard fd >= 0 else {
                     let code = errno
-                    if code == ENXIO { throw TensorIOError(path: path, kind: .unusableOutput("is a FIFO with no reader")) }
+                    if code == ENXIO && info.st_mode & S_IFMT == S_IFIFO {
+                        throw TensorIOError(path: path, kind: .unusableOutput("is a FIFO with no reader"))
+                    }
                     throw TensorIOError.opening(path, errno: code)
                 }
                 let flags = fcntl(fd, F_GETFL)
@@ -189,6 +193,12 @@ public final class OutputFile {
                 isStream = true
                 return
             case S_IFREG:
+                for input in inputs {
+                    var other = stat()
+                    if stat(input, &other) == 0 && other.st_dev == info.st_dev && other.st_ino == info.st_ino {
+                        throw TensorIOError(path: path, kind: .unusableOutput("is the input file '\(input)'; write the output to another path"))
+                    }
+                }
                 let owner = info.st_uid == geteuid()
                 guard owner, info.st_mode & S_IWUSR != 0 else {
                     let why = owner ? "is read-only" : "belongs to another user"

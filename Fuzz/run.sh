@@ -6,7 +6,7 @@ set -u
 cd "$(dirname "$0")"
 SECONDS_PER_TARGET=${FUZZ_SECONDS:-60}
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(fuzz-crosscheck fuzz-roundtrip fuzz-parse)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(fuzz-crosscheck fuzz-roundtrip fuzz-parse fuzz-cli)
 export SWIFT_BACKTRACE=enable=no
 FLAGS=(-c debug --scratch-path .build-fuzz
        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING -Xswiftc -use-ld=lld)
@@ -22,8 +22,13 @@ for t in "${TARGETS[@]}"; do
     rm -rf "corpus-work/$t"; mkdir -p "corpus-work/$t" "artifacts/$t"
     cp corpus/"$t"/* "corpus-work/$t/"
     log="artifacts/$t/last-run.log"
+    # fuzz-cli runs whole commands: a memory limit (a shape that makes the CLI allocate gigabytes is a
+    # finding), a per-input timeout (a hang is a finding), short inputs and a dictionary of .npy,
+    # .safetensors and text pieces. A command that exceeds the limits is reported as a crash.
+    extra=()
+    [ "$t" = fuzz-cli ] && extra=(-rss_limit_mb=2048 -malloc_limit_mb=2048 -timeout=30 -max_len=4096 -dict=fuzz-cli.dict)
     echo "== fuzzing $t for ${SECONDS_PER_TARGET}s (log: Fuzz/$log)"
-    "$bin" -max_total_time="$SECONDS_PER_TARGET" -print_final_stats=1 \
+    "$bin" -max_total_time="$SECONDS_PER_TARGET" -print_final_stats=1 ${extra[@]+"${extra[@]}"} \
         -artifact_prefix="artifacts/$t/" "corpus-work/$t" >"$log" 2>&1
     rc=$?
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' | tail -1)

@@ -347,6 +347,9 @@ public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePo
     }
     if !hasPrefix { args.insert("-artifact_prefix=\(home)/", at: 1) }
     _ = scratch
+    // Remove the scratch directory at a normal exit (each -fork job is a process of its own); a
+    // crash leaves it, with the crashing input's files, for inspection.
+    atexit { try? FileManager.default.removeItem(atPath: scratch) }
     var cArgs: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
     var count = Int32(args.count)
     return cArgs.withUnsafeMutableBufferPointer { buffer in

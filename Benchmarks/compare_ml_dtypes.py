@@ -2,7 +2,7 @@
 """Compare ExMy's batch conversion with ml_dtypes' astype (and PyTorch's casts, where PyTorch is
 installed), in the same run.
 
-Runs ExMy's benchmark (a command that prints ExMyBenchmark.jsonLines output: one JSON object per
+Runs ExMy's benchmark (a command that prints `exmy bench --json` output, docs/json.md: one JSON object per
 line), then times ml_dtypes on the same element counts and the same data distribution (normal,
 standard deviation greatestFiniteMagnitude / 8 of the target format), and prints ExMy's elements per
 second, ml_dtypes', and the ratio.
@@ -93,7 +93,7 @@ def ml_dtypes_rate(result, minimum_seconds, repetitions, preallocated):
     values = rng.standard_normal(n) * (greatest / 8)
     op = result["operation"]
     if op in ("encode", "encode-packed"):
-        x = values.astype(np.float64 if result["valueType"] == "double" else np.float32)
+        x = values.astype(np.float64 if result["value_type"] == "double" else np.float32)
         if preallocated:
             out = np.empty(n, dtype=dtype)
             fn = lambda: np.copyto(out, x, casting="unsafe")
@@ -101,7 +101,7 @@ def ml_dtypes_rate(result, minimum_seconds, repetitions, preallocated):
             fn = lambda: x.astype(dtype)
     else:
         codes = values.astype(np.float32).astype(dtype)
-        target = np.float64 if result["valueType"] == "double" else np.float32
+        target = np.float64 if result["value_type"] == "double" else np.float32
         if preallocated:
             out = np.empty(n, dtype=target)
             fn = lambda: np.copyto(out, codes, casting="unsafe")
@@ -122,7 +122,7 @@ def torch_rate(result, minimum_seconds, repetitions):
     n = result["elements"]
     rng = np.random.default_rng(20260401)
     values = rng.standard_normal(n) * (DTYPES[fmt][1] / 8)
-    wide = result["valueType"] == "double"
+    wide = result["value_type"] == "double"
     if result["operation"] == "encode":
         x = torch.from_numpy(values.astype(np.float64 if wide else np.float32))
         fn = lambda: x.to(dtype)
@@ -159,13 +159,13 @@ def main():
     for r in results:
         rate = ml_dtypes_rate(r, a.minimum_seconds, a.repetitions, a.preallocated) if r["threads"] == 1 else None
         trate = torch_rate(r, a.minimum_seconds, a.repetitions)
-        exmy = r["elementsPerSecond"]
+        exmy = r["elements_per_second"]
         ratio = exmy / rate if rate else None
         tratio = exmy / trate if trate else None
-        print(f"{r['caseName']:44} {r['elements']:>10} {r['threads']:>3} {exmy / 1e6:>13.0f} {r['fractionOfLimit']:>10.2f} "
+        print(f"{r['case_name']:44} {r['elements']:>10} {r['threads']:>3} {exmy / 1e6:>13.0f} {r['fraction_of_limit']:>10.2f} "
               f"{(rate / 1e6 if rate else nan):>18.1f} {(ratio if ratio else nan):>7.1f}"
               f" {(trate / 1e6 if trate else nan):>16.1f} {(tratio if tratio else nan):>7.1f}")
-        rows.append(dict(r, mlDtypesElementsPerSecond=rate, ratioToMlDtypes=ratio, torchElementsPerSecond=trate, ratioToTorch=tratio))
+        rows.append(dict(r, ml_dtypes_elements_per_second=rate, ratio_to_ml_dtypes=ratio, torch_elements_per_second=trate, ratio_to_torch=tratio))
     if a.json_out:
         with open(a.json_out, "w") as f:
             for row in rows:

@@ -25,10 +25,10 @@ def markdown(rows):
     out = []
     cases = []
     for r in rows:
-        if r["caseName"] not in cases:
-            cases.append(r["caseName"])
+        if r["case_name"] not in cases:
+            cases.append(r["case_name"])
     for case in cases:
-        rs = [r for r in rows if r["caseName"] == case]
+        rs = [r for r in rows if r["case_name"] == case]
         threads = sorted({r["threads"] for r in rs})
         head = "| elements | 1 thread: ns/element |"
         rule = "|---:|---:|"
@@ -40,10 +40,10 @@ def markdown(rows):
         for n in sorted({r["elements"] for r in rs}):
             by = {r["threads"]: r for r in rs if r["elements"] == n}
             one = by.get(1)
-            line = f"| {size_label(n)} | {1e9 / one['elementsPerSecond']:.3f} |" if one else f"| {size_label(n)} | – |"
+            line = f"| {size_label(n)} | {1e9 / one['elements_per_second']:.3f} |" if one else f"| {size_label(n)} | – |"
             for t in threads:
                 r = by.get(t)
-                line += (f" {r['elementsPerSecond'] / 1e6:.0f} | {r['limitElementsPerSecond'] / 1e6:.0f} | {r['fractionOfLimit']:.2f} |"
+                line += (f" {r['elements_per_second'] / 1e6:.0f} | {r['limit_elements_per_second'] / 1e6:.0f} | {r['fraction_of_limit']:.2f} |"
                          if r else " – | – | – |")
             out.append(line)
         out.append("")
@@ -60,11 +60,11 @@ def main():
         return
     series = {}
     for r in rows:
-        key = f"{r['caseName']}, {r['threads']} thread{'s' if r['threads'] > 1 else ''}"
+        key = f"{r['case_name']}, {r['threads']} thread{'s' if r['threads'] > 1 else ''}"
         series.setdefault(key, []).append(r)
     width, height, left, right, top, bottom = 900, 520, 70, 300, 30, 50
     xs = [r["elements"] for r in rows]
-    ys = [r["elementsPerSecond"] for r in rows] + [r["limitElementsPerSecond"] for r in rows]
+    ys = [r["elements_per_second"] for r in rows] + [r["limit_elements_per_second"] for r in rows]
     x0, x1 = math.log2(min(xs)), math.log2(max(xs))
     y0, y1 = 0.0, max(ys) * 1.05
 
@@ -99,8 +99,8 @@ def main():
     for k, (name, rs) in enumerate(sorted(series.items())):
         rs.sort(key=lambda r: r["elements"])
         c = COLORS[k % len(COLORS)]
-        pts = " ".join(f"{px(r['elements']):.1f},{py(r['elementsPerSecond']):.1f}" for r in rs)
-        lim = " ".join(f"{px(r['elements']):.1f},{py(r['limitElementsPerSecond']):.1f}" for r in rs)
+        pts = " ".join(f"{px(r['elements']):.1f},{py(r['elements_per_second']):.1f}" for r in rs)
+        lim = " ".join(f"{px(r['elements']):.1f},{py(r['limit_elements_per_second']):.1f}" for r in rs)
         out.append(f'<polyline points="{pts}" fill="none" stroke="{c}" stroke-width="2"/>')
         out.append(f'<polyline points="{lim}" fill="none" stroke="{c}" stroke-width="1" stroke-dasharray="4 3"/>')
         y = top + 16 * k

@@ -35,7 +35,13 @@ extension FloatFormat {
     }
 
     /// `log2(greatestFiniteMagnitude / leastNonzeroMagnitude)`: the dynamic range in binades.
-    public var dynamicRange: Double { log2(greatestFiniteMagnitude / leastNonzeroMagnitude) }
+    ///
+    /// Finite for every format: where the ratio itself overflows a `Double` (E11M52's is about
+    /// 2^2098), the two logarithms are subtracted instead.
+    public var dynamicRange: Double {
+        let ratio = greatestFiniteMagnitude / leastNonzeroMagnitude
+        return ratio.isFinite ? log2(ratio) : log2(greatestFiniteMagnitude) - log2(leastNonzeroMagnitude)
+    }
 
     /// The number of codes, `2^bitWidth` (saturating at `UInt64.max` for 64-bit formats).
     public var codeCount: UInt64 { bitWidth >= 64 ? .max : UInt64(1) << UInt64(bitWidth) }

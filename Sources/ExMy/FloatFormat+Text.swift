@@ -10,11 +10,13 @@ import Foundation
 /// - Generic: `e{E}m{M}` with options after a colon, comma-separated:
 ///   `bias=N`, `subnormals=on|off`, `zero=on|off`, `specials=ieee|fn|fnuz|none|p3109-finite|p3109-extended`,
 ///   and one of `signed`, `unsigned`, `twos-complement`. Defaults: IEEE bias, subnormals on, zero,
-///   signed, `specials=ieee`. Example: `e3m3:bias=5,subnormals=off,specials=none`.
+///   signed, `specials=ieee`. Example: `e3m3:bias=5,subnormals=off,specials=none`. Each option
+///   may be given once: `bias=1,bias=2`, `bias=1,bias=1` and `signed,unsigned` are errors.
 extension FloatFormat {
     /// Parses any spelling above.
     ///
-    /// - Throws: ``FormatError`` naming the unknown part and listing what is accepted.
+    /// - Throws: ``FormatError`` naming the unknown part and listing what is accepted, a repeated
+    ///   or contradictory option, or a bias outside -4096…4096 (however many digits it has).
     public init(parsing text: String) throws {
         let spelled = text.trimmingCharacters(in: .whitespaces)
         let key = spelled.lowercased()
@@ -91,29 +93,61 @@ extension FloatFormat {
         var subnormals = true, zero = true
         var signedness = Signedness.signMagnitude
         var specials = SpecialValueEncoding.ieee
+        // Each knob once: a repeated or contradictory knob (`bias=1,bias=2`, `signed,unsigned`) is
+        // an error, not "the last one wins".
+        var given: [String: String] = [:]
+        func once(_ knob: String, _ option: String) throws {
+            if let earlier = given[knob] {
+                if earlier == option { throw FormatError("'\(original)' gives '\(option)' twice: give it once") }
+                throw FormatError("'\(original)' gives both '\(earlier)' and '\(option)': choose one")
+            }
+            given[knob] = option
+        }
         if parts.count == 2 {
             for option in parts[1].split(separator: ",", omittingEmptySubsequences: false) {
                 let kv = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard let key = kv.first, !key.isEmpty else {
                     throw FormatError("empty option in '\(original)': use bias=N, subnormals=on|off, zero=on|off, specials=…, signed, unsigned or twos-complement")
                 }
+                let text = option.trimmingCharacters(in: .whitespaces)
                 switch (kv[0], kv.count == 2 ? kv[1] : nil) {
                 case ("bias", let v?):
-                    guard let b = Int(v) else { throw FormatError("bias must be an integer, got '\(v)' in '\(original)'") }
+                    try once("bias", text)
+                    guard let b = Int(v) else {
+                        let digits = v.hasPrefix("-") || v.hasPrefix("+") ? v.dropFirst() : Substring(v)
+                        if !digits.isEmpty && digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+                            throw FormatError("bias \(v) is out of range in '\(original)': choose a bias in -4096…4096")
+                        }
+                        throw FormatError("bias must be an integer, got '\(v)' in '\(original)'")
+                    }
                     bias = b
-                case ("subnormals", let v?): subnormals = try parseSwitch(v, "subnormals", original)
-                case ("zero", let v?): zero = try parseSwitch(v, "zero", original)
+                case ("subnormals", let v?):
+                    try once("subnormals", text)
+                    subnormals = try parseSwitch(v, "subnormals", original)
+                case ("zero", let v?):
+                    try once("zero", text)
+                    zero = try parseSwitch(v, "zero", original)
                 case ("specials", let v?):
+                    try once("specials", text)
                     guard let s = SpecialValueEncoding(rawValue: v) else {
                         throw FormatError("unknown specials '\(v)' in '\(original)': use one of \(SpecialValueEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     specials = s
                 case (let word, nil) where Signedness(rawValue: word) != nil:
+                    try once("signedness", text)
                     signedness = Signedness(rawValue: word)!
                 default:
                     throw FormatError("unknown option '\(option)' in '\(original)': use bias=N, subnormals=on|off, zero=on|off, specials=…, signed, unsigned or twos-complement")
                 }
             }
+        }
+        // The two rules of FloatFormat.init whose messages speak of its parameters, in the
+        // spelling's words.
+        if subnormals && !zero {
+            throw FormatError("'\(original)': a format with subnormals always has a zero (exponent field 0, significand 0); drop zero=off, or add subnormals=off for an E8M0-style format without zero")
+        }
+        if e == 0 && !subnormals && zero {
+            throw FormatError("'\(original)': with E = 0 and subnormals=off the only finite value would be zero; drop subnormals=off (fixed point) or add zero=off")
         }
         return try FloatFormat(
             exponentBitCount: e, significandBitCount: m, bias: bias, hasSubnormals: subnormals, hasZero: zero,

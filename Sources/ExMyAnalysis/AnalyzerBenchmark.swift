@@ -101,12 +101,8 @@ public enum AnalyzerBenchmark {
         return result.map { (name: $0.0, shape: $0.1, distribution: $0.2) }
     }
 
-    /// Writes the generated checkpoint to `path`, streaming each tensor in pieces of 1M values.
-    /// Returns the number of tensors.
-    @discardableResult
-    public static func writeCheckpoint(parameters: Int, to path: String, seed: UInt64 = 1) throws -> Int {
-        guard parameters >= 1 else { throw AnalysisError("the checkpoint needs at least 1 parameter, not \(parameters)") }
-        let layout = checkpointLayout(parameters: parameters)
+    /// The JSON header of the generated checkpoint, padded to a multiple of 8 bytes.
+    static func checkpointHeader(_ layout: [(name: String, shape: [Int], distribution: Distribution)]) -> String {
         var json = "{\"__metadata__\":{\"format\":\"pt\",\"generator\":\"exmy bench --analyzer\"}"
         var offset = 0
         for t in layout {
@@ -116,15 +112,63 @@ public enum AnalyzerBenchmark {
         }
         json += "}"
         while json.utf8.count % 8 != 0 { json += " " }
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path) else {
-            throw AnalysisError("\(path): cannot create the checkpoint")
+        return json
+    }
+
+    /// The largest checkpoint ``writeCheckpoint(parameters:to:seed:)`` accepts (2^40 parameters,
+    /// 4 TiB), whatever the machine; ``checkResources(_:)`` holds a run to what this one has.
+    public static let maximumParameters = 1 << 40
+
+    /// The size in bytes of the generated checkpoint of `parameters` parameters.
+    public static func checkpointBytes(parameters: Int) -> Int {
+        guard parameters >= 1, parameters <= maximumParameters else { return 0 }
+        return 8 + checkpointHeader(checkpointLayout(parameters: parameters)).utf8.count + parameters * 4
+    }
+
+    /// Refuses, before anything is written or read, a configuration this machine cannot run: a
+    /// generated checkpoint larger than the free space of the folder it goes into (the memory of a
+    /// tmpfs included), or a tensor whose analysis needs more memory than is available
+    /// (``SystemResources``). The message names the size, the need and the limit.
+    public static func checkResources(_ configuration: Configuration) throws {
+        let threads = configuration.threads.map { $0 ?? ProcessInfo.processInfo.activeProcessorCount }.max() ?? 1
+        let shapes: [(String, [Int])]
+        if let input = configuration.input {
+            let file = try SafetensorsFile(path: input, skippingUnsupportedDTypes: true)
+            shapes = file.tensors.filter { [.float32, .float64, .float16, .bfloat16].contains($0.dtype) }.map { ("\(input): tensor '\($0.name)'", $0.shape) }
+        } else {
+            let p = configuration.parameters
+            guard p >= 1, p <= maximumParameters else {
+                throw AnalysisError("a generated checkpoint has 1 to 2^40 parameters, not \(p)")
+            }
+            let bytes = checkpointBytes(parameters: p)
+            let path = configuration.checkpointPath ?? FileManager.default.temporaryDirectory.path
+            if let free = SystemResources.freeDiskSpace(at: path), bytes > free {
+                let folder = configuration.checkpointPath.map { ($0 as NSString).deletingLastPathComponent } ?? path
+                throw AnalysisError("a checkpoint of \(p) parameters takes \(SystemResources.describe(bytes: bytes)) on disk; \(SystemResources.describe(bytes: free)) is free in '\(folder.isEmpty ? "." : folder)'")
+            }
+            shapes = checkpointLayout(parameters: p).map { ("a checkpoint of \(p) parameters: tensor '\($0.name)' of shape \($0.shape)", $0.shape) }
         }
-        defer { try? handle.close() }
+        for (what, shape) in shapes {
+            let bytes = try AnalysisMemory.studyBytes(shape: shape, schemes: configuration.schemes, threads: threads)
+            try AnalysisMemory.check(bytes, for: what, advice: "use fewer parameters")
+        }
+    }
+
+    /// Writes the generated checkpoint to `path`, streaming each tensor in pieces of 1M values.
+    /// The file is written under a temporary name beside `path` and renamed over it only when
+    /// complete and synced: a full disk or an interruption leaves `path` as it was. Returns the
+    /// number of tensors.
+    @discardableResult
+    public static func writeCheckpoint(parameters: Int, to path: String, seed: UInt64 = 1) throws -> Int {
+        guard parameters >= 1 else { throw AnalysisError("the checkpoint needs at least 1 parameter, not \(parameters)") }
+        guard parameters <= maximumParameters else { throw AnalysisError("the checkpoint has at most 2^40 parameters, not \(parameters)") }
+        let layout = checkpointLayout(parameters: parameters)
+        let json = checkpointHeader(layout)
         do {
+            let output = try OutputFile(path: path)
             var length = UInt64(json.utf8.count).littleEndian
-            try handle.write(contentsOf: Data(bytes: &length, count: 8))
-            try handle.write(contentsOf: Data(json.utf8))
+            try withUnsafeBytes(of: &length) { try output.write($0) }
+            try output.write(json)
             let piece = 1 << 20
             var buffer = [Float](repeating: 0, count: piece)
             for (k, t) in layout.enumerated() {
@@ -133,12 +177,13 @@ public enum AnalyzerBenchmark {
                 while left > 0 {
                     let m = min(piece, left)
                     for i in 0..<m { buffer[i] = Float(t.distribution.draw(&g)).littleEndianValue }
-                    try buffer.withUnsafeBytes { try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0.baseAddress!), count: m * 4, deallocator: .none)) }
+                    try buffer.withUnsafeBytes { try output.write(UnsafeRawBufferPointer(rebasing: $0[0..<(m * 4)])) }
                     left -= m
                 }
             }
-        } catch {
-            throw AnalysisError("\(path): writing the checkpoint failed (\(error.localizedDescription))")
+            try output.commit()
+        } catch let error as TensorIOError {
+            throw AnalysisError("\(path): writing the checkpoint failed (\(error.message)); the path was left as it was")
         }
         return layout.count
     }
@@ -146,6 +191,7 @@ public enum AnalyzerBenchmark {
     /// Runs the benchmark: one result per thread count.
     public static func run(_ configuration: Configuration, progress: ((String) -> Void)? = nil) throws -> [Result] {
         guard !configuration.schemes.isEmpty else { throw AnalysisError("the analyzer benchmark needs at least one format") }
+        try checkResources(configuration)
         var generateSeconds = 0.0
         let path: String
         var temporary: String?

@@ -16,11 +16,28 @@ struct GroupLayout: Sendable {
     }
 
     let kind: Kind
-    /// The number of groups (at least 1, even for an empty tensor).
+    /// The number of groups: at least 1, and at most the number of elements of a non-empty
+    /// tensor, so the per-group statistics never outgrow the tensor (an empty tensor is one empty
+    /// group whatever the granularity: a shape such as `(0, 2^32, 2^32)` allocates nothing).
     let count: Int
 
+    /// Bytes of per-group statistics of one granularity's pass 1 (greatest magnitude and a
+    /// non-finite flag) and of the scales of one scheme.
+    static let maximaBytesPerGroup = MemoryLayout<Double>.stride + MemoryLayout<Bool>.stride
+    static let scaleBytesPerGroup = MemoryLayout<Double>.stride
+
+    /// The layout of `shape`. Every size is computed with overflow-checked arithmetic.
+    ///
+    /// - Throws: ``AnalysisError`` for a negative dimension, a shape whose element count overflows
+    ///   `Int`, a block size below 1, or an axis the shape lacks.
     init(_ shape: [Int], _ granularity: Granularity) throws {
-        let n = shape.reduce(1, *)
+        var n = 1
+        for d in shape {
+            guard d >= 0 else { throw AnalysisError("shape \(shape) has a negative dimension") }
+            let (p, overflow) = n.multipliedReportingOverflow(by: d)
+            guard !overflow else { throw AnalysisError("shape \(shape) holds more elements than a 64-bit integer counts") }
+            n = p
+        }
         switch granularity {
         case .tensor:
             kind = .tensor
@@ -28,17 +45,26 @@ struct GroupLayout: Sendable {
         case .block(let b):
             guard b >= 1 else { throw AnalysisError("block size must be at least 1, not \(b)") }
             let last = max(shape.last ?? 1, 1)
-            let perRow = (last + b - 1) / b
+            // ⌈last / B⌉ without `last + B − 1`, which overflows for a last dimension near 2^63.
+            let perRow = last / b + (last % b == 0 ? 0 : 1)
             kind = .block(size: b, last: last, perRow: perRow)
+            // (n / last) rows of perRow ≤ last blocks: at most n.
             count = max((n / last) * perRow, 1)
         case .channel(let axis):
             guard shape.indices.contains(axis) else {
                 throw AnalysisError("per-channel axis \(axis) does not exist in a tensor of shape \(shape)")
             }
+            guard n > 0 else {
+                // No element, no channel to scale (the dimensions may be absurd: nothing is allocated per channel).
+                kind = .channel(stride: 1, size: 1)
+                count = 1
+                return
+            }
+            // Both divide n > 0, so neither overflows.
             let stride = shape[(axis + 1)...].reduce(1, *)
             let size = shape[axis]
-            kind = .channel(stride: max(stride, 1), size: max(size, 1))
-            count = max(size, 1)
+            kind = .channel(stride: stride, size: size)
+            count = size
         }
     }
 

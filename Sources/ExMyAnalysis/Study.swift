@@ -26,29 +26,36 @@ public enum DataSource: Sendable, CustomStringConvertible {
 
     /// Visits every tensor of the source, one at a time (a safetensors checkpoint is never loaded
     /// whole: each tensor is read, visited and released).
-    public func forEachTensor(_ body: (Tensor) throws -> Void) throws {
+    ///
+    /// `beforeReading(what, shape)` is called before each tensor is read or generated, with a
+    /// description of it and its shape: it may throw to refuse a tensor too large for memory.
+    public func forEachTensor(beforeReading: ((String, [Int]) throws -> Void)? = nil, _ body: (Tensor) throws -> Void) throws {
+        let floatTypes: [TensorDType] = [.float32, .float64, .float16, .bfloat16]
         switch self {
         case .synthetic(let d, let n, let seed):
             guard n >= 1, n <= Self.maximumSyntheticCount else {
                 throw AnalysisError("synthetic size \(n) is out of range 1 … \(Self.maximumSyntheticCount)")
             }
             let shape = n % 256 == 0 && n >= 256 ? [n / 256, 256] : [n]
+            try beforeReading?("\(n) synthetic values", shape)
             try body(Tensor(name: d.description, values: d.sample(count: n, seed: seed), shape: shape))
         case .npy(let path):
             let file = try NpyFile(path: path)
-            guard [.float32, .float64, .float16, .bfloat16].contains(file.dtype) else {
+            guard floatTypes.contains(file.dtype) else {
                 throw AnalysisError("\(path): dtype \(file.dtype) is not a floating-point type (float32, float64, float16, bfloat16)")
             }
+            try beforeReading?("\(path): the array of shape \(file.shape)", file.shape)
             try body(Tensor(name: (path as NSString).lastPathComponent, values: try file.readFloats(), shape: file.shape))
         case .safetensors(let path, let pattern):
             let file = try SafetensorsFile(path: path, skippingUnsupportedDTypes: true)
             let selected = pattern.map { file.tensors(matching: $0) } ?? file.tensors
-            let floats = selected.filter { [.float32, .float64, .float16, .bfloat16].contains($0.dtype) }
+            let floats = selected.filter { floatTypes.contains($0.dtype) }
             guard !floats.isEmpty else {
                 let what = pattern.map { "no floating-point tensor matches '\($0)'" } ?? "no floating-point tensor"
-                throw AnalysisError("\(path): \(what) (tensors: \(file.tensorNames.prefix(8).joined(separator: ", "))\(file.tensorNames.count > 8 ? ", …" : ""))")
+                throw AnalysisError("\(path): \(what) (\(file.inventory()))")
             }
             for info in floats {
+                try beforeReading?("\(path): tensor '\(info.name)' of shape \(info.shape)", info.shape)
                 try body(Tensor(name: info.name, values: try file.readFloats(info.name), shape: info.shape))
             }
         }
@@ -81,8 +88,14 @@ public enum Study {
         var total = schemes.map { StudyRow(dataset: source.description, scheme: $0, metrics: ErrorMetrics(element: $0.element), counts: GroupCounts(), elapsedSeconds: 0) }
         var extra: [StudyRow] = []
         var done = 0
-        try source.forEachTensor { tensor in
-            let rows = try runParallel(schemes, tensor: tensor, seed: seed, threads: threads ?? ProcessInfo.processInfo.activeProcessorCount) {
+        let threadCount = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        // Each tensor is refused before it is read when its analysis would not fit in memory.
+        let check: (String, [Int]) throws -> Void = { what, shape in
+            let bytes = try AnalysisMemory.studyBytes(shape: shape, schemes: schemes, threads: threadCount)
+            try AnalysisMemory.check(bytes, for: what, advice: "analyse a smaller tensor, or fewer schemes of different granularities")
+        }
+        try source.forEachTensor(beforeReading: check) { tensor in
+            let rows = try runParallel(schemes, tensor: tensor, seed: seed, threads: threadCount) {
                 done += 1; progress?(done, schemes.count)
             }
             for (i, r) in rows.enumerated() {

@@ -3,6 +3,7 @@ import Capybara
 import ExMy
 import ExMyAnalysis
 import Foundation
+import TensorIO
 
 /// `exmy analyze`: measure quantization error of formats under a scaling scheme.
 struct AnalyzeCommand: ParsableCommand {
@@ -21,37 +22,49 @@ struct AnalyzeCommand: ParsableCommand {
 
     @Option(help: "Element formats, comma-separated (required except for the named schemes).") var format: String?
     @Option(help: "Scheme: absmax | per-tensor | per-channel | mxfp8-e4m3 | mxfp8-e5m2 | mxfp6-e3m2 | mxfp6-e2m3 | mxfp4 | mxint8 | nvfp4.") var scheme: String = "absmax"
-    @Option(help: "Block size B (absmax default 128; MX 32; NVFP4 16).") var block: Int?
-    @Option(help: "Axis of per-channel scaling.") var axis: Int = 0
+    @Option(parsing: .unconditional, help: "Block size B (absmax default 128; MX 32; NVFP4 16).") var block: Int?
+    @Option(parsing: .unconditional, help: "Axis of per-channel scaling.") var axis: Int = 0
     @Option(name: .customLong("scale-format"), help: "Scale format: fp32 | e8m0 | ue4m3 | any format spelling.") var scaleFormat: String?
     @Option(name: .customLong("scale-rounding"), help: "Scale rounding: floor | ceil | even | up (E8M0); up | even (UE4M3 and ExMy scales).") var scaleRounding: String?
     @Option(help: "A .npy or .safetensors file.") var input: String?
     @Option(help: "Tensor name or glob (safetensors).") var tensor: String?
     @Option(help: "Synthetic distribution: normal[:σ] | laplace[:b] | uniform[:a] | student-t[:ν] | lognormal[:μ:σ] | outliers[:rate:scale].") var distribution: String = "normal"
-    @Option(help: "Number of synthetic values.") var count: Int = 1 << 18
-    @Option(help: "Seed of the synthetic data and of stochastic rounding.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Number of synthetic values.") var count: Int = 1 << 18
+    @Option(parsing: .unconditional, help: "Seed of the synthetic data and of stochastic rounding (0 … 2^64−1).", transform: ArgumentValues.seed("--seed")) var seed: UInt64 = 0
     @Option(help: "Element rounding (default nearest-even): nearest-even | nearest-away | toward-zero | stochastic-a … (with --random-bits).") var rounding: String?
-    @Option(name: .customLong("random-bits"), help: "Random bits for stochastic element rounding.") var randomBits: Int?
+    @Option(name: .customLong("random-bits"), parsing: .unconditional, help: "Random bits for stochastic element rounding.") var randomBits: Int?
     @Option(help: "Element overflow rule (default sat-finite, as MX/NVFP4): sat-finite | sat-propagate | none.") var overflow: String?
     @Flag(name: .customLong("per-tensor"), help: "Also print one row per tensor.") var perTensor = false
     @Flag(help: "Add the ulp-error histogram.") var histogram = false
     @Option(name: .customLong("output-format"), help: "text | markdown | csv | json | latex.") var outputFormat: TableFormat = .text
     @Flag(help: "Same as --output-format json.") var json = false
+    @Flag(help: "No progress line or timing on standard error (shown only when standard error is a terminal).") var quiet = false
 
     func run() throws {
         let schemes = try buildSchemes()
         let source = try dataSource()
         let started = Date()
-        let rows = try Study.run(schemes, on: source, perTensor: perTensor, seed: seed) { done, total in
-            Console.shared.progress("analyze: \(done)/\(total) scheme runs")
+        let rows: [StudyRow]
+        do {
+            rows = try Study.run(schemes, on: source, perTensor: perTensor, seed: seed) { done, total in
+                if !quiet { Console.shared.progress("analyze: \(done)/\(total) scheme runs") }
+            }
+        } catch let e as AnalysisError {
+            throw CLIError(e.description)
+        } catch let e as TensorIOError {
+            throw CLIError(cliMessage(e))
         }
-        Console.shared.progressDone()
+        if !quiet { Console.shared.progressDone() }
         let law = CapybaraLaw()
+        if json || outputFormat == .json {
+            Console.shared.print(try JSONOutput.string(AnalyzeJSON(data: "\(source)", rows: rows, histogram: histogram, law: law)))
+            return
+        }
         var table = Table(title: "Quantization error on \(source)", columns: AnalyzeCommand.columns)
         for r in rows {
             table.rows.append(AnalyzeCommand.cells(r, law: law))
         }
-        Console.shared.print(table.render(json ? .json : outputFormat))
+        Console.shared.print(table.render(outputFormat))
         if histogram {
             var h = Table(title: "Error histogram (fraction of elements per 1/8 ulp)", headers: ["format", "scheme"] + (0..<32).map { Table.number(-2 + Double($0) / 8) } + ["<-2", ">=2"])
             for r in rows {
@@ -59,9 +72,9 @@ struct AnalyzeCommand: ParsableCommand {
                 h.rows.append([r.format.canonicalSpelling, r.scheme.name] + r.metrics.ulpHistogram.map { Table.number(Double($0) / n, .significant(4)) }
                               + [Table.number(Double(r.metrics.ulpBelow) / n, .significant(4)), Table.number(Double(r.metrics.ulpAbove) / n, .significant(4))])
             }
-            Console.shared.print(h.render(json ? .json : outputFormat))
+            Console.shared.print(h.render(outputFormat))
         }
-        if !json && outputFormat == .text {
+        if outputFormat == .text && !quiet {
             Console.shared.progress(String(format: "%d runs in %.2f s\n", rows.count, Date().timeIntervalSince(started)))
         }
     }
@@ -75,7 +88,8 @@ struct AnalyzeCommand: ParsableCommand {
         .init("nonfinite_blocks", alignment: .right), .init("capybara_term", alignment: .right),
     ]
 
-    static func cells(_ r: StudyRow, law: CapybaraLaw) -> [String] {
+    /// The block column (`128`, `channel`, `tensor`) and the Capybara term of a row.
+    static func blockAndTerm(_ r: StudyRow, law: CapybaraLaw) -> (block: String, term: Double) {
         let m = r.metrics
         let block: String
         let lawBlock: BlockSize
@@ -85,6 +99,12 @@ struct AnalyzeCommand: ParsableCommand {
         case .tensor: block = "tensor"; lawBlock = .effectiveLog2(log2(Double(max(m.count + m.nonFiniteInputs, 1))))
         }
         let term = (try? law.informationLoss(E: Double(r.format.exponentBitCount), M: Double(r.format.significandBitCount), B: lawBlock)) ?? .nan
+        return (block, term)
+    }
+
+    static func cells(_ r: StudyRow, law: CapybaraLaw) -> [String] {
+        let m = r.metrics
+        let (block, term) = blockAndTerm(r, law: law)
         func n(_ v: Double) -> String { Table.number(v, .significant(6)) }
         return [r.dataset, r.format.canonicalSpelling, r.scheme.name, block, r.scheme.scale.description,
                 n(m.mse), n(m.relativeMSE), n(m.sqnrDB), n(m.meanAbsoluteError), n(m.maxAbsoluteError), n(m.meanRelativeError),
@@ -94,7 +114,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     func dataSource() throws -> DataSource {
         if let input {
-            guard FileManager.default.fileExists(atPath: input) else { throw CLIError("\(input): no such file") }
+            try InputFiles.requireRegularFile(input, option: "--input")
             if input.hasSuffix(".npy") {
                 if tensor != nil { throw CLIError("--tensor applies to .safetensors files only") }
                 return .npy(path: input)
@@ -103,6 +123,7 @@ struct AnalyzeCommand: ParsableCommand {
             throw CLIError("\(input): unknown file type (use .npy or .safetensors)")
         }
         if tensor != nil { throw CLIError("--tensor needs --input FILE.safetensors") }
+        guard (1...(1 << 31)).contains(count) else { throw CLIError("--count must be a positive integer of at most 2^31, got \(count)") }
         do {
             return .synthetic(try Distribution(parsing: distribution), count: count, seed: seed)
         } catch let e as AnalysisError { throw CLIError(e.description) }
@@ -110,6 +131,15 @@ struct AnalyzeCommand: ParsableCommand {
 
     /// The element rules, parsed by the same code as `encode`'s options.
     func elementRules() throws -> (RoundingRule, OverflowRule) {
+        if let randomBits, !(1...62).contains(randomBits) { throw CLIError("--random-bits must be an integer from 1 to 62, got \(randomBits)") }
+        do {
+            return try rules()
+        } catch let e as ValidationError {
+            throw CLIError(e.message)
+        }
+    }
+
+    func rules() throws -> (RoundingRule, OverflowRule) {
         var options = try RoundingOptions.parse([])
         options.rounding = rounding
         options.randomBits = randomBits
@@ -120,7 +150,8 @@ struct AnalyzeCommand: ParsableCommand {
     func buildSchemes() throws -> [QuantizationScheme] {
         let formats = try format.map { try $0.split(separator: ",").map { try FormatArgument.parse(String($0)) } }
         let (rule, overflowRule) = try elementRules()
-        if let block, block < 1 || block > 1 << 30 { throw CLIError("--block \(block) is out of range 1 … 2^30") }
+        if axis < 0 { throw CLIError("--axis must be a non-negative integer (0 is the first dimension), got \(axis)") }
+        if let block, block < 1 || block > 1 << 30 { throw CLIError("--block must be a positive integer of at most 2^30, got \(block)") }
         var base: [QuantizationScheme]
         if let named = QuantizationScheme.named(scheme) {
             base = (formats ?? [named.element]).map { f in var s = named; s.element = f; return s }
@@ -181,3 +212,67 @@ struct AnalyzeCommand: ParsableCommand {
 }
 
 extension TableFormat: ExpressibleByArgument {}
+
+/// `exmy analyze --json` (schema in docs/json.md): one object per (data, format, scheme) row.
+struct AnalyzeJSON: Encodable {
+    let data: String
+    let rows: [StudyRow]
+    let histogram: Bool
+    let law: CapybaraLaw
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.header("analyze")
+        try c.put(data, "data")
+        var list = c.nestedUnkeyedContainer(forKey: JSONKey("rows"))
+        for r in rows { try list.encode(Row(row: r, histogram: histogram, law: law)) }
+    }
+
+    struct Row: Encodable {
+        let row: StudyRow
+        let histogram: Bool
+        let law: CapybaraLaw
+
+        func encode(to encoder: Encoder) throws {
+            let r = row, m = row.metrics
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.put(r.dataset, "data")
+            try c.put(r.format.canonicalSpelling, "format")
+            try c.put(r.scheme.name, "scheme")
+            switch r.scheme.granularity {
+            case .block(let b): try c.put("block", "granularity"); try c.put(b, "block_elements")
+            case .channel: try c.put("channel", "granularity"); try c.put(Int?.none, "block_elements")
+            case .tensor: try c.put("tensor", "granularity"); try c.put(Int?.none, "block_elements")
+            }
+            try c.put(r.scheme.scale.description, "scale")
+            try c.put(r.scheme.rounding.cliName, "rounding")
+            try c.put(r.scheme.overflow.rawValue, "overflow")
+            try c.put(m.count, "elements")
+            try c.put(m.nonFiniteInputs, "nonfinite_inputs")
+            try c.real(m.mse, "mse")
+            try c.real(m.relativeMSE, "relative_mse")
+            try c.real(m.sqnrDB, "sqnr_db")
+            try c.real(m.meanAbsoluteError, "mean_abs_error")
+            try c.real(m.maxAbsoluteError, "max_abs_error")
+            try c.real(m.meanRelativeError, "mean_relative_error")
+            try c.real(m.maxRelativeError, "max_relative_error")
+            try c.real(m.bias, "bias")
+            try c.real(m.flushedToZero, "flushed_fraction")
+            try c.real(m.saturated, "saturated_fraction")
+            try c.real(m.nanFraction, "nan_fraction")
+            try c.real(m.infiniteFraction, "infinite_fraction")
+            try c.put(r.counts.groups, "groups")
+            try c.put(r.counts.zeroGroups, "zero_groups")
+            try c.put(r.counts.nonFiniteGroups, "nonfinite_groups")
+            try c.real(AnalyzeCommand.blockAndTerm(r, law: law).term, "capybara_information_loss_term")
+            if histogram {
+                var h = c.nestedContainer(keyedBy: JSONKey.self, forKey: JSONKey("ulp_histogram"))
+                try h.put(-2.0, "low_ulp")
+                try h.put(0.125, "bin_width_ulp")
+                try h.put(m.ulpHistogram, "counts")
+                try h.put(m.ulpBelow, "below")
+                try h.put(m.ulpAbove, "above")
+            }
+        }
+    }
+}

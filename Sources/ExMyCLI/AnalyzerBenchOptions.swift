@@ -2,6 +2,7 @@ import ArgumentParser
 import ExMy
 import ExMyAnalysis
 import Foundation
+import TensorIO
 
 /// `exmy bench --analyzer`: the analyzer's throughput on a float32 safetensors checkpoint
 /// (``AnalyzerBenchmark``). Kept in its own option group; `bench` hands over when `--analyzer` is set.
@@ -9,10 +10,10 @@ struct AnalyzerBenchOptions: ParsableArguments {
     @Flag(name: .customLong("analyzer"), help: "Benchmark the analyzer instead: analyse a float32 .safetensors checkpoint (generated, 100M parameters by default) against 20 formats; --threads gives the thread counts.")
     var enabled = false
 
-    @Option(name: .customLong("params"), help: "Parameters of the generated checkpoint (suffixes K, M, G: 100M = 100,000,000).")
+    @Option(name: .customLong("params"), parsing: .unconditional, help: "Parameters of the generated checkpoint (suffixes K, M, G: 100M = 100,000,000).")
     var params: String?
 
-    @Option(name: .customLong("formats"), help: "Formats to measure, comma-separated: format spellings (FP32 absmax over blocks of 32) or scheme names (mxfp4, nvfp4, …); or a number N for the first N of the default 20.")
+    @Option(name: .customLong("formats"), parsing: .unconditional, help: "Formats to measure, comma-separated: format spellings (FP32 absmax over blocks of 32) or scheme names (mxfp4, nvfp4, …); or a number N for the first N of the default 20.")
     var formats: String?
 
     @Option(name: .customLong("input"), help: "An existing .safetensors file to analyse instead of a generated one.")
@@ -36,8 +37,14 @@ struct AnalyzerBenchOptions: ParsableArguments {
         if let params { c.parameters = try Self.count(params) }
         if let formats { c.schemes = try Self.schemes(formats) }
         if let input {
-            guard FileManager.default.fileExists(atPath: input) else { throw CLIError("\(input): no such file") }
+            try InputFiles.requireRegularFile(input, option: "--input")
             c.input = input
+        }
+        if let keepCheckpoint {
+            // The destination is checked now (a directory, a symbolic link, a read-only or another
+            // user's file are refused), not after minutes of writing.
+            guard !keepCheckpoint.isEmpty, keepCheckpoint != "-", keepCheckpoint != "/dev/stdout" else { throw CLIError("--keep-checkpoint needs a file name") }
+            do { try OutputFile(path: keepCheckpoint).discard() } catch { throw CLIError("--keep-checkpoint \(keepCheckpoint): \(Console.reason(error))") }
         }
         c.checkpointPath = keepCheckpoint
         if let threads {
@@ -49,10 +56,24 @@ struct AnalyzerBenchOptions: ParsableArguments {
         return c
     }
 
-    func run(json: Bool, threads: String?) throws {
-        let results = try AnalyzerBenchmark.run(try configuration(threads: threads)) { Console.shared.progress($0) }
-        Console.shared.progressDone()
-        Console.shared.print(json ? AnalyzerBenchmark.jsonLines(results) : AnalyzerBenchmark.markdownTable(results))
+    func run(json: Bool, threads: String?, quiet: Bool = false) throws {
+        let configuration = try configuration(threads: threads)
+        // Sizes this machine cannot hold (disk for the checkpoint, memory for its largest tensor)
+        // are refused before anything is written.
+        do { try AnalyzerBenchmark.checkResources(configuration) } catch let e as AnalysisError {
+            let option = input != nil ? "--input \(input!)" : "--params \(params ?? "100M")"
+            throw CLIError("\(option) is too large for this machine: \(e.description)")
+        }
+        let results: [AnalyzerBenchmark.Result]
+        do {
+            results = try AnalyzerBenchmark.run(configuration) { if !quiet { Console.shared.progress($0) } }
+        } catch let e as AnalysisError { throw CLIError(e.description) }
+        if !quiet { Console.shared.progressDone() }
+        if json {
+            for r in results { Console.shared.print(try JSONOutput.string(AnalyzerBenchJSON(result: r), compact: true)) }
+        } else {
+            Console.shared.print(AnalyzerBenchmark.markdownTable(results))
+        }
     }
 
     /// `100M`, `1.5G`, `65536`: a positive count of at most 2^40.
@@ -70,7 +91,7 @@ struct AnalyzerBenchOptions: ParsableArguments {
     static func schemes(_ text: String) throws -> [QuantizationScheme] {
         if let n = Int(text) {
             guard (1...AnalyzerBenchmark.defaultSchemes.count).contains(n) else {
-                throw CLIError("--formats \(n): the default list has \(AnalyzerBenchmark.defaultSchemes.count) formats")
+                throw CLIError("--formats takes format names or a count N from 1 to \(AnalyzerBenchmark.defaultSchemes.count) (the first N of the default list), got \(n)")
             }
             return Array(AnalyzerBenchmark.defaultSchemes.prefix(n))
         }
@@ -81,5 +102,36 @@ struct AnalyzerBenchOptions: ParsableArguments {
         }
         guard !list.isEmpty else { throw CLIError("--formats needs at least one format") }
         return list
+    }
+}
+
+/// One line of `exmy bench --analyzer --json` (schema in docs/json.md).
+struct AnalyzerBenchJSON: Encodable {
+    let result: AnalyzerBenchmark.Result
+
+    func encode(to encoder: Encoder) throws {
+        let r = result
+        let work = Double(r.parameters) * Double(r.formats)
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.header("bench")
+        try c.put("analyzer", "benchmark")
+        try c.put(r.checkpoint, "checkpoint")
+        try c.put(r.parameters, "parameters")
+        try c.put(r.tensors, "tensors")
+        try c.put(r.formats, "formats")
+        try c.put(r.threads, "threads")
+        try c.real(r.generateSeconds, "generate_s")
+        try c.real(r.readSeconds, "read_s")
+        try c.real(r.wallSeconds, "wall_s")
+        try c.real(r.cpuSeconds, "cpu_s")
+        try c.real(r.parametersPerSecond, "parameters_per_s")
+        try c.real(r.parameterFormatsPerSecond, "parameter_formats_per_s")
+        try c.real(r.wallSeconds * 1e9 / work, "ns_per_parameter_format")
+        try c.real(r.cpuSeconds * 1e9 / work, "cpu_ns_per_parameter_format")
+        try c.put(r.peakResidentBytes, "peak_rss_bytes")
+        try c.put(r.largestTensorBytes, "largest_tensor_bytes")
+        try c.real(r.loadBefore, "load_before")
+        try c.real(r.loadAfter, "load_after")
+        try c.real(r.checksum, "checksum")
     }
 }

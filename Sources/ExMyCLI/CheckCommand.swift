@@ -20,8 +20,8 @@ struct CheckCommand: ParsableCommand {
     @Argument(help: "The format.") var format: String
     @Option(help: "Rounding rules, comma-separated (default: all deterministic rules).") var rounding: String?
     @Option(help: "Overflow rules, comma-separated (default: sat-finite,sat-propagate,none).") var overflow: String?
-    @Option(help: "Random Doubles and random Floats per format.") var random: Int = 1_000_000
-    @Option(help: "Seed of the random inputs.") var seed: UInt64 = 1
+    @Option(parsing: .unconditional, help: "Random Doubles and random Floats per format.") var random: Int = 1_000_000
+    @Option(parsing: .unconditional, help: "Seed of the random inputs (0 … 2^64−1).", transform: ArgumentValues.seed("--seed")) var seed: UInt64 = 1
     @Flag(help: "Also check stochastic rounding (variants A, B, C and exact).") var stochastic = false
     @Flag(help: "Check the arithmetic operations (add … rint) instead of conversions.") var arithmetic = false
     @Option(help: "With --arithmetic: operations, comma-separated (default: add,subtract,multiply,divide,sqrt,fma,remainder,fmod,rint).")
@@ -36,7 +36,7 @@ struct CheckCommand: ParsableCommand {
         } } ?? RoundingRule.deterministicRules
         if let bad = rules.first(where: \.isStochastic) { throw CLIError("--rounding lists deterministic rules; use --stochastic for \(bad.cliName)") }
         let overflows = try overflow.map { try $0.split(separator: ",").map { name -> OverflowRule in
-            guard let o = OverflowRule(rawValue: String(name)) else { throw CLIError("unknown overflow rule '\(name)'") }
+            guard let o = OverflowRule(rawValue: String(name)) else { throw CLIError("--overflow: unknown overflow rule '\(name)': use sat-finite, sat-propagate or none") }
             return o
         } } ?? OverflowRule.allCases
         guard random >= 0, random <= 100_000_000 else { throw CLIError("--random \(random) is out of range 0 … 10^8") }

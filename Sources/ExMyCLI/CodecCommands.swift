@@ -74,7 +74,7 @@ struct StreamOptions: ParsableArguments {
     @Option(help: "Input file (default: standard input; a FIFO or device is read as a stream).") var input: String?
     @Option(help: "Output file (default: standard output). Written to a temporary file and renamed into place on success; a device or FIFO is written as a stream; a directory or symlink is refused.") var output: String?
     @Option(help: "Input and output kind: text | binary | npy (default: from the file extension, else text).") var io: IOKind?
-    @Option(help: "Threads for binary and .npy conversion (default: all cores for large inputs). The output never depends on it.")
+    @Option(parsing: .unconditional, help: "Threads for binary and .npy conversion (default: all cores for large inputs). The output never depends on it.")
     var threads: Int?
     @Flag(help: "No progress line on standard error.") var quiet = false
 
@@ -130,15 +130,23 @@ extension CLIError {
 
 /// A 64-byte aligned scratch buffer, reused chunk after chunk.
 final class ChunkBuffer {
+    /// Exactly the bytes asked for.
     let raw: UnsafeMutableRawBufferPointer
-    init(byteCount: Int) { raw = .allocate(byteCount: max(byteCount, 64), alignment: 64) }
-    deinit { raw.deallocate() }
+    private let allocation: UnsafeMutableRawBufferPointer
+    init(byteCount: Int) {
+        allocation = .allocate(byteCount: max(byteCount, 64), alignment: 64)
+        raw = UnsafeMutableRawBufferPointer(rebasing: allocation[0..<byteCount])
+    }
+    deinit { allocation.deallocate() }
     func prefix(_ n: Int) -> UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(rebasing: raw[0..<n]) }
 }
 
 /// Elements per chunk of a streamed binary conversion: a multiple of 8, so packed groups of every
-/// sub-byte width (8 codes in `bitWidth` bytes) never straddle two chunks.
-let streamChunkElements = 1 << 20
+/// sub-byte width (8 codes in `bitWidth` bytes) never straddle two chunks. Tests lower it to put
+/// chunk boundaries inside small files.
+enum StreamChunk {
+    @TaskLocal static var elements = 1 << 20
+}
 
 /// A progress line on standard error for conversions that run longer than about two seconds.
 struct Progress {
@@ -245,9 +253,9 @@ struct EncodeCommand: ParsableCommand {
         progress: inout Progress, read: (UnsafeMutableRawBufferPointer) throws -> Int
     ) throws {
         let f = converter.format
-        let input = ChunkBuffer(byteCount: streamChunkElements * element.byteCount)
-        let narrowed = converter.roundsDoubleThroughFloat && element == .double ? ChunkBuffer(byteCount: streamChunkElements * 4) : nil
-        let codeBytes = pack ? try CodePacking.packedByteCount(count: streamChunkElements, bitWidth: f.bitWidth) : streamChunkElements * codeType.size
+        let input = ChunkBuffer(byteCount: StreamChunk.elements * element.byteCount)
+        let narrowed = converter.roundsDoubleThroughFloat && element == .double ? ChunkBuffer(byteCount: StreamChunk.elements * 4) : nil
+        let codeBytes = pack ? try CodePacking.packedByteCount(count: StreamChunk.elements, bitWidth: f.bitWidth) : StreamChunk.elements * codeType.size
         let output = ChunkBuffer(byteCount: codeBytes)
         var index = 0
         while true {
@@ -395,7 +403,7 @@ struct DecodeCommand: ParsableCommand {
     @OptionGroup var stream: StreamOptions
     @Option(help: "Element type of binary/.npy output: f32 | f64 | f16 | bf16.") var dtype: RawType = .f32
     @Flag(help: "Binary input holds packed sub-byte codes (FP4: two per byte; FP6: four per three bytes).") var pack = false
-    @Option(help: "With --pack: the number of codes (default: all the bytes hold).") var count: Int?
+    @Option(parsing: .unconditional, help: "With --pack: the number of codes (default: all the bytes hold).") var count: Int?
 
     func run() throws {
         let f = try FormatArgument.parse(format)
@@ -450,8 +458,8 @@ struct DecodeCommand: ParsableCommand {
         _ progress: inout Progress, read: (UnsafeMutableRawBufferPointer) throws -> Int
     ) throws {
         let f = decoder.format
-        let input = ChunkBuffer(byteCount: streamChunkElements * code.size)
-        let output = ChunkBuffer(byteCount: streamChunkElements * target.byteCount)
+        let input = ChunkBuffer(byteCount: StreamChunk.elements * code.size)
+        let output = ChunkBuffer(byteCount: StreamChunk.elements * target.byteCount)
         var index = 0
         while true {
             let n = try read(input.raw)
@@ -494,9 +502,9 @@ struct DecodeCommand: ParsableCommand {
     /// Packed sub-byte codes: 8 codes fill `bitWidth` bytes, so whole groups are read per chunk.
     func decodePacked(_ reader: ByteReader, _ decoder: BatchDecoder, _ target: BatchElementKind, _ sink: any OutputSink, _ progress: inout Progress) throws {
         let width = decoder.format.bitWidth
-        let chunkBytes = streamChunkElements / 8 * width
+        let chunkBytes = StreamChunk.elements / 8 * width
         let input = ChunkBuffer(byteCount: chunkBytes)
-        let output = ChunkBuffer(byteCount: streamChunkElements * target.byteCount)
+        let output = ChunkBuffer(byteCount: StreamChunk.elements * target.byteCount)
         var decoded = 0
         while count.map({ decoded < $0 }) ?? true {
             let n = try reader.read(into: input.raw)

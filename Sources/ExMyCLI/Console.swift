@@ -9,8 +9,8 @@ import TensorIO
 /// with a message.
 public final class Console: @unchecked Sendable {
     private let lock = NSLock()
-    private var buffer: String?
-    private var binary: Data?
+    /// Output captured for the current task (tests); `nil` writes to standard output.
+    @TaskLocal static var captured: CaptureBuffer?
     private var standardOutput: OutputFile?
     private var failure: Error?
 
@@ -27,7 +27,7 @@ public final class Console: @unchecked Sendable {
     /// Writes text (a newline is appended). A write error is kept for ``finish()``.
     public func print(_ text: String) {
         lock.lock(); defer { lock.unlock() }
-        if buffer != nil { buffer! += text + "\n"; return }
+        if let captured = Self.captured { captured.append(Array((text + "\n").utf8)); return }
         guard failure == nil else { return }
         do { try stdout().write(text + "\n") } catch { failure = error }
     }
@@ -35,7 +35,7 @@ public final class Console: @unchecked Sendable {
     /// Writes raw bytes to standard output, throwing on a write error.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         lock.lock(); defer { lock.unlock() }
-        if binary != nil { binary!.append(contentsOf: bytes); return }
+        if let captured = Self.captured { captured.append(bytes); return }
         if let failure { throw failure }
         do { try stdout().write(bytes) } catch { failure = error; throw error }
     }
@@ -74,14 +74,25 @@ public final class Console: @unchecked Sendable {
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
     }
 
-    /// Runs `body` with output captured; returns the text and bytes written.
+    /// Runs `body` with this task's output captured; returns everything written to standard
+    /// output, as text (decoded as UTF-8) and as bytes. Captures in different tasks are separate.
     public func capture(_ body: () throws -> Void) rethrows -> (text: String, data: Data) {
-        lock.lock(); buffer = ""; binary = Data(); lock.unlock()
-        defer { lock.lock(); buffer = nil; binary = nil; lock.unlock() }
-        try body()
-        lock.lock(); defer { lock.unlock() }
-        return (buffer ?? "", binary ?? Data())
+        let box = CaptureBuffer()
+        try Self.$captured.withValue(box) { try body() }
+        let data = box.data
+        return (String(decoding: data, as: UTF8.self), data)
     }
+}
+
+/// Bytes captured from one task's console output.
+final class CaptureBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bytes = Data()
+    func append<C: Collection>(_ more: C) where C.Element == UInt8 {
+        lock.lock(); defer { lock.unlock() }
+        bytes.append(contentsOf: more)
+    }
+    var data: Data { lock.lock(); defer { lock.unlock() }; return bytes }
 }
 
 extension ExMyCommand {

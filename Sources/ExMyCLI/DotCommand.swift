@@ -2,6 +2,7 @@ import ArgumentParser
 import ExMy
 import ExMyAnalysis
 import Foundation
+import TensorIO
 
 /// `exmy dot`: the error of emulated dot products against the exact result as the length grows.
 struct DotCommand: ParsableCommand {
@@ -25,27 +26,27 @@ struct DotCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Vector lengths K, comma-separated.") var lengths: String = "16,64,256,1024,4096,16384"
-    @Option(help: "Vector pairs per length.") var trials: Int = 32
+    @Option(parsing: .unconditional, help: "Vector lengths K, comma-separated.") var lengths: String = "16,64,256,1024,4096,16384"
+    @Option(parsing: .unconditional, help: "Vector pairs per length.") var trials: Int = 32
     @Option(name: .customLong("input-format"), help: "Format of both inputs: any format spelling, or none (FP32 data as is). Default e4m3fn, or the scheme's element format.") var inputFormat: String?
     @Option(name: .customLong("a-format"), help: "Format of the first input (overrides --input-format).") var aFormat: String?
     @Option(name: .customLong("b-format"), help: "Format of the second input (overrides --input-format).") var bFormat: String?
     @Option(help: "Scaling of both inputs: none | per-tensor | absmax | mxfp8-e4m3 | mxfp8-e5m2 | mxfp6-e3m2 | mxfp6-e2m3 | mxfp4 | mxint8 | nvfp4.") var scheme: String = "none"
     @Option(name: .customLong("b-scheme"), help: "Scaling of the second input (default: --scheme).") var bScheme: String?
-    @Option(help: "Block size of the absmax scheme, or override of a named scheme's block.") var block: Int?
+    @Option(parsing: .unconditional, help: "Block size of the absmax scheme, or override of a named scheme's block.") var block: Int?
     @Option(name: .customLong("input-rounding"), help: "Rounding of the inputs into their format (default nearest-even).") var inputRounding: String = "nearest-even"
     @Option(help: "Product format: exact, or any format spelling (each element product rounded into it).") var product: String = "exact"
     @Option(name: .customLong("product-rounding"), help: "Rounding of products.") var productRounding: String = "nearest-even"
     @Option(help: "Accumulator formats, comma-separated: exact, fp32, fp16, bf16, or any format spelling.") var accumulator: String?
     @Option(help: "Accumulator roundings, comma-separated: nearest-even (rne) | toward-zero (rtz, truncation) | stochastic (sr) | any rule of `exmy encode`.") var rounding: String?
-    @Option(name: .customLong("random-bits"), help: "Random bits N of every stochastic rounding (P3109 variant A for plain stochastic; default: exact-probability rounding).") var randomBits: Int?
+    @Option(name: .customLong("random-bits"), parsing: .unconditional, help: "Random bits N of every stochastic rounding (P3109 variant A for plain stochastic; default: exact-probability rounding).") var randomBits: Int?
     @Option(help: "Accumulation orders, comma-separated: sequential | pairwise | promoted.") var order: String?
-    @Option(help: "Promotion interval K_p (products per partial sum) of the promoted order.") var promote: Int = 128
+    @Option(parsing: .unconditional, help: "Promotion interval K_p (products per partial sum) of the promoted order.") var promote: Int = 128
     @Option(name: .customLong("promote-format"), help: "The wide accumulator the promoted order adds partial sums into (rounded to nearest even).") var promoteFormat: String = "fp32"
     @Option(help: "Accumulator and product overflow rule: none | sat-finite | sat-propagate.") var overflow: String = "none"
     @Option(help: "Synthetic distribution of the first vector (and the second, unless --b-distribution): normal[:σ] | laplace[:b] | uniform[:a] | student-t[:ν] | lognormal[:μ:σ] | outliers[:rate:scale].") var distribution: String = "normal"
     @Option(name: .customLong("b-distribution"), help: "Synthetic distribution of the second vector, or 'same' for b = a (the squared norm Σ a_i²: no cancellation).") var bDistribution: String?
-    @Option(help: "Seed of the data, of the input quantization and of stochastic rounding.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Seed of the data, of the input quantization and of stochastic rounding (0 … 2^64−1).", transform: ArgumentValues.seed("--seed")) var seed: UInt64 = 0
     @Option(help: "A .npy or .safetensors file: rows (2-D or more) or consecutive slices (1-D) are the vectors.") var input: String?
     @Option(help: "Tensor name (or a glob matching one tensor) in a .safetensors file.") var tensor: String?
     @Option(name: .customLong("input-b"), help: "A second file for the second vector (default: pairs of rows/slices of --input).") var inputB: String?
@@ -55,7 +56,17 @@ struct DotCommand: ParsableCommand {
     @Option(help: "Also write an SVG plot of error vs K (log axes, one line per configuration) to this file.") var svg: String?
     @Option(name: .customLong("plot-metric"), help: "What the SVG plots: mean-rel | max-rel | mean-norm | max-norm.") var plotMetric: String = "mean-rel"
 
+    @Flag(help: "No progress line on standard error (shown only when standard error is a terminal).") var quiet = false
+
     func run() throws {
+        // The plot's destination is checked (a directory, a symbolic link, a read-only file are
+        // refused) before the study runs, not after.
+        var plotOutput: OutputFile?
+        if let svg {
+            guard !svg.isEmpty, svg != "-" else { throw CLIError("--svg needs a file name") }
+            do { plotOutput = try OutputFile(path: svg) } catch { throw CLIError("--svg \(svg): \(Console.reason(error))") }
+        }
+        defer { plotOutput?.discard() }
         let ks = try parsedLengths()
         let configurations = try buildConfigurations()
         let source = try vectorSource()
@@ -65,22 +76,28 @@ struct DotCommand: ParsableCommand {
         let result: (rows: [AccumulationRow], skipped: [Int])
         do {
             result = try AccumulationStudy.run(configurations, lengths: ks, trials: trials, source: source, seed: seed) { done, total in
-                Console.shared.progress("dot: \(done)/\(total) lengths")
+                if !quiet { Console.shared.progress("dot: \(done)/\(total) lengths") }
             }
         } catch let e as AnalysisError { throw CLIError(e.description) }
-        Console.shared.progressDone()
+        if !quiet { Console.shared.progressDone() }
         var title = "Dot-product error vs exact on \(source)"
         if !result.skipped.isEmpty {
             title += " (lengths \(result.skipped.map(String.init).joined(separator: ", ")) skipped: the data holds no pair that long)"
         }
-        let table = Table(title: title, columns: Self.columns, rows: result.rows.map(Self.cells))
-        Console.shared.print(table.render(json ? .json : outputFormat))
-        if let svg {
+        if json || outputFormat == .json {
+            Console.shared.print(try JSONOutput.string(DotJSON(data: "\(source)", rows: result.rows, skipped: result.skipped)))
+        } else {
+            let table = Table(title: title, columns: Self.columns, rows: result.rows.map(Self.cells))
+            Console.shared.print(table.render(outputFormat))
+        }
+        if let output = plotOutput {
+            // Written to a temporary file beside --svg and renamed over it only when complete.
             let plot = Self.plot(result.rows, metric: plotMetric, title: "Dot-product error vs length (\(source))")
             do {
-                try plot.render().write(toFile: svg, atomically: true, encoding: .utf8)
+                try output.write(plot.render())
+                try output.commit()
             } catch {
-                throw CLIError("\(svg): cannot write the plot (\(error.localizedDescription))")
+                throw CLIError("--svg \(output.path): cannot write the plot (\(Console.reason(error)))")
             }
         }
     }
@@ -142,6 +159,15 @@ struct DotCommand: ParsableCommand {
     /// A rounding rule by its `exmy encode` name or a short alias (rne, rtz, truncation, sr).
     /// `--random-bits` applies to the stochastic rules.
     func rule(_ name: String) throws -> RoundingRule {
+        if let randomBits, !(1...62).contains(randomBits) { throw CLIError("--random-bits must be an integer from 1 to 62, got \(randomBits)") }
+        do {
+            return try namedRule(name)
+        } catch let e as ValidationError {
+            throw CLIError(e.message)
+        }
+    }
+
+    func namedRule(_ name: String) throws -> RoundingRule {
         let aliases = ["rne": "nearest-even", "rna": "nearest-away", "rtz": "toward-zero", "truncation": "toward-zero",
                        "truncate": "toward-zero", "sr": "stochastic"]
         var options = try RoundingOptions.parse([])
@@ -175,7 +201,7 @@ struct DotCommand: ParsableCommand {
             return .format(format ?? .e4m3fn, inputRule, .saturateFinite)
         }
         if isNone { throw CLIError("scheme '\(name)' needs an element format, not none") }
-        if let block, block < 1 || block > 1 << 20 { throw CLIError("--block \(block) is out of range 1 … 2^20") }
+        if let block, block < 1 || block > 1 << 20 { throw CLIError("--block must be a positive integer of at most 2^20, got \(block)") }
         var scheme: QuantizationScheme
         if let named = QuantizationScheme.named(name) {
             scheme = named
@@ -269,9 +295,8 @@ struct DotCommand: ParsableCommand {
                 return .synthetic(a: a, b: b, seed: seed)
             } catch let e as AnalysisError { throw CLIError(e.description) }
         }
-        for path in [input, inputB].compactMap({ $0 }) {
-            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("\(path): no such file") }
-        }
+        try InputFiles.requireRegularFile(input, option: "--input")
+        if let inputB { try InputFiles.requireRegularFile(inputB, option: "--input-b") }
         do {
             let a = try Tensor.load(path: input, name: tensor)
             var b: Tensor?
@@ -283,8 +308,50 @@ struct DotCommand: ParsableCommand {
             return source
         } catch let e as AnalysisError {
             throw CLIError(e.description)
+        } catch let e as TensorIOError {
+            throw CLIError(cliMessage(e))  // names its file already
         } catch {
             throw CLIError("\(input): \(error)")
+        }
+    }
+}
+
+/// `exmy dot --json` (schema in docs/json.md): one object per (configuration, length) row.
+struct DotJSON: Encodable {
+    let data: String
+    let rows: [AccumulationRow]
+    let skipped: [Int]
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.header("dot")
+        try c.put(data, "data")
+        try c.put(skipped, "skipped_lengths")
+        var list = c.nestedUnkeyedContainer(forKey: JSONKey("rows"))
+        for r in rows { try list.encode(Row(row: r)) }
+    }
+
+    struct Row: Encodable {
+        let row: AccumulationRow
+
+        func encode(to encoder: Encoder) throws {
+            let r = row, k = row.configuration
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.put(k.name, "configuration")
+            try c.put(k.inputA.description, "input_a")
+            try c.put(k.inputB.description, "input_b")
+            try c.put(k.product.description, "product")
+            try c.put(k.accumulator.description, "accumulator")
+            try c.put(k.order.description, "order")
+            try c.put(r.length, "length")
+            try c.put(r.trials, "trials")
+            try c.real(r.meanRelativeError, "mean_relative_error")
+            try c.real(r.maxRelativeError, "max_relative_error")
+            try c.real(r.meanNormalizedError, "mean_normalized_error")
+            try c.real(r.maxNormalizedError, "max_normalized_error")
+            try c.put(r.nonFinite, "nonfinite_trials")
+            try c.put(r.zeroReference, "zero_reference_trials")
+            try c.put(r.inexactTerms, "inexact_terms")
         }
     }
 }

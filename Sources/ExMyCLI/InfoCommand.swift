@@ -16,15 +16,15 @@ struct InfoCommand: ParsableCommand {
         let f = try FormatArgument.parse(format)
         let info = FormatInfo(f)
         if json {
-            Console.shared.print(try info.jsonString())
+            Console.shared.print(try JSONOutput.string(FormatInfoJSON(f)))
         } else {
             for (key, value) in info.rows { Console.shared.print(key.padding(toLength: 26, withPad: " ", startingAt: 0) + value) }
         }
     }
 }
 
-/// The properties `exmy info` prints, in a stable order.
-struct FormatInfo: Encodable {
+/// The properties `exmy info` prints as text, in a stable order (`--json`: ``FormatInfoJSON``).
+struct FormatInfo {
     var name: String
     var canonical: String
     var generic: String
@@ -105,10 +105,49 @@ struct FormatInfo: Encodable {
          ("default rounding", defaultRounding), ("default overflow", defaultOverflow)]
     }
 
-    func jsonString() throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(self), as: UTF8.self)
+}
+
+/// `exmy info FORMAT --json` (schema in docs/json.md): every property as a JSON number, boolean or
+/// string; each value also as its exact decimal expansion (`_exact`); codes as integers and hex.
+struct FormatInfoJSON: Encodable {
+    let format: FloatFormat
+
+    init(_ format: FloatFormat) { self.format = format }
+
+    func encode(to encoder: Encoder) throws {
+        let f = format
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.header("info")
+        try c.put(f.name, "name")
+        try c.put(f.canonicalSpelling, "canonical_spelling")
+        try c.put(f.genericSpelling, "generic_spelling")
+        try c.put(f.bitWidth, "bit_width")
+        try c.put(f.exponentBitCount, "exponent_bits")
+        try c.put(f.significandBitCount, "significand_bits")
+        try c.put(f.bias, "bias")
+        try c.put(f.hasSubnormals, "has_subnormals")
+        try c.put(f.hasZero, "has_zero")
+        try c.put(f.hasNegativeZero, "has_negative_zero")
+        try c.put(f.signedness.rawValue, "signedness")
+        try c.put(f.specials.rawValue, "specials")
+        func value(_ v: Double?, _ key: String) throws {
+            try c.put(v, key)
+            try c.put(v.map(JSONOutput.exactDecimal), key + "_exact")
+        }
+        try value(f.greatestFiniteMagnitude, "greatest_finite")
+        try value(f.leastNormalMagnitude, "least_normal")
+        try value(f.hasSubnormals ? f.leastNonzeroMagnitude : nil, "least_subnormal")
+        try value(f.leastNonzeroMagnitude, "least_positive")
+        try value(f.ulpOfOne, "epsilon")
+        try c.real(f.dynamicRange, "dynamic_range_binades")
+        try c.put(f.finiteCodeCount, "finite_code_count")
+        try c.put(f.nanCodeCount, "nan_code_count")
+        try c.put(f.canonicalNaNCodes, "nan_codes")
+        try c.put(f.canonicalNaNCodes.map { JSONOutput.hex($0, bitWidth: f.bitWidth) }, "nan_codes_hex")
+        try c.put(f.infinityCodes, "infinity_codes")
+        try c.put(f.infinityCodes.map { JSONOutput.hex($0, bitWidth: f.bitWidth) }, "infinity_codes_hex")
+        try c.put(RoundingRule.toNearestOrEven.cliName, "default_rounding")
+        try c.put(OverflowRule.none.rawValue, "default_overflow")
     }
 }
 
@@ -134,18 +173,18 @@ struct ValuesCommand: ParsableCommand {
         guard f.bitWidth <= 16 else {
             throw ValidationError("\(f) has 2^\(f.bitWidth) codes; `exmy values` lists formats of at most 16 bits")
         }
-        struct Row: Encodable { var code: String; var fields: String; var value: String; var `class`: String }
+        struct Row { var code: String; var fields: String; var value: String; var `class`: String }
+        if json {
+            Console.shared.print(try JSONOutput.string(ValuesJSON(format: f)))
+            return
+        }
         var rows: [Row] = []
         for code in 0..<f.codeCount {
             let v = f.decode(code)
             let valueText: String = v.isNaN ? (f.isNegative(code) && v.sign == .minus ? "-nan" : "nan") : v.isInfinite ? (v < 0 ? "-inf" : "inf") : (v == 0 && v.sign == .minus ? "-0" : f.exactDescription(ofCode: code))
             rows.append(Row(code: FormatInfo.hex(code, f), fields: Self.fields(code, f), value: valueText, class: f.classify(code).rawValue))
         }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            Console.shared.print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-        } else if csv {
+        if csv {
             Console.shared.print("code,fields,value,class")
             for r in rows { Console.shared.print("\(r.code),\(r.fields),\(r.value),\(r.class)") }
         } else {
@@ -167,5 +206,38 @@ struct ValuesCommand: ParsableCommand {
         if e > 0 { parts.append(bits(code >> UInt64(m), e)) }
         if m > 0 { parts.append(bits(code, m)) }
         return parts.joined(separator: ".")
+    }
+}
+
+/// `exmy values FORMAT --json` (schema in docs/json.md): one object per code.
+struct ValuesJSON: Encodable {
+    let format: FloatFormat
+
+    func encode(to encoder: Encoder) throws {
+        let f = format
+        var c = encoder.container(keyedBy: JSONKey.self)
+        try c.header("values")
+        try c.put(f.canonicalSpelling, "format")
+        try c.put(f.bitWidth, "bit_width")
+        var codes = c.nestedUnkeyedContainer(forKey: JSONKey("codes"))
+        for code in 0..<f.codeCount { try codes.encode(Code(format: f, code: code)) }
+    }
+
+    struct Code: Encodable {
+        let format: FloatFormat
+        let code: UInt64
+
+        func encode(to encoder: Encoder) throws {
+            let f = format
+            let v = f.decode(code)
+            var c = encoder.container(keyedBy: JSONKey.self)
+            try c.put(code, "code")
+            try c.put(JSONOutput.hex(code, bitWidth: f.bitWidth), "code_hex")
+            try c.put(ValuesCommand.fields(code, f), "fields")
+            try c.real(v, "value")
+            try c.put(v.isFinite ? JSONOutput.exactDecimal(v) : nil, "value_exact")
+            try c.put(f.isNegative(code) && v.sign == .minus, "negative")
+            try c.put(f.classify(code).rawValue, "class")
+        }
     }
 }

@@ -18,10 +18,10 @@ struct RoundingOptions: ParsableArguments {
     @Option(help: "Rounding rule: nearest-even | nearest-away | nearest-zero | toward-zero | up | down | away | odd | stochastic | stochastic-a | stochastic-b | stochastic-c (default: the format's, nearest-even).")
     var rounding: String?
 
-    @Option(name: .customLong("random-bits"), help: "Random bits N for stochastic rounding (1…62). With plain 'stochastic' and N given, P3109 variant A is used; without N, exact-probability rounding.")
+    @Option(name: .customLong("random-bits"), parsing: .unconditional, help: "Random bits N for stochastic rounding (1…62). With plain 'stochastic' and N given, P3109 variant A is used; without N, exact-probability rounding.")
     var randomBits: Int?
 
-    @Option(help: "Seed of the counter-based random stream for stochastic rounding (default 0).")
+    @Option(parsing: .unconditional, help: "Seed of the counter-based random stream for stochastic rounding: an integer 0…18446744073709551615 (default 0).")
     var seed: UInt64 = 0
 
     @Option(help: "Overflow rule: sat-finite | sat-propagate | none (default: the format's, none).")

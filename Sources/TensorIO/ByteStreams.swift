@@ -56,7 +56,7 @@ public final class ByteReader {
             regularFileSize = nil
         default:
             close(fd)
-            throw TensorIOError(path: path, kind: .notARegularFile)
+            throw TensorIOError(path: path, kind: .notARegularFile(.init(mode: UInt32(info.st_mode))))
         }
         // Reads block from here on (a FIFO's reader waits for data, not for a writer).
         let flags = fcntl(fd, F_GETFL)
@@ -85,7 +85,7 @@ public final class ByteReader {
                     _ = poll(&p, 1, -1)
                     continue
                 }
-                if code == EISDIR { throw TensorIOError(path: path, kind: .notARegularFile) }
+                if code == EISDIR { throw TensorIOError(path: path, kind: .notARegularFile(.directory)) }
                 throw TensorIOError(path: path, kind: .ioFailure(operation: "read", errno: code))
             }
             if got == 0 { break }
@@ -129,7 +129,26 @@ public final class OutputFile {
     private var mode: mode_t = 0o644
     private var slot: Int?
     private var buffer: [UInt8] = []
+    private var prepared = false
     private static let bufferSize = 1 << 20
+
+    /// A disk of `bytes` bytes shared by the files written in the current task, for tests of a
+    /// full disk: a write that would pass it fails with `ENOSPC`, as a real full disk makes it fail.
+    final class SimulatedDisk: @unchecked Sendable {
+        private let lock = PthreadLock()
+        private var remaining: Int
+        init(bytes: Int) { remaining = bytes }
+        func take(_ count: Int) -> Bool {
+            lock.withLock {
+                guard count <= remaining else { remaining = 0; return false }
+                remaining -= count
+                return true
+            }
+        }
+    }
+
+    /// The simulated disk of the current task (tests only; `nil`: the real disk).
+    @TaskLocal static var simulatedDisk: SimulatedDisk?
     /// Bytes written so far.
     public private(set) var byteCount = 0
 
@@ -194,6 +213,8 @@ public final class OutputFile {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
             let code = errno
+            // A folder that does not exist: the path cannot be written (as `open` would say).
+            if code == ENOENT || code == ENOTDIR { throw TensorIOError(path: path, kind: .fileNotFound) }
             throw TensorIOError(path: path, kind: .ioFailure(operation: "create a temporary file in '\(directory.isEmpty ? "." : directory)'", errno: code))
         }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -244,6 +265,9 @@ public final class OutputFile {
     private func writeDirect(_ bytes: UnsafeRawBufferPointer) throws {
         guard descriptor >= 0 else { throw TensorIOError(path: path, kind: .invalidArgument("written after commit")) }
         guard let base = bytes.baseAddress else { return }
+        if temporaryPath != nil, let disk = Self.simulatedDisk, !disk.take(bytes.count) {
+            throw TensorIOError(path: path, kind: .ioFailure(operation: "write", errno: ENOSPC))
+        }
         var done = 0
         while done < bytes.count {
             let got = sysWrite(descriptor, base + done, min(bytes.count - done, 1 << 30))
@@ -257,17 +281,33 @@ public final class OutputFile {
         byteCount += bytes.count
     }
 
-    /// Finishes the output: flushes, and for a file, syncs it to disk and renames it over the
-    /// destination. Nothing appears at the destination before this succeeds.
-    public func commit() throws {
+    /// The first half of ``commit()``: flushes, and for a file, syncs the temporary file to disk
+    /// and closes it, without renaming it. Writing several files that must appear together (a
+    /// report) calls this on each, and ``commit()`` on each only when every one succeeded: a full
+    /// disk then leaves none of them. On error the temporary file is removed.
+    public func prepareCommit() throws {
+        guard !prepared else { return }
         do {
             try flush()
-            guard let temporary = temporaryPath else { return }
+            guard temporaryPath != nil else { prepared = true; return }
             guard fchmod(descriptor, mode) == 0 else { throw TensorIOError(path: path, kind: .ioFailure(operation: "fchmod", errno: errno)) }
             guard fsync(descriptor) == 0 else { throw TensorIOError(path: path, kind: .ioFailure(operation: "fsync", errno: errno)) }
             let fd = descriptor
             descriptor = -1
             guard close(fd) == 0 else { throw TensorIOError(path: path, kind: .ioFailure(operation: "close", errno: errno)) }
+            prepared = true
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Finishes the output: flushes, and for a file, syncs it to disk and renames it over the
+    /// destination. Nothing appears at the destination before this succeeds.
+    public func commit() throws {
+        do {
+            try prepareCommit()
+            guard let temporary = temporaryPath else { return }
             guard rename(temporary, path) == 0 else { throw TensorIOError(path: path, kind: .ioFailure(operation: "rename", errno: errno)) }
             temporaryPath = nil
             if let slot { CleanupOnSignal.unregister(slot) }
@@ -295,7 +335,7 @@ extension TensorIOError {
     static func opening(_ path: String, errno code: Int32) -> TensorIOError {
         switch code {
         case ENOENT, ENOTDIR: return TensorIOError(path: path, kind: .fileNotFound)
-        case EISDIR: return TensorIOError(path: path, kind: .notARegularFile)
+        case EISDIR: return TensorIOError(path: path, kind: .notARegularFile(.directory))
         default: return TensorIOError(path: path, kind: .ioFailure(operation: "open", errno: code))
         }
     }
@@ -362,3 +402,21 @@ enum CleanupOnSignal {
 
 private func sysRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int { read(fd, buffer, count) }
 private func sysWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }
+
+/// A mutex without Foundation (TensorIO imports only the C library).
+final class PthreadLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    init() {
+        mutex = .allocate(capacity: 1)
+        pthread_mutex_init(mutex, nil)
+    }
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+    func withLock<R>(_ body: () throws -> R) rethrows -> R {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+}

@@ -19,18 +19,18 @@ final class RandomAccessFile: Sendable, PositionalByteSource {
     /// Size in bytes when the file was opened.
     let size: Int
 
+    /// Opens `path`, which must be a regular file. Never blocks: the file is opened with
+    /// `O_NONBLOCK` (a FIFO with no writer would otherwise wait in `open` forever) and anything
+    /// but a regular file — a directory, a FIFO, a device — is refused at once, naming what it is.
     init(path: String) throws {
         self.path = path
+        guard !path.isEmpty else { throw TensorIOError(path: "''", kind: .invalidArgument("the input path is empty")) }
         var fd: Int32
         repeat {
-            fd = open(path, O_RDONLY | O_CLOEXEC)
+            fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         } while fd < 0 && errno == EINTR
         guard fd >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR {
-                throw TensorIOError(path: path, kind: .fileNotFound)
-            }
-            throw TensorIOError(path: path, kind: .ioFailure(operation: "open", errno: code))
+            throw TensorIOError.opening(path, errno: errno)
         }
         var info = stat()
         guard fstat(fd, &info) == 0 else {
@@ -40,8 +40,10 @@ final class RandomAccessFile: Sendable, PositionalByteSource {
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else {
             close(fd)
-            throw TensorIOError(path: path, kind: .notARegularFile)
+            throw TensorIOError(path: path, kind: .notARegularFile(.init(mode: UInt32(info.st_mode))))
         }
+        let flags = fcntl(fd, F_GETFL)
+        if flags >= 0 { _ = fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) }
         self.descriptor = fd
         self.size = Int(info.st_size)
     }
@@ -89,72 +91,32 @@ final class RandomAccessFile: Sendable, PositionalByteSource {
     }
 }
 
-/// A file opened for writing (created or truncated), written sequentially.
+/// A file written sequentially and replaced atomically: the bytes go to a temporary file beside
+/// the destination (``OutputFile``), which is renamed over it only by ``close()``; on an error or
+/// without `close()` the destination keeps what it had.
 final class SequentialFileWriter {
     let path: String
-    private var descriptor: Int32
+    private let output: OutputFile
 
     init(path: String) throws {
         self.path = path
-        var fd: Int32
-        repeat {
-            fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        } while fd < 0 && errno == EINTR
-        guard fd >= 0 else {
-            let code = errno
-            if code == ENOENT || code == ENOTDIR {
-                throw TensorIOError(path: path, kind: .fileNotFound)
-            }
-            throw TensorIOError(path: path, kind: .ioFailure(operation: "open", errno: code))
-        }
-        descriptor = fd
-    }
-
-    deinit {
-        if descriptor >= 0 { _ = posixClose(descriptor) }
+        output = try OutputFile(path: path)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let base = bytes.baseAddress else { return }
-        var done = 0
-        while done < bytes.count {
-            let want = min(bytes.count - done, 1 << 30)
-            let got = posixWrite(descriptor, base + done, want)
-            if got < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                throw TensorIOError(path: path, kind: .ioFailure(operation: "write", errno: code))
-            }
-            done += got
-        }
+        try output.write(bytes)
     }
 
     func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { (raw) in try write(raw) }
     }
 
-    /// Closes the file, reporting a failed close (which can signal a failed deferred write).
+    /// Syncs the file and renames it into place, reporting any failure (a full disk included).
     func close() throws {
-        guard descriptor >= 0 else { return }
-        let fd = descriptor
-        descriptor = -1
-        let result = posixClose(fd)
-        if result != 0 {
-            let code = errno
-            if code != EINTR {
-                throw TensorIOError(path: path, kind: .ioFailure(operation: "close", errno: code))
-            }
-        }
+        try output.commit()
     }
 }
 
-private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
-}
-
-private func posixClose(_ fd: Int32) -> Int32 {
-    close(fd)
-}
 
 /// Bytes read at given offsets: a file, or the start of a stream kept in memory (headers).
 protocol PositionalByteSource {

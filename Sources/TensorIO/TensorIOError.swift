@@ -13,8 +13,10 @@ public struct TensorIOError: Error, CustomStringConvertible, Sendable, Equatable
         case fileNotFound
         /// An operating-system call failed (`errno` and the call named in `operation`).
         case ioFailure(operation: String, errno: Int32)
-        /// The path names something that is not a regular file (a directory, for instance).
-        case notARegularFile
+        /// The path names something that is not a regular file, and the reader needs one: a
+        /// directory, or a FIFO or device given to a reader that reads at offsets (`.npy` and
+        /// `.safetensors` files opened with ``NpyFile`` and ``SafetensorsFile``).
+        case notARegularFile(FileType)
         /// The file does not start with the format's magic bytes (`\x93NUMPY` for `.npy`; for
         /// safetensors, the JSON header does not start with `{`).
         case badMagic
@@ -63,6 +65,30 @@ public struct TensorIOError: Error, CustomStringConvertible, Sendable, Equatable
         case invalidArgument(String)
     }
 
+    /// What a path names when it is not a regular file.
+    public enum FileType: String, Sendable, Equatable {
+        case directory = "a directory"
+        case fifo = "a FIFO (named pipe)"
+        case characterDevice = "a character device"
+        case blockDevice = "a block device"
+        case socket = "a socket"
+        case symbolicLink = "a symbolic link"
+        case other = "not a regular file"
+
+        /// The type of a `stat` mode (`st_mode`).
+        public init(mode: UInt32) {
+            switch mode & UInt32(S_IFMT) {
+            case UInt32(S_IFDIR): self = .directory
+            case UInt32(S_IFIFO): self = .fifo
+            case UInt32(S_IFCHR): self = .characterDevice
+            case UInt32(S_IFBLK): self = .blockDevice
+            case UInt32(S_IFSOCK): self = .socket
+            case UInt32(S_IFLNK): self = .symbolicLink
+            default: self = .other
+            }
+        }
+    }
+
     /// The file concerned (as given by the caller).
     public let path: String
     /// What went wrong.
@@ -84,8 +110,12 @@ public struct TensorIOError: Error, CustomStringConvertible, Sendable, Equatable
             return "no such file"
         case let .ioFailure(operation, code):
             return "\(operation) failed: \(errnoDescription(code)) (errno \(code))"
-        case .notARegularFile:
-            return "not a regular file"
+        case .notARegularFile(.directory):
+            return "is a directory, not a file; give a file inside it"
+        case .notARegularFile(.other):
+            return "is not a regular file; give a regular file"
+        case let .notARegularFile(type):
+            return "is \(type.rawValue), not a regular file; this reader reads at offsets and needs a regular file: save the data to a file and give that"
         case .badMagic:
             return "bad magic: this is not a file of the expected format"
         case let .truncatedHeader(needed, available):

@@ -19,8 +19,9 @@ struct CLITests {
         #expect(out.contains("NaN codes                 0x7F 0xFF\n"))
         let json = try run("info", "e5m2", "--json")
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
-        #expect(object["greatestFinite"] as? String == "57344")
-        #expect(object["infinityCodes"] as? [String] == ["0x7C", "0xFC"])
+        // Issue 15: numbers as JSON numbers, snake_case keys, codes as integers plus hex (docs/json.md).
+        #expect(object["greatest_finite"] as? Double == 57344)
+        #expect(object["infinity_codes_hex"] as? [String] == ["0x7C", "0xFC"])
     }
 
     @Test func valuesListsEveryCode() throws {

@@ -51,11 +51,13 @@ struct DotCommandTests {
         let svg = temporary("plot.svg")
         let json = try run("--lengths", "16,64,256", "--trials", "3", "--accumulator", "fp16,bf16", "--rounding", "rne,rtz",
                            "--json", "--svg", svg)
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [[String: Any]])
+        // docs/json.md: one object with the rows under "rows" (issue 15 changed the layout and keys).
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let rows = try #require(document["rows"] as? [[String: Any]])
         #expect(rows.count == 3 * 4)
         #expect(Set(rows.compactMap { $0["configuration"] as? String }) == ["fp16", "fp16 rtz", "bf16", "bf16 rtz"])
-        #expect(rows.allSatisfy { ($0["K"] as? Int).map { [16, 64, 256].contains($0) } ?? false })
-        #expect(rows.allSatisfy { $0["mean_rel"] is Double || $0["mean_rel"] is Int })
+        #expect(rows.allSatisfy { ($0["length"] as? Int).map { [16, 64, 256].contains($0) } ?? false })
+        #expect(rows.allSatisfy { $0["mean_relative_error"] is Double || $0["mean_relative_error"] is Int })
         let plot = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(plot.hasPrefix("<?xml") && plot.contains("<svg"))
         for name in ["fp16", "fp16 rtz", "bf16", "bf16 rtz"] { #expect(plot.contains(">\(name)</text>")) }
@@ -70,10 +72,11 @@ struct DotCommandTests {
         // b = a: every product is ≥ 0, so Σ|a_i b_i| = |Σ a_i b_i| and both error columns agree.
         let out = try run("--lengths", "64,1024", "--trials", "4", "--b-distribution", "same", "--accumulator", "bf16,fp16",
                           "--rounding", "rne,sr", "--output-format", "json")
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [[String: Any]])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        let rows = try #require(document["rows"] as? [[String: Any]])
         #expect(rows.count == 8)
         for r in rows {
-            let rel = try #require(r["mean_rel"] as? NSNumber).doubleValue, norm = try #require(r["mean_norm"] as? NSNumber).doubleValue
+            let rel = try #require(r["mean_relative_error"] as? NSNumber).doubleValue, norm = try #require(r["mean_normalized_error"] as? NSNumber).doubleValue
             #expect(rel == norm && rel > 0, "\(r)")
         }
         #expect(try run("--lengths", "16", "--trials", "1", "--b-distribution", "same").contains("b = a"))

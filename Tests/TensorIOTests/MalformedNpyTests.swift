@@ -22,7 +22,7 @@ struct MalformedNpyTests {
         #expect(missing?.kind == .fileNotFound)
         #expect(missing?.description == directory.file("absent.npy") + ": no such file")
         let folder = expectTensorIOError { _ = try NpyFile(path: directory.path) }
-        #expect(folder?.kind == .notARegularFile)
+        #expect(folder?.kind == .notARegularFile(.directory))
     }
 
     @Test func everyTruncationOfAValidFileFails() throws {

@@ -29,14 +29,14 @@ final class TemporaryDirectory {
         let target = file(name)
         // Replace by unlinking first: truncating an existing file makes ext4 flush it on close
         // (auto_da_alloc), which costs milliseconds per call.
+        // Plain stdio, not the library's writers: those sync every file to disk before renaming it.
         _ = unlink(target)
-        do {
-            let writer = try SequentialFileWriter(path: target)
-            try writer.write(bytes)
-            try writer.close()
-        } catch {
-            Issue.record("cannot write \(target): \(error)")
+        guard let file = fopen(target, "wb") else {
+            Issue.record("cannot create \(target)")
+            return target
         }
+        let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        if fclose(file) != 0 || written != bytes.count { Issue.record("cannot write \(target)") }
         return target
     }
 }
@@ -73,6 +73,7 @@ extension TensorIOError.Kind {
         case .fileNotFound: return "fileNotFound"
         case .ioFailure: return "ioFailure"
         case .notARegularFile: return "notARegularFile"
+        case .unusableOutput: return "unusableOutput"
         case .badMagic: return "badMagic"
         case .truncatedHeader: return "truncatedHeader"
         case .unsupportedVersion: return "unsupportedVersion"

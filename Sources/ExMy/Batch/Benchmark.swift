@@ -133,12 +133,9 @@ public enum ExMyBenchmark {
         }
         let maxCount = configuration.sizes.max() ?? 0
         guard maxCount > 0 else { return [] }
-        // Both regions together within half the physical memory.
-        let bytesPerElement = (configuration.cases.contains { $0.valueType == BatchElementKind.double.rawValue } ? 8 : 4) + 1
-        let affordable = largestAffordable(bytesPerElement: bytesPerElement)
-        guard maxCount <= affordable else {
-            throw BatchError(.tooLarge, "\(maxCount) elements need \(maxCount / (1 << 20) * bytesPerElement) MiB of buffers; this machine allows at most \(affordable) elements (half its memory)")
-        }
+        // Both regions together within half the physical memory and the memory available now.
+        try checkAffordable(configuration)
+        let bytesPerElement = bufferBytesPerElement(configuration)
         // Region A: values (Float or Double input, Float or Double output); region B: 1 byte per
         // element (codes). Allocated once: 5 (9 with Double cases) bytes per element of the largest size.
         // Double cases need 8 bytes per element in region A.
@@ -232,10 +229,14 @@ public enum ExMyBenchmark {
         return results
     }
 
-    /// Results as JSON Lines (one object per line), the format `Benchmarks/compare_ml_dtypes.py` reads.
+    /// Results as JSON Lines (one object per line), the format `Benchmarks/compare_ml_dtypes.py` reads:
+    /// the keys of `exmy bench --json` (snake_case: `case_name`, `elements_per_second`, …; see
+    /// docs/json.md), without its `schema_version`, `command` and `benchmark` fields. A result with a
+    /// non-finite rate (a zero time) is left out.
     public static func jsonLines(_ results: [BenchmarkResult]) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         return results.compactMap { (try? encoder.encode($0)).flatMap { String(data: $0, encoding: .utf8) } }.joined(separator: "\n")
     }
 
@@ -251,9 +252,39 @@ public enum ExMyBenchmark {
 
     // MARK: Pieces
 
-    /// The most elements whose benchmark buffers (`bytesPerElement` each) fit in half the physical memory.
-    static func largestAffordable(bytesPerElement: Int) -> Int {
-        Int(clamping: ProcessInfo.processInfo.physicalMemory / 2) / bytesPerElement
+    /// The most elements whose benchmark buffers (`bytesPerElement` each) fit in half the physical
+    /// memory and in three quarters of the memory available now (``SystemResources``: `MemAvailable`
+    /// and the cgroup limit), so that a size too large is refused before anything is allocated.
+    public static func largestAffordable(bytesPerElement: Int) -> Int {
+        var budget = Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)
+        if let available = SystemResources.availableMemory() { budget = min(budget, available / 4 * 3) }
+        return budget / max(1, bytesPerElement)
+    }
+
+    /// Throws ``BatchError/Kind/tooLarge`` when the largest size's buffers do not fit
+    /// (``largestAffordable(bytesPerElement:)``); the message names the size, the bytes it needs
+    /// and the limit. ``run(_:progress:)`` checks this before allocating anything.
+    public static func checkAffordable(_ configuration: Configuration) throws(BatchError) {
+        guard let maxCount = configuration.sizes.max(), maxCount > 0 else { return }
+        let bytesPerElement = bufferBytesPerElement(configuration)
+        let affordable = largestAffordable(bytesPerElement: bytesPerElement)
+        guard maxCount <= affordable else {
+            let (bytes, overflow) = maxCount.multipliedReportingOverflow(by: bytesPerElement)
+            let need = overflow ? "more than \(SystemResources.describe(bytes: .max))" : SystemResources.describe(bytes: bytes)
+            throw BatchError(.tooLarge, "\(maxCount) elements need \(need) of buffers (\(bytesPerElement) bytes each); at most \(affordable) elements fit (\(affordabilityLimit))")
+        }
+    }
+
+    /// The limit ``largestAffordable(bytesPerElement:)`` applies, in words.
+    static var affordabilityLimit: String {
+        let half = "half the physical memory, \(SystemResources.describe(bytes: Int(clamping: ProcessInfo.processInfo.physicalMemory / 2)))"
+        guard let available = SystemResources.availableMemory() else { return half }
+        return "\(half), and three quarters of the \(SystemResources.describe(bytes: available)) of memory available now (MemAvailable and the cgroup limit)"
+    }
+
+    /// The bytes of buffer per element the configuration's cases need (5, or 9 with `Double` cases).
+    public static func bufferBytesPerElement(_ configuration: Configuration) -> Int {
+        (configuration.cases.contains { $0.valueType == BatchElementKind.double.rawValue } ? 8 : 4) + 1
     }
 
     static func parseRule(_ s: String) throws -> RoundingRule {

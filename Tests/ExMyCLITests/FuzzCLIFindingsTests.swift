@@ -3,12 +3,9 @@ import Testing
 @testable import ExMyCLI
 
 /// Inputs on which the CLI fuzzer (`Fuzz/`, target `fuzz-cli`) found a trap, replayed in-process.
-/// The raw fuzzer inputs are in `Fuzz/findings/cli-*.bin`. Each test passes when the command ends
-/// in a result or a thrown error (the CLI's message): a trap ends the whole test process.
-///
-/// Tests marked `.disabled("finding: …")` still trap on this branch; they are enabled when the
-/// owner's fix is merged (and the seed moves from `findings/` into the corpus, see
-/// `Fuzz/make-seeds.py`).
+/// Each test passes when the command ends in a result or a thrown error (the CLI's message): a trap
+/// ends the whole test process. A test of a trap not yet fixed is marked `.disabled("finding: …")`
+/// and its raw input kept in `Fuzz/findings/cli-*.bin` (see `CLI_KNOWN_OPEN` in `Fuzz/make-seeds.py`).
 @Suite(.serialized)
 struct FuzzCLIFindingsTests {
     /// A fresh directory for one test's files.
@@ -54,34 +51,35 @@ struct FuzzCLIFindingsTests {
         }
     }
 
-    // Issue 15 reproductions, found again by fuzz-cli's seeds (findings/cli-analyze-*.bin).
+    // Issue 15 reproductions that trapped when fuzz-cli's seeds ran on main at 021ba53 (fixed by the
+    // safety merge, 5216c29; the seeds are corpus/fuzz-cli/analyze-{npy,st}-*).
 
-    @Test(.disabled("finding: analyze on shape (1, 0, 2^63-1) overflows an Int (issue 15; fixed on the safety branch)"))
+    @Test  // was a trap on 021ba53: analyze on shape (1, 0, 2^63-1) overflows an Int
     func analyzeShapeProductOverflowNpy() throws {
         try analyze(npy([1, 0, Int.max]), name: "in.npy", [])
     }
 
-    @Test(.disabled("finding: analyze on shape (1, 0, 2^63-1) overflows an Int (issue 15; fixed on the safety branch)"))
+    @Test  // was a trap on 021ba53: analyze on shape (1, 0, 2^63-1) overflows an Int
     func analyzeShapeProductOverflowSafetensors() throws {
         try analyze(safetensors([1, 0, Int.max]), name: "in.safetensors", [])
     }
 
-    @Test(.disabled("finding: per-channel on shape (0, 2^32, 2^32) traps or allocates 34 GB (issue 15; fixed on the safety branch)"))
+    @Test  // was a trap on 021ba53: per-channel on shape (0, 2^32, 2^32) traps or allocates 34 GB
     func analyzePerChannelHugeChannelsNpy() throws {
         try analyze(npy([0, 1 << 32, 1 << 32]), name: "in.npy", ["--scheme", "per-channel"])
     }
 
-    @Test(.disabled("finding: per-channel on shape (0, 2^32, 2^32) traps or allocates 34 GB (issue 15; fixed on the safety branch)"))
+    @Test  // was a trap on 021ba53: per-channel on shape (0, 2^32, 2^32) traps or allocates 34 GB
     func analyzePerChannelHugeChannelsSafetensors() throws {
         try analyze(safetensors([0, 1 << 32, 1 << 32]), name: "in.safetensors", ["--scheme", "per-channel"])
     }
 
-    @Test(.disabled("finding: per-channel --axis 1 on shape (0, 2^63-1, 2) segfaults in Array(repeating:count:) (issue 15; fixed on the safety branch)"))
+    @Test  // was a trap on 021ba53: per-channel --axis 1 on shape (0, 2^63-1, 2) segfaults in Array(repeating:count:)
     func analyzePerChannelAxis1Npy() throws {
         try analyze(npy([0, Int.max, 2]), name: "in.npy", ["--scheme", "per-channel", "--axis", "1"])
     }
 
-    @Test(.disabled("finding: per-channel --axis 1 on shape (0, 2^63-1, 2) segfaults in Array(repeating:count:) (issue 15; fixed on the safety branch)"))
+    @Test  // was a trap on 021ba53: per-channel --axis 1 on shape (0, 2^63-1, 2) segfaults in Array(repeating:count:)
     func analyzePerChannelAxis1Safetensors() throws {
         try analyze(safetensors([0, Int.max, 2]), name: "in.safetensors", ["--scheme", "per-channel", "--axis", "1"])
     }

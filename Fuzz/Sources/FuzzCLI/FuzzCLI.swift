@@ -120,6 +120,7 @@ let options: [String: [Opt]] = [
         Opt(name: "--random-bits", value: "number"), Opt(name: "--overflow", value: "overflow"),
         Opt(name: "--per-tensor", value: nil), Opt(name: "--histogram", value: nil),
         Opt(name: "--output-format", value: "output-format"), Opt(name: "--json", value: nil),
+        Opt(name: "--quiet", value: nil),
     ],
     "dot": [
         Opt(name: "--lengths", value: "lengths"), Opt(name: "--trials", value: "number"),
@@ -136,6 +137,7 @@ let options: [String: [Opt]] = [
         Opt(name: "--input-b", value: "path"), Opt(name: "--tensor-b", value: "tensor"),
         Opt(name: "--output-format", value: "output-format"), Opt(name: "--json", value: nil),
         Opt(name: "--svg", value: "path"), Opt(name: "--plot-metric", value: "plot-metric"),
+        Opt(name: "--quiet", value: nil),
     ],
     "capybara": [
         Opt(name: "--params", value: "capybara-number"), Opt(name: "--tokens", value: "capybara-number"),

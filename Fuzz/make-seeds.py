@@ -189,9 +189,9 @@ cli_seeds = {
     "export-sv": cli(["export", "e2m1fn", "--kind", "sv"]),
 }
 # Reproductions that still trap on main go to findings/ (cli-NAME.bin) instead of the corpus: a
-# crashing seed would stop every smoke run before it fuzzes anything. Each has a disabled regression
-# test in Tests/ExMyCLITests/FuzzCLIFindingsTests.swift. When the owner fixes one, remove its name
-# here, rerun this script (it moves the seed into the corpus) and enable the test.
+# crashing seed would stop every smoke run before it fuzzes anything. Give each a disabled regression
+# test in Tests/ExMyCLITests; when the owner fixes one, remove its name here, rerun this script (it
+# moves the seed into the corpus) and enable the test.
 CLI_KNOWN_OPEN = set()  # the analyze shape traps of issue 15 were fixed by the safety branch
 for old in glob.glob(os.path.join("corpus", "fuzz-cli", "*")) + glob.glob(os.path.join("findings", "cli-*.bin")):
     if old.startswith("corpus") or os.path.basename(old)[4:-4] in cli_seeds:

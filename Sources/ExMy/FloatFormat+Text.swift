@@ -9,9 +9,11 @@ import Foundation
 /// - P3109: `binary{K}p{P}{s|u}{e|f}`, e.g. `binary8p3se`.
 /// - Generic: `e{E}m{M}` with options after a colon, comma-separated:
 ///   `bias=N`, `subnormals=on|off`, `zero=on|off`, `specials=ieee|fn|fnuz|none|p3109-finite|p3109-extended`,
+///   `ties=even-code|even-significand` (only with `M = 0`, see ``TieBreak``),
 ///   and one of `signed`, `unsigned`, `twos-complement`. Defaults: IEEE bias, subnormals on, zero,
-///   signed, `specials=ieee`. Example: `e3m3:bias=5,subnormals=off,specials=none`. Each option
-///   may be given once: `bias=1,bias=2`, `bias=1,bias=1` and `signed,unsigned` are errors.
+///   signed, `specials=ieee`, the specials' ``TieBreak/defaultValue(for:)``.
+///   Example: `e3m3:bias=5,subnormals=off,specials=none`. Each option may be given once:
+///   `bias=1,bias=2`, `bias=1,bias=1` and `signed,unsigned` are errors.
 extension FloatFormat {
     /// Parses any spelling above.
     ///
@@ -32,8 +34,12 @@ extension FloatFormat {
     }
 
     /// The spelling that parses back to this format: the catalog name where the format has one,
-    /// otherwise ``genericSpelling``.
-    public var canonicalSpelling: String { name ?? genericSpelling }
+    /// otherwise ``genericSpelling`` (also for a named format whose ``tieBreak`` is not its
+    /// specials' default: the name would parse back to the default).
+    public var canonicalSpelling: String {
+        if let name, tieBreak == TieBreak.defaultValue(for: specials) { return name }
+        return genericSpelling
+    }
 
     /// The generic spelling: `e{E}m{M}` and every knob that differs from the defaults.
     public var genericSpelling: String {
@@ -44,6 +50,7 @@ extension FloatFormat {
         if !hasSubnormals { options.append("subnormals=off") }
         if !hasZero { options.append("zero=off") }
         if specials != .ieee { options.append("specials=\(specials.rawValue)") }
+        if tieBreak != TieBreak.defaultValue(for: specials) { options.append("ties=\(tieBreak.rawValue)") }
         let base = "e\(exponentBitCount)m\(significandBitCount)"
         return options.isEmpty ? base : base + ":" + options.joined(separator: ",")
     }
@@ -87,12 +94,13 @@ extension FloatFormat {
               let e = Int(head[head.index(after: head.startIndex)..<mIndex]),
               let m = Int(head[head.index(after: mIndex)...])
         else {
-            throw FormatError("unknown format '\(original)': use a name (\(knownNames.joined(separator: ", ")), binary8p3se, …) or the generic spelling e{E}m{M}[:bias=N,subnormals=on|off,zero=on|off,specials=ieee|fn|fnuz|none|p3109-finite|p3109-extended,signed|unsigned|twos-complement]")
+            throw FormatError("unknown format '\(original)': use a name (\(knownNames.joined(separator: ", ")), binary8p3se, …) or the generic spelling e{E}m{M}[:bias=N,subnormals=on|off,zero=on|off,specials=ieee|fn|fnuz|none|p3109-finite|p3109-extended,ties=even-code|even-significand,signed|unsigned|twos-complement]")
         }
         var bias: Int?
         var subnormals = true, zero = true
         var signedness = Signedness.signMagnitude
         var specials = SpecialValueEncoding.ieee
+        var ties: TieBreak?
         // Each knob once: a repeated or contradictory knob (`bias=1,bias=2`, `signed,unsigned`) is
         // an error, not "the last one wins".
         var given: [String: String] = [:]
@@ -107,7 +115,7 @@ extension FloatFormat {
             for option in parts[1].split(separator: ",", omittingEmptySubsequences: false) {
                 let kv = option.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
                 guard let key = kv.first, !key.isEmpty else {
-                    throw FormatError("empty option in '\(original)': use bias=N, subnormals=on|off, zero=on|off, specials=…, signed, unsigned or twos-complement")
+                    throw FormatError("empty option in '\(original)': use bias=N, subnormals=on|off, zero=on|off, specials=…, ties=…, signed, unsigned or twos-complement")
                 }
                 let text = option.trimmingCharacters(in: .whitespaces)
                 switch (kv[0], kv.count == 2 ? kv[1] : nil) {
@@ -133,11 +141,17 @@ extension FloatFormat {
                         throw FormatError("unknown specials '\(v)' in '\(original)': use one of \(SpecialValueEncoding.allCases.map(\.rawValue).joined(separator: ", "))")
                     }
                     specials = s
+                case ("ties", let v?):
+                    try once("ties", text)
+                    guard let t = TieBreak(rawValue: v) else {
+                        throw FormatError("unknown ties '\(v)' in '\(original)': use ties=even-code (P3109) or ties=even-significand (IEEE 754)")
+                    }
+                    ties = t
                 case (let word, nil) where Signedness(rawValue: word) != nil:
                     try once("signedness", text)
                     signedness = Signedness(rawValue: word)!
                 default:
-                    throw FormatError("unknown option '\(option)' in '\(original)': use bias=N, subnormals=on|off, zero=on|off, specials=…, signed, unsigned or twos-complement")
+                    throw FormatError("unknown option '\(option)' in '\(original)': use bias=N, subnormals=on|off, zero=on|off, specials=…, ties=…, signed, unsigned or twos-complement")
                 }
             }
         }
@@ -151,7 +165,7 @@ extension FloatFormat {
         }
         return try FloatFormat(
             exponentBitCount: e, significandBitCount: m, bias: bias, hasSubnormals: subnormals, hasZero: zero,
-            signedness: signedness, specials: specials)
+            signedness: signedness, specials: specials, tieBreak: ties)
     }
 
     private static func parseSwitch(_ v: String, _ key: String, _ original: String) throws -> Bool {

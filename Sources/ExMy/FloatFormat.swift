@@ -30,6 +30,10 @@ public struct FloatFormat: Hashable, Sendable {
     public let signedness: Signedness
     /// Where NaN and infinity codes live.
     public let specials: SpecialValueEncoding
+    /// Which neighbour is *even* for ties-to-even and round-to-odd. Matters only with `M = 0`
+    /// (see ``TieBreak``); for `M ≥ 1` it is always ``TieBreak/defaultValue(for:)`` of the specials.
+    /// Part of the format's identity.
+    public let tieBreak: TieBreak
     /// The catalog name, when the format was made from the catalog or parsed from a catalog name.
     /// Not part of the format's identity: two descriptions with equal knobs are equal.
     public let name: String?
@@ -65,6 +69,9 @@ public struct FloatFormat: Hashable, Sendable {
     ///   - hasZero: whether the format has a zero (must be `true` when `hasSubnormals` is).
     ///   - signedness: sign bit, unsigned, or two's complement.
     ///   - specials: the NaN/∞ encoding.
+    ///   - tieBreak: which neighbour counts as even when `M = 0`; `nil` selects
+    ///     ``TieBreak/defaultValue(for:)`` (even code for the P3109 specials, even significand
+    ///     otherwise). Must be `nil` when `M ≥ 1`, where both readings agree.
     ///   - name: an optional display name.
     /// - Throws: ``FormatError`` naming the offending knob and a fix.
     public init(
@@ -75,6 +82,7 @@ public struct FloatFormat: Hashable, Sendable {
         hasZero: Bool = true,
         signedness: Signedness = .signMagnitude,
         specials: SpecialValueEncoding = .ieee,
+        tieBreak: TieBreak? = nil,
         name: String? = nil
     ) throws {
         let e = exponentBitCount, m = significandBitCount
@@ -93,6 +101,9 @@ public struct FloatFormat: Hashable, Sendable {
         let b = bias ?? (e == 0 ? 0 : (1 << (e - 1)) - 1)
         guard (-4096...4096).contains(b) else {
             throw FormatError("bias \(b) is out of range: with E = \(e) the values would not fit in a Double; choose a bias in -4096…4096 (IEEE default is \(e == 0 ? 0 : (1 << (e - 1)) - 1))")
+        }
+        if let t = tieBreak, m >= 1 {
+            throw FormatError("ties=\(t.rawValue) matters only for formats with M = 0: with M = \(m) the even code and the even significand are the same neighbour; drop the option")
         }
         if hasSubnormals && !hasZero {
             throw FormatError("a format with subnormals always has a zero (exponent field 0, significand 0); use hasZero: true, or turn subnormals off for an E8M0-style format without zero")
@@ -176,6 +187,7 @@ public struct FloatFormat: Hashable, Sendable {
         self.hasZero = hasZero
         self.signedness = signedness
         self.specials = specials
+        self.tieBreak = tieBreak ?? TieBreak.defaultValue(for: specials)
         self.name = name
         self.bitWidth = k
         self.leastNormalExponent = emin
@@ -196,7 +208,7 @@ public struct FloatFormat: Hashable, Sendable {
     public static func == (lhs: FloatFormat, rhs: FloatFormat) -> Bool {
         lhs.exponentBitCount == rhs.exponentBitCount && lhs.significandBitCount == rhs.significandBitCount
             && lhs.bias == rhs.bias && lhs.hasSubnormals == rhs.hasSubnormals && lhs.hasZero == rhs.hasZero
-            && lhs.signedness == rhs.signedness && lhs.specials == rhs.specials
+            && lhs.signedness == rhs.signedness && lhs.specials == rhs.specials && lhs.tieBreak == rhs.tieBreak
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -207,6 +219,7 @@ public struct FloatFormat: Hashable, Sendable {
         hasher.combine(hasZero)
         hasher.combine(signedness)
         hasher.combine(specials)
+        hasher.combine(tieBreak)
     }
 
     /// A copy of this format carrying a display name.
@@ -214,7 +227,8 @@ public struct FloatFormat: Hashable, Sendable {
         // The knobs were validated when `self` was made; re-validation cannot fail.
         (try? FloatFormat(
             exponentBitCount: exponentBitCount, significandBitCount: significandBitCount, bias: bias,
-            hasSubnormals: hasSubnormals, hasZero: hasZero, signedness: signedness, specials: specials, name: name
+            hasSubnormals: hasSubnormals, hasZero: hasZero, signedness: signedness, specials: specials,
+            tieBreak: significandBitCount == 0 ? tieBreak : nil, name: name
         )) ?? self
     }
 }

@@ -28,7 +28,8 @@ extension FloatFormat {
     /// upper limit, multiples of `2^(leastNormalExponent − M)` below it when the format has
     /// subnormals (and everywhere when `E = 0`), `{0, 2^leastNormalExponent}` below it when it has
     /// none, and only `2^leastNormalExponent` for a format without zero. The rounding rule picks
-    /// between the two neighbours on that grid; `negative` matters for ``RoundingRule/up`` and
+    /// between the two neighbours on that grid (for `M = 0` the format's ``tieBreak`` says which
+    /// one is even); `negative` matters for ``RoundingRule/up`` and
     /// ``RoundingRule/down``. Stochastic rules draw from `random`. A stochastic variant whose bit
     /// count lies outside 1 … 62 is rounded with the nearest count in that range (no trap);
     /// ``encode(negative:significand:exponent:rounding:overflow:random:)`` rejects such a rule
@@ -82,7 +83,18 @@ extension FloatFormat {
             extra = shift - 64
         }
         let inexact = fraction != 0
-        if inexact && Self.roundsUp(n: n, fraction: fraction, extra: extra, negative: negative, rule: rule, random: &random) {
+        // Parity of the lower neighbour, for ties-to-even and to-odd. With M ≥ 1 (and below the
+        // normal range) it is the parity of n, which is also the parity of lo's code. With M = 0 in
+        // the normal range n = 1 always: `evenSignificand` reads that (every such lo is odd, IEEE
+        // 754), `evenCode` reads the code of lo, e − emin + 1 (e − emin without zero), P3109 v4.0
+        // §4.7.4's IsEven(Q + B).
+        let lowIsOdd: Bool
+        if m == 0 && normalPath && tieBreak == .evenCode {
+            lowIsOdd = (e - emin + (hasZero ? 1 : 0)) & 1 == 1
+        } else {
+            lowIsOdd = n & 1 == 1
+        }
+        if inexact && Self.roundsUp(n: n, lowIsOdd: lowIsOdd, fraction: fraction, extra: extra, negative: negative, rule: rule, random: &random) {
             n += 1
         }
         // Magnitude code of n · 2^q.
@@ -99,16 +111,17 @@ extension FloatFormat {
         return RoundedMagnitude(code: code, inexact: inexact, tiny: tiny && !isFixedPoint)
     }
 
-    /// The decision of every rounding rule, given the truncated integer significand `n` and the
-    /// discarded fraction `ν = fraction · 2^-(64 + extra)` (nonzero).
+    /// The decision of every rounding rule, given the truncated integer significand `n`, whether
+    /// the lower neighbour counts as odd (``TieBreak``), and the discarded fraction
+    /// `ν = fraction · 2^-(64 + extra)` (nonzero).
     @inlinable
     static func roundsUp<G: RandomNumberGenerator>(
-        n: UInt64, fraction: UInt64, extra: Int, negative: Bool, rule: RoundingRule, random: inout G
+        n: UInt64, lowIsOdd: Bool, fraction: UInt64, extra: Int, negative: Bool, rule: RoundingRule, random: inout G
     ) -> Bool {
         let half: UInt64 = 1 << 63
         switch rule {
         case .toNearestOrEven:
-            return extra == 0 && (fraction > half || (fraction == half && n & 1 == 1))
+            return extra == 0 && (fraction > half || (fraction == half && lowIsOdd))
         case .toNearestOrAwayFromZero:
             return extra == 0 && fraction >= half
         case .toNearestOrZero:
@@ -122,7 +135,7 @@ extension FloatFormat {
         case .awayFromZero:
             return true
         case .toOdd:
-            return n & 1 == 0
+            return !lowIsOdd
         case .stochastic:
             return stochasticExact(fraction: fraction, extra: extra, random: &random)
         case .stochasticA(let requested):

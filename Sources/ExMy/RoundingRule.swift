@@ -19,8 +19,10 @@
 /// ``toOdd`` and the ties-to-zero rule are not IEEE 754 attributes; the stochastic variants follow
 /// IEEE P3109.
 public enum RoundingRule: Hashable, Sendable {
-    /// Round to nearest, ties to the even neighbour (IEEE roundTiesToEven). With M = 0 every nonzero
-    /// value counts as odd, so ties round up in magnitude (3 → 4 in E8M0), as MPFR does.
+    /// Round to nearest, ties to the even neighbour (IEEE roundTiesToEven). With M = 0 the format's
+    /// ``FloatFormat/tieBreak`` says which neighbour is even: IEEE 754's reading (every nonzero value
+    /// odd, so ties round up in magnitude: 3 → 4 in E8M0FNU, as MPFR does) or P3109's even code
+    /// (v4.0 §4.7.4, the default for P3109 formats: 1.5 → 1.0 in binary3p1se).
     case toNearestOrEven
     /// Round to nearest, ties away from zero (IEEE roundTiesToAway).
     case toNearestOrAwayFromZero
@@ -34,8 +36,8 @@ public enum RoundingRule: Hashable, Sendable {
     case down
     /// Away from zero whenever inexact (not an IEEE 754 attribute).
     case awayFromZero
-    /// Round to odd: when inexact, the neighbour with an odd significand (not an IEEE 754 attribute;
-    /// used to avoid double rounding).
+    /// Round to odd: when inexact, the odd neighbour (not an IEEE 754 attribute; used to avoid double
+    /// rounding). With M = 0, odd as ``FloatFormat/tieBreak`` reads it (P3109: the odd code).
     case toOdd
     /// Stochastic rounding with exact probability `ν`: a uniform `u ∈ [0, 1)` drawn from the
     /// caller's generator (as many 64-bit words as needed) rounds up iff `u < ν`.

@@ -8,6 +8,8 @@ import ExMy
 struct Converter {
     let format: FloatFormat
     let profile: ConversionProfile?
+    /// The profile resolved for the format (nil without a profile).
+    let conversion: ConversionProfile.Conversion?
     let rule: RoundingRule
     let overflow: OverflowRule
     let seed: UInt64
@@ -21,17 +23,27 @@ struct Converter {
     init(format: FloatFormat, rules: RoundingOptions) throws {
         self.format = format
         profile = try rules.resolvedProfile()
-        rule = try profile?.rounding ?? rules.rule()
-        overflow = try profile?.overflow(for: format) ?? rules.overflowRule()
+        if let profile {
+            let requested = rules.rounding == nil ? nil : try rules.rule()
+            let resolved: ConversionProfile.Conversion
+            do { resolved = try profile.conversion(for: format, rounding: requested) } catch let e as ProfileError { throw CLIError(e.message) }
+            conversion = resolved
+            rule = resolved.rounding
+            overflow = resolved.overflow
+        } else {
+            conversion = nil
+            rule = try rules.rule()
+            overflow = try rules.overflowRule()
+        }
         seed = rules.seed
-        if let profile, !profile.rejectsNaNWithoutNaNCode, format.nanCode() == nil {
+        if conversion?.nanMapping == .zeroOfOppositeSign, format.nanCode() == nil {
             // ml_dtypes: NaN → the zero of the opposite sign.
             let negativeZero = format.encodeZero(negative: true, overflow: .none).code
             nanPolicy = .codes(positive: negativeZero, negative: 0)
         } else {
             nanPolicy = .error
         }
-        roundsDoubleThroughFloat = profile?.roundsDoubleThroughFloat ?? false
+        roundsDoubleThroughFloat = conversion?.roundsDoubleThroughFloat ?? false
         do {
             encoder = try BatchEncoder(format, rounding: rule, overflow: overflow, nanPolicy: nanPolicy)
         } catch let e as BatchError {
@@ -41,15 +53,16 @@ struct Converter {
 
     /// Whether every element must go through the profile's scalar conversion (a quirk of the stack
     /// that the batch rules do not express).
-    var needsScalarProfile: Bool {
-        profile == .mlDtypes && !format.hasZero && format.significandBitCount == 0
-    }
+    var needsScalarProfile: Bool { conversion?.scaleSubnormalQuirk ?? false }
 
     /// Encodes one `Double` (element `index` of the input) exactly as the batch path does.
     func encode(_ x: Double, index: UInt64) -> FloatFormat.Encoded {
-        if let profile { return profile.encode(x, into: format) }  // profiles round deterministically
+        // A profile with a deterministic rule converts as its stack does; a stochastic rule chosen
+        // with --profile p3109 draws from the seeded stream like the batch path.
+        if let conversion, !conversion.rounding.isStochastic { return conversion.encode(x) }
+        let input = roundsDoubleThroughFloat ? Double(Float(x)) : x
         var random = CounterRandomGenerator(seed: seed, index: index)
-        return format.encode(x, rounding: rule, overflow: overflow, random: &random)
+        return format.encode(input, rounding: rule, overflow: overflow, random: &random)
     }
 
     /// A number read from text and its code.

@@ -27,7 +27,7 @@ struct RoundingOptions: ParsableArguments {
     @Option(help: "Overflow rule: sat-finite | sat-propagate | none (default: the format's, none).")
     var overflow: String?
 
-    @Option(help: "Behave like a stack: ocp | ocp-sat | ml_dtypes | torch | cuda-satfinite | onnx | p3109.")
+    @Option(help: "Behave like a stack: ocp | ocp-sat | ml_dtypes | torch | cuda-satfinite | onnx | p3109 | onnx-cast23 (with --rounding only where the stack offers a choice: onnx for e8m0fnu, p3109).")
     var profile: String?
 
     func resolvedProfile() throws -> ConversionProfile? {
@@ -35,7 +35,9 @@ struct RoundingOptions: ParsableArguments {
         guard let value = ConversionProfile(rawValue: p) else {
             throw ValidationError("unknown profile '\(p)': use one of \(ConversionProfile.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        if rounding != nil || overflow != nil { throw ValidationError("--profile fixes the rounding and overflow rules; drop --rounding/--overflow or --profile") }
+        // --rounding is checked against the rules the profile offers for the format (ONNX's E8M0
+        // round_mode, P3109's modes) when the conversion is resolved.
+        if overflow != nil { throw ValidationError("--profile fixes the overflow rule; drop --overflow or --profile") }
         return value
     }
 

@@ -17,6 +17,8 @@ struct ProfilesCommand: ParsableCommand {
         ("NaN sign into E4M3FN (−NaN)", .e4m3fn, -.nan),
         ("E5M2 finite overflow 70000", .e5m2, 70000),
         ("+∞ into E4M3FNUZ", .e4m3fnuz, .infinity),
+        ("+∞ into E5M2FNUZ", .e5m2fnuz, .infinity),
+        ("overflow 248 into E4M3FNUZ", .e4m3fnuz, 248),
         ("−0 into E4M3FNUZ", .e4m3fnuz, -0.0),
         ("double rounding −431.99999999999994 → E4M3FN", .e4m3fn, -431.99999999999994),
         ("NaN into E2M1FN", .e2m1fn, .nan),
@@ -26,7 +28,13 @@ struct ProfilesCommand: ParsableCommand {
         ("tie 3 into E8M0FNU", .e8m0fnu, 3),
         ("zero into E8M0FNU", .e8m0fnu, 0),
         ("1.01·2^-127 into E8M0FNU", .e8m0fnu, 0x1.028f5c28f5c29p-127),
+        ("+∞ into E8M0FNU", .e8m0fnu, .infinity),
+        ("tie 1.5 into binary3p1se (P = 1)", Self.binary3p1se, 1.5),
+        ("tie 1.5·2^60 into binary8p1se (P = 1)", Self.binary8p1se, 0x1.8p60),
     ]
+
+    static let binary3p1se = FloatFormat.p3109Family.first { $0.name == "binary3p1se" }!
+    static let binary8p1se = FloatFormat.p3109Family.first { $0.name == "binary8p1se" }!
 
     func run() throws {
         let profiles = ConversionProfile.allCases
@@ -34,6 +42,7 @@ struct ProfilesCommand: ParsableCommand {
         Console.shared.print("|---|" + profiles.map { _ in "---" }.joined(separator: "|") + "|")
         for (title, format, x) in Self.cases {
             let answers = profiles.map { p -> String in
+                guard p.describes(format) else { return "—" }  // the stack has no such type
                 let r = p.encode(x, into: format)
                 if r.status.contains(.invalid) && x.isNaN && p.rejectsNaNWithoutNaNCode { return "error" }
                 let v = format.decode(r.code)

@@ -5,7 +5,7 @@ import MPFRReference
 /// in `exmy check` and in the fuzz targets.
 ///
 /// The oracle receives only the format's knobs (E, M, bias, subnormals, zero, signedness,
-/// specials), never a value computed by ExMy, and rounds with MPFR (see `docs/verification.md`).
+/// specials, tie parity), never a value computed by ExMy, and rounds with MPFR (see `docs/verification.md`).
 public enum CrossCheck {
     /// The oracle's description of `format`, from its knobs alone.
     public static func reference(_ format: FloatFormat) -> ReferenceFormat {
@@ -26,7 +26,8 @@ public enum CrossCheck {
         }
         return ReferenceFormat(
             exponentBits: format.exponentBitCount, significandBits: format.significandBitCount, bias: format.bias,
-            hasSubnormals: format.hasSubnormals, hasZero: format.hasZero, signedness: signedness, specials: specials)
+            hasSubnormals: format.hasSubnormals, hasZero: format.hasZero, signedness: signedness, specials: specials,
+            parity: format.tieBreak == .evenCode ? .evenCode : .evenSignificand)
     }
 
     /// The oracle's name of a deterministic rule (`nil` for stochastic rules).

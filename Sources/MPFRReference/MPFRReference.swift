@@ -111,9 +111,11 @@ public enum MPFRReference {
         _ ax: MP, negative: Bool, rounding: ReferenceRounding, overflow: ReferenceOverflow,
         _ plan: Plan, _ w: Workspace
     ) -> ReferenceResult {
+        // Code parity (P3109, M = 0): nearest-even decides ties itself from the candidates' codes.
+        let codeParity = plan.codeParity
         let need: Need
         switch rounding {
-        case .nearestEven: need = .nearest
+        case .nearestEven: need = codeParity ? .both : .nearest
         case .towardZero: need = .lo
         case .away: need = .hi
         case .up: need = negative ? .lo : .hi
@@ -371,8 +373,13 @@ public enum MPFRReference {
             setMidpoint(w)
             let c = mpfr_cmp(ax, w.mid)
             return c > 0 || (c == 0 && rule == .nearestAway)
+        case .nearestEven where plan.codeParity:
+            setMidpoint(w)
+            let c = mpfr_cmp(ax, w.mid)
+            return c > 0 || (c == 0 && !loCodeIsEven(plan, w))  // a tie takes the even code
         case .odd:
-            return loIsEven(plan, w)  // take hi exactly when lo is even: the result is odd
+            // Take hi exactly when lo is even: the result is odd.
+            return plan.codeParity ? loCodeIsEven(plan, w) : loIsEven(plan, w)
         case .nearestEven, .towardZero, .up, .down, .away:
             preconditionFailure("\(rule) needs one MPFR rounding, not a choice")
         }
@@ -399,6 +406,17 @@ public enum MPFRReference {
         if plan.subnormalize { t = mpfr_subnormalize(w.rn, t, MPFR_RNDN) }
         mpfr_set_emin(wideEmin)
         return mpfr_equal_p(w.rn, w.lo) != 0
+    }
+
+    /// P3109's parity for `M = 0` (v4.0 §4.7.4, `CodeIsEven = (⌊S̃⌋ = 0) or IsEven(Q + B)`): whether
+    /// the code of `lo` is even. `lo` is 0 (code 0) or a power of two `2^j`, whose code is `j + bias`
+    /// by semantics §2 (exponent field `j + bias`, no significand bits), read from MPFR's exponent of
+    /// `lo` (`mpfr_get_exp` is `j + 1`). The code continues past the greatest finite one: the
+    /// grid is unbounded above, as in the report's `Q + B`.
+    private static func loCodeIsEven(_ plan: Plan, _ w: Workspace) -> Bool {
+        if mpfr_zero_p(w.lo) != 0 { return true }
+        let j = mpfr_get_exp(w.lo) - 1
+        return (j + plan.format.bias) & 1 == 0
     }
 
     /// `w.diff = |x| − lo` and `w.step = hi − lo = 2^g` (both exact: `|x|` has at most 128

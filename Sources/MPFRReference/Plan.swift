@@ -25,6 +25,10 @@ final class Plan {
     var hasInfinity = false
     var hasNegativeZero = false
 
+    /// Ties-to-even and round-to-odd read the parity of the code (`M = 0` with
+    /// ``ReferenceFormat/Parity/evenCode``), not MPFR's parity of the significand.
+    var codeParity = false
+
     // MPFR emulation: precision, emin, subnormalize.
     var precision = 1
     var mpfrEmin = 0
@@ -98,6 +102,7 @@ final class Plan {
         }
         hasNegativeZero = f.signedness == .signMagnitude && hasZero
             && (f.specials == .ieee || f.specials == .fn || f.specials == .none)
+        codeParity = m == 0 && f.parity == .evenCode
         emin = hasZero ? 1 - f.bias : -f.bias
         quantumExponent = emin - m
         guard quantumExponent >= -1074 else {

@@ -47,6 +47,17 @@ public struct ReferenceFormat: Sendable, Hashable, CustomStringConvertible {
     public var exponentBits: Int
     /// Number `M` of trailing significand bits (the implicit leading bit is not counted), 0 … 52.
     public var significandBits: Int
+    /// Which neighbour is *even* when `M = 0` (semantics §4 step 4): the one with the even integer
+    /// significand (IEEE 754, MPFR: every nonzero normal value is odd, so ties go up in magnitude),
+    /// or the one with the even code (IEEE P3109 v4.0 §4.7.4: `CodeIsEven = (⌊S̃⌋ = 0) or
+    /// IsEven(Q + B)` for `P = 1`). With `M ≥ 1` both readings pick the same neighbour.
+    public enum Parity: Sendable, Hashable {
+        /// IEEE 754 / MPFR: parity of the integer significand.
+        case evenSignificand
+        /// IEEE P3109: parity of the code.
+        case evenCode
+    }
+
     /// Exponent bias; the least normal exponent is `1 − bias` (`−bias` for formats without zero).
     public var bias: Int
     /// Whether exponent field 0 holds subnormals (gradual underflow).
@@ -58,6 +69,8 @@ public struct ReferenceFormat: Sendable, Hashable, CustomStringConvertible {
     public var signedness: Signedness
     /// Where NaN and ±∞ live.
     public var specials: Specials
+    /// Which neighbour counts as even for nearest-even ties and round-to-odd when `M = 0`.
+    public var parity: Parity
 
     /// Creates a format description; nothing is validated here (see ``validationProblem``).
     ///
@@ -69,10 +82,12 @@ public struct ReferenceFormat: Sendable, Hashable, CustomStringConvertible {
     ///   - hasZero: without subnormals, whether exponent field 0 is zero (`true`) or a normal binade.
     ///   - signedness: sign bit, unsigned, or two's complement.
     ///   - specials: where NaN and ±∞ live.
+    ///   - parity: which neighbour is even when `M = 0`; `nil` gives ``Parity/evenCode`` for the
+    ///     P3109 specials and ``Parity/evenSignificand`` for the others (semantics §4 step 4).
     public init(
         exponentBits: Int, significandBits: Int, bias: Int,
         hasSubnormals: Bool = true, hasZero: Bool = true,
-        signedness: Signedness = .signMagnitude, specials: Specials = .ieee
+        signedness: Signedness = .signMagnitude, specials: Specials = .ieee, parity: Parity? = nil
     ) {
         self.exponentBits = exponentBits
         self.significandBits = significandBits
@@ -81,6 +96,7 @@ public struct ReferenceFormat: Sendable, Hashable, CustomStringConvertible {
         self.hasZero = hasZero
         self.signedness = signedness
         self.specials = specials
+        self.parity = parity ?? ((specials == .p3109Finite || specials == .p3109Extended) ? .evenCode : .evenSignificand)
     }
 
     /// Width `K = E + M + 1` of a code (`E + M` for unsigned formats).
@@ -91,7 +107,8 @@ public struct ReferenceFormat: Sendable, Hashable, CustomStringConvertible {
     /// A one-line description, for example `E4M3 bias 7 signMagnitude fn subnormals`.
     public var description: String {
         let zero = hasSubnormals ? "subnormals" : (hasZero ? "flush-to-zero" : "no-zero")
-        return "E\(exponentBits)M\(significandBits) bias \(bias) \(signedness) \(specials) \(zero)"
+        let ties = significandBits == 0 ? " \(parity)" : ""
+        return "E\(exponentBits)M\(significandBits) bias \(bias) \(signedness) \(specials) \(zero)\(ties)"
     }
 
     /// Why the oracle rejects this description, or `nil` when it is valid.

@@ -13,7 +13,8 @@
 /// | away | 3 | −3 |
 /// | odd | 3 | −3 |
 public enum ReferenceRounding: Sendable, Hashable, CaseIterable {
-    /// Nearest, ties to the even candidate (MPFR's `MPFR_RNDN`; for `M = 0` ties go up in magnitude).
+    /// Nearest, ties to the even candidate (MPFR's `MPFR_RNDN`; for `M = 0` ties go up in magnitude,
+    /// or to the even code where the format's ``ReferenceFormat/parity`` is `evenCode`).
     case nearestEven
     /// Nearest, ties away from zero.
     case nearestAway

@@ -281,6 +281,45 @@ public final class OutputFile {
         byteCount += bytes.count
     }
 
+    /// Writes `bytes` at byte `offset` of a file output, leaving the sequential position where it
+    /// was (buffered bytes are written out first). For layouts whose parts are computed together but
+    /// stored apart, such as a quantized tensor's codes and its scales: write one part in order and
+    /// the other in place, then ``skip(_:)`` past it. A stream (standard output, a device, a FIFO)
+    /// cannot be written out of order: it throws.
+    public func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+        guard !isStream else {
+            throw TensorIOError(path: path, kind: .unusableOutput("is a stream; this output needs a regular file (parts are written out of order)"))
+        }
+        try flush()
+        guard descriptor >= 0 else { throw TensorIOError(path: path, kind: .invalidArgument("written after commit")) }
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        var done = 0
+        while done < bytes.count {
+            let got = pwrite(descriptor, base + done, min(bytes.count - done, 1 << 30), off_t(offset + done))
+            if got < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                throw TensorIOError(path: path, kind: .ioFailure(operation: "pwrite", errno: code))
+            }
+            done += got
+        }
+    }
+
+    /// Moves the sequential position `count` bytes forward, past a region written (or to be
+    /// written) with ``write(_:at:)``; ``byteCount`` counts the skipped bytes. Throws for a stream.
+    public func skip(_ count: Int) throws {
+        guard count > 0 else { return }
+        guard !isStream else {
+            throw TensorIOError(path: path, kind: .unusableOutput("is a stream; this output needs a regular file (parts are written out of order)"))
+        }
+        try flush()
+        guard descriptor >= 0 else { throw TensorIOError(path: path, kind: .invalidArgument("written after commit")) }
+        guard lseek(descriptor, off_t(count), SEEK_CUR) >= 0 else {
+            throw TensorIOError(path: path, kind: .ioFailure(operation: "lseek", errno: errno))
+        }
+        byteCount += count
+    }
+
     /// The first half of ``commit()``: flushes, and for a file, syncs the temporary file to disk
     /// and closes it, without renaming it. Writing several files that must appear together (a
     /// report) calls this on each, and ``commit()`` on each only when every one succeeded: a full

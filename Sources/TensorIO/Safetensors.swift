@@ -228,6 +228,19 @@ public final class SafetensorsFile: Sendable {
         try stored(name).forEachChunk(chunkSize: chunkSize, as: Float.self, body)
     }
 
+    /// Reads `buffer.count` bytes of tensor `tensor`'s data, starting `byteOffset` bytes into it,
+    /// exactly as stored (little-endian), with one positional read: for streaming a tensor's raw
+    /// bytes chunk by chunk without reading any byte twice.
+    ///
+    /// - Throws: ``TensorIOError``: a range outside the tensor, a failed or short read.
+    public func readRawBytes(of tensor: TensorInfo, byteOffset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+        guard byteOffset >= 0, byteOffset <= tensor.byteCount, buffer.count <= tensor.byteCount - byteOffset else {
+            throw TensorIOError(path: path, kind: .invalidArgument(
+                "bytes \(byteOffset)..<\(byteOffset + buffer.count) are outside tensor '\(tensor.name)' (\(tensor.byteCount) bytes)"))
+        }
+        try file.read(into: buffer, at: tensor.fileOffset + byteOffset)
+    }
+
     /// Calls `body` with consecutive chunks of tensor `name` converted to `Double`.
     public func forEachChunk(
         of name: String, chunkSize: Int = defaultTensorChunkSize, as type: Double.Type,
@@ -311,8 +324,37 @@ public struct SafetensorsWriter: Sendable {
         entries.append(Entry(name: name, dtype: dtype, shape: shape, bytes: rawBytes))
     }
 
+    /// The first bytes of a `.safetensors` file holding `tensors` stored contiguously in the order
+    /// given (the 8-byte little-endian header length and the JSON header padded with spaces to a
+    /// multiple of 8), for writers that stream the tensor data after it. Tensor `i`'s data then
+    /// starts `tensors[0..<i]`'s byte counts after the end of the returned bytes.
+    ///
+    /// - Throws: ``TensorIOError`` for a duplicate or reserved name, or a shape whose size overflows.
+    public static func fileHeader(tensors: [(name: String, dtype: TensorDType, shape: [Int])], metadata: [String: String]) throws -> [UInt8] {
+        var writer = SafetensorsWriter(metadata: metadata)
+        var sizes: [Int] = []
+        for t in tensors {
+            let path = "<safetensors writer>"
+            guard t.name != "__metadata__" else {
+                throw TensorIOError(path: path, kind: .invalidArgument("'__metadata__' is reserved and cannot name a tensor"))
+            }
+            guard writer.names.insert(t.name).inserted else {
+                throw TensorIOError(path: path, kind: .invalidArgument("duplicate tensor name '\(t.name)'"))
+            }
+            let count = try Sizes.elementCount(of: t.shape, tensor: t.name, path: path)
+            sizes.append(try Sizes.byteCount(elementCount: count, dtype: t.dtype, shape: t.shape, tensor: t.name, path: path))
+            writer.entries.append(Entry(name: t.name, dtype: t.dtype, shape: t.shape, bytes: []))
+        }
+        let header = writer.headerBytes(sizes: sizes)
+        let length = UInt64(header.count)
+        return (0..<8).map { UInt8(truncatingIfNeeded: length >> (8 * UInt64($0))) } + header
+    }
+
     /// The JSON header (with padding) for the tensors added so far.
-    private func headerBytes() -> [UInt8] {
+    private func headerBytes() -> [UInt8] { headerBytes(sizes: entries.map(\.bytes.count)) }
+
+    /// The JSON header for the entries, with `sizes[i]` data bytes for entry `i`.
+    private func headerBytes(sizes: [Int]) -> [UInt8] {
         var json = "{"
         var first = true
         if !metadata.isEmpty {
@@ -324,10 +366,10 @@ public struct SafetensorsWriter: Sendable {
             first = false
         }
         var offset = 0
-        for entry in entries {
+        for (entry, size) in zip(entries, sizes) {
             if !first { json += "," }
             first = false
-            let end = offset + entry.bytes.count
+            let end = offset + size
             json += "\(jsonString(entry.name)):{\"dtype\":\"\(entry.dtype.safetensorsName)\",\"shape\":["
             json += entry.shape.map(String.init).joined(separator: ",")
             json += "],\"data_offsets\":[\(offset),\(end)]}"

@@ -112,6 +112,22 @@ struct CLITests {
         #expect(throws: (any Error).self) { try run("decode", "e4m3fn", "--input", input) }
     }
 
+    /// A profile applies only to the formats it names; ONNX's E8M0 round_mode is --rounding.
+    @Test func profilesByFormatIdentity() throws {
+        let input = temporary("in.txt"), codes = temporary("codes.txt")
+        try "248\n".write(toFile: input, atomically: true, encoding: .utf8)
+        _ = try run("encode", "e4m3fnuz", "--input", input, "--output", codes, "--profile", "torch")
+        #expect(try String(contentsOfFile: codes, encoding: .utf8) == "0x80\n")
+        #expect(throws: (any Error).self) { try run("encode", "e4m3", "--input", input, "--output", codes, "--profile", "torch") }
+        try "3\n".write(toFile: input, atomically: true, encoding: .utf8)
+        _ = try run("encode", "e8m0fnu", "--input", input, "--output", codes, "--profile", "onnx", "--rounding", "down")
+        #expect(try String(contentsOfFile: codes, encoding: .utf8) == "0x80\n")
+        _ = try run("encode", "e8m0fnu", "--input", input, "--output", codes, "--profile", "onnx", "--rounding", "up")
+        #expect(try String(contentsOfFile: codes, encoding: .utf8) == "0x81\n")
+        #expect(throws: (any Error).self) { try run("encode", "e4m3fn", "--input", input, "--output", codes, "--profile", "onnx", "--rounding", "up") }
+        #expect(throws: (any Error).self) { try run("encode", "e8m0fnu", "--input", input, "--output", codes, "--profile", "onnx", "--overflow", "none") }
+    }
+
     @Test func profilesTableNamesEveryProfile() throws {
         let out = try run("profiles")
         #expect(out.hasPrefix("| case | ocp | ocp-sat | ml_dtypes | torch | cuda-satfinite | onnx | p3109 |"))

@@ -119,6 +119,8 @@ struct BruteForceReference {
                 // integer significand of lo on its grid is odd
                 if lo == 0 { return false }
                 let m = format.significandBitCount
+                // M = 0 with P3109's reading (v4.0 §4.7.4): the code of lo = 2^j is j + bias (§2).
+                if m == 0 && format.tieBreak == .evenCode { return (Int(lo.exponent) + format.bias) & 1 != 0 }
                 let q: Int
                 let le = Int(lo.exponent)
                 if format.exponentBitCount == 0 || (le < emin && format.hasSubnormals) { q = emin - m }

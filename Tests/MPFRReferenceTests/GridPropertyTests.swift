@@ -4,7 +4,8 @@ import Testing
 /// The MPFR emulation against the format's own code table: for many small formats, every pair of
 /// adjacent positive values `a < b` (found by decoding every code and sorting) is probed at the
 /// quarter points and the midpoint, and each rule must pick what the contract's table says, with
-/// parity read from `a`'s code (M ≥ 1: its last bit; M = 0: zero is even, every other value odd).
+/// parity read from `a`'s code (M ≥ 1 and M = 0 with P3109's `evenCode` parity: its last bit;
+/// M = 0 with `evenSignificand`: zero is even, every other value odd).
 @Suite struct GridPropertyTests {
     typealias O = MPFRReference
 
@@ -54,7 +55,8 @@ import Testing
             }
         }
         for (a, b) in zip(values, values.dropFirst()) {
-            let aIsOdd = f.significandBits == 0 ? a != 0 : byValue[a]! & 1 == 1
+            // M = 0: IEEE 754's reading unless the format reads the code (P3109 v4.0 §4.7.4).
+            let aIsOdd = f.significandBits == 0 && f.parity == .evenSignificand ? a != 0 : byValue[a]! & 1 == 1
             let q1 = a + (b - a) / 4, mid = a + (b - a) / 2, q3 = a + 3 * (b - a) / 4
             var flags: ReferenceFlags = .inexact
             if mid < tiny { flags.insert(.underflow) }

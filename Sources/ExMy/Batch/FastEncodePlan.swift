@@ -6,7 +6,9 @@ internal import CExMyKernels
 /// unsigned or two's complement, with or without subnormals; unsigned formats may also have no
 /// zero or `emin = −127` (E8M0, P3109 `binary8p1u*`: their lanes below 2^−126 go to the scalar
 /// engine). That is every catalog format, P3109 formats of up to 16 bits, and FP32 itself (for
-/// `Float`, `Float16` and bfloat16 inputs its code is the input's bits). Rules: ties-to-even, toward
+/// `Float`, `Float16` and bfloat16 inputs its code is the input's bits). Rules: ties-to-even (with
+/// `M = 0` and ties to the even code only where `127 − bias` is even: not the P3109 `binaryKp1`
+/// formats, which the scalar engine rounds), toward
 /// zero, nearest-away, nearest-zero, up, down, away, to odd (not with `M = 0`), and the stochastic
 /// variants A (`N ≤ 23 − M`), B (`N ≤ 22 − M`) and C (`N ≤ 21 − M`), `N ≤ 32`. Exact-probability
 /// stochastic rounding and wider formats go through the scalar engine element by element (still
@@ -62,8 +64,16 @@ struct FastEncodePlan: Sendable {
         var randomBits = 0
         // Bits below the rounding position the rule reads from a lane (stochastic A and B).
         var bitsRead = 0
+        // With M = 0 and ties to the even code (P3109), the nearest-even kernel reads the parity of
+        // the Float exponent field, which is the parity of the code when `off` (127 − bias) is even.
+        // Otherwise (every P3109 binaryKp1 format: the bias is a power of two) the scalar engine
+        // rounds.
+        let codeParity = m == 0 && f.tieBreak == .evenCode
+        let offIsEven = (127 - f.bias) & 1 == 0
         switch rule {
-        case .toNearestOrEven: kernel = .nearestEven
+        case .toNearestOrEven:
+            if codeParity && !offIsEven { return nil }
+            kernel = .nearestEven
         case .towardZero:
             kernel = .truncate
         case .toNearestOrAwayFromZero, .toNearestOrZero, .up, .down, .awayFromZero:
@@ -111,8 +121,10 @@ struct FastEncodePlan: Sendable {
         let tinyGeneral = !f.hasSubnormals
         p.tinyShift = f.hasSubnormals ? 0 : UInt32(m)
         // Nearest-even kernel.
-        p.c0 = m > 0 ? (UInt32(1) << UInt32(sh - 1)) - 1 : UInt32(1) << UInt32(sh - 1)
-        p.lsbAnd = m > 0 ? 1 : 0
+        // With M = 0 and even-significand ties every normal value is odd: ties go up (c0 = half).
+        let lsbTerm = m > 0 || codeParity
+        p.c0 = lsbTerm ? (UInt32(1) << UInt32(sh - 1)) - 1 : UInt32(1) << UInt32(sh - 1)
+        p.lsbAnd = lsbTerm ? 1 : 0
         let magic = Self.float(exponent: f.hasSubnormals ? emin - m + 23 : emin + 23)
         p.magic = magic
         p.magicBits = magic.bitPattern

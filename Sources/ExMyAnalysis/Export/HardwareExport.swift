@@ -9,7 +9,8 @@ import Foundation
 /// overflow: .none)` (`docs/semantics.md` §4–5). For a finite nonzero input the magnitude `|x|` is
 /// compared with the thresholds of its sign's ``Side``: each threshold is the midpoint between two
 /// adjacent points of the format's grid, and an exact tie goes to the neighbour whose integer
-/// significand is even (``Tie``). The last threshold of a side is the overflow threshold: the
+/// significand is even (``Tie``; with M = 0 and ties to the even code, P3109, the neighbour whose
+/// code is even). The last threshold of a side is the overflow threshold: the
 /// midpoint between the greatest finite magnitude and the next point of the unbounded grid; above
 /// it (or on it, when the tie goes up) the result is the overflow code (±∞ where the format has it,
 /// else NaN where it has NaN, else ±greatest finite). NaN, ±∞ and ±0 inputs have fixed codes
@@ -235,10 +236,13 @@ public struct HardwareExport: Sendable {
         return Double(sign: .plus, exponent: format.leastNormalExponent - format.significandBitCount, significand: 1)
     }
 
-    /// Whether grid point `v` is even: its integer significand on its own grid is even (zero is
-    /// even; with M = 0 every nonzero normal value is odd). `docs/semantics.md` §4.
-    static func isEven(_ format: FloatFormat, _ v: Double) -> Bool {
+    /// Whether grid point `v` (code `code`) is even: its integer significand on its own grid is even
+    /// (zero is even; with M = 0 every nonzero normal value is odd), or, with M = 0 and the format's
+    /// ``FloatFormat/tieBreak`` `evenCode` (P3109 v4.0 §4.7.4), its code is even.
+    /// `docs/semantics.md` §4 step 4.
+    static func isEven(_ format: FloatFormat, _ v: Double, code: UInt64) -> Bool {
         if v == 0 { return true }
+        if format.significandBitCount == 0 && format.tieBreak == .evenCode { return code & 1 == 0 }
         let significand = v / gridStep(format, above: v)
         return significand.truncatingRemainder(dividingBy: 2) == 0
     }
@@ -256,13 +260,13 @@ public struct HardwareExport: Sendable {
             let lo = grid[i], hi = grid[i + 1]
             result.append(Threshold(
                 kind: .midpoint, lower: lo.value, upper: hi.value, value: try midpoint(lo.value, hi.value),
-                tie: isEven(format, lo.value) ? .lower : .upper, codeBelow: lo.code, codeAbove: hi.code))
+                tie: isEven(format, lo.value, code: lo.code) ? .lower : .upper, codeBelow: lo.code, codeAbove: hi.code))
         }
         let top = grid[grid.count - 1]
         let next = top.value + gridStep(format, above: top.value)
         result.append(Threshold(
             kind: .overflow, lower: top.value, upper: next, value: try midpoint(top.value, next),
-            tie: isEven(format, top.value) ? .lower : .upper, codeBelow: top.code, codeAbove: overflowCode))
+            tie: isEven(format, top.value, code: top.code) ? .lower : .upper, codeBelow: top.code, codeAbove: overflowCode))
         return result
     }
 

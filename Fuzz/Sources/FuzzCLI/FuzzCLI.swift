@@ -40,10 +40,10 @@ import Glibc
 
 // MARK: Dictionaries
 
-let commands = ["encode", "decode", "info", "values", "analyze", "dot", "capybara", "profiles", "export"]
-let takesFormat: Set<String> = ["encode", "decode", "info", "values", "export"]
-let readsFiles: Set<String> = ["encode", "decode", "analyze", "dot"]
-let writesOutput: Set<String> = ["encode", "decode", "export"]
+let commands = ["encode", "decode", "info", "values", "analyze", "dot", "capybara", "profiles", "export", "quantize", "dequantize"]
+let takesFormat: Set<String> = ["encode", "decode", "info", "values", "export", "quantize"]
+let readsFiles: Set<String> = ["encode", "decode", "analyze", "dot", "quantize", "dequantize"]
+let writesOutput: Set<String> = ["encode", "decode", "export", "quantize", "dequantize"]
 
 let payloadNames = ["in.txt", "in.npy", "in.safetensors", "in.bin", "in.raw", "in", "codes.txt", "x.npy"]
 let outputNames = ["out.txt", "out.npy", "out.bin", "outdir", "ro.txt", "link.txt", "old.txt", "-", "", "outdir/",
@@ -69,7 +69,7 @@ let classes: [String: [String]] = [
     "format": formats,
     "rounding": roundings,
     "overflow": ["sat-finite", "sat-propagate", "none", "saturate"],
-    "profile": ["ocp", "ocp-sat", "ml_dtypes", "torch", "cuda-satfinite", "onnx", "p3109", "ieee"],
+    "profile": ["ocp", "ocp-sat", "ml_dtypes", "torch", "cuda-satfinite", "onnx", "p3109", "onnx-cast23", "ieee"],
     "number": numbers,
     "io": ["text", "binary", "npy", "safetensors"],
     "dtype": ["f32", "f64", "f16", "bf16", "u8", "u16", "u32", "f8"],
@@ -147,6 +147,17 @@ let options: [String: [Opt]] = [
     ],
     "profiles": [],
     "export": [Opt(name: "--kind", value: "kind"), Opt(name: "--output", value: "path")],
+    "quantize": [
+        Opt(name: "--input", value: "path"), Opt(name: "--output", value: "path"), Opt(name: "--tensor", value: "tensor"),
+        Opt(name: "--rounding", value: "rounding"), Opt(name: "--random-bits", value: "number"), Opt(name: "--seed", value: "number"),
+        Opt(name: "--overflow", value: "overflow"), Opt(name: "--profile", value: "profile"), Opt(name: "--element", value: "format"),
+        Opt(name: "--block", value: "block"), Opt(name: "--scale-rounding", value: "scale-rounding"), Opt(name: "--pad", value: nil),
+        Opt(name: "--threads", value: "number"), Opt(name: "--quiet", value: nil),
+    ],
+    "dequantize": [
+        Opt(name: "--input", value: "path"), Opt(name: "--output", value: "path"), Opt(name: "--dtype", value: "dtype"),
+        Opt(name: "--threads", value: "number"), Opt(name: "--quiet", value: nil),
+    ],
 ]
 let commonOptions = [Opt(name: "--help", value: nil), Opt(name: "--version", value: nil), Opt(name: "--", value: nil)]
 

@@ -23,6 +23,8 @@ let package = Package(
         .library(name: "ExMy", targets: ["ExMy"]),
         .library(name: "ExMyAnalysis", targets: ["ExMyAnalysis", "Capybara", "TensorIO"]),
         .library(name: "MPFRReference", targets: ["MPFRReference", "ExMyVerification"]),
+        // The CLI as a library, for the in-process CLI fuzzer (Fuzz/, target fuzz-cli).
+        .library(name: "ExMyCLI", targets: ["ExMyCLI"]),
         .executable(name: "exmy", targets: ["exmy"]),
     ],
     traits: [

@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "fuzz-crosscheck", targets: ["FuzzCrossCheck"]),
         .executable(name: "fuzz-roundtrip", targets: ["FuzzRoundTrip"]),
         .executable(name: "fuzz-parse", targets: ["FuzzParse"]),
+        .executable(name: "fuzz-cli", targets: ["FuzzCLI"]),
     ],
     dependencies: [
         .package(name: "ExMy", path: ".."),
@@ -27,6 +28,10 @@ let package = Package(
         ]),
         .executableTarget(name: "FuzzParse", dependencies: [
             "CFuzzerDriver", "FuzzSupport", .product(name: "ExMy", package: "ExMy"),
+        ]),
+        // The in-process CLI (argument vectors and input files); needs no MPFR.
+        .executableTarget(name: "FuzzCLI", dependencies: [
+            "CFuzzerDriver", "FuzzSupport", .product(name: "ExMyCLI", package: "ExMy"), .product(name: "ExMy", package: "ExMy"),
         ]),
     ],
     swiftLanguageModes: [.v6]

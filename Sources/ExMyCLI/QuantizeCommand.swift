@@ -96,7 +96,7 @@ struct QuantizeCommand: ParsableCommand {
         let file: SafetensorsFile
         do { file = try SafetensorsFile(path: input) } catch let e as TensorIOError { throw CLIError.file(e) }
         let plan: CheckpointQuantizer.Plan
-        do { plan = try quantizer.plan(file, patterns: tensors) } catch let e as AnalysisError { throw CLIError(e.description) }
+        do { plan = try quantizer.plan(file, patterns: tensors) } catch let e as AnalysisError { throw CLIError("\(input): \(e.description)") }
         var progress = Progress("quantize", total: plan.inputByteCount, quiet: quiet)
         do {
             let sink = try OutputFile(path: output, inputs: [input])
@@ -138,7 +138,7 @@ struct DequantizeCommand: ParsableCommand {
         let file: SafetensorsFile
         do { file = try SafetensorsFile(path: input) } catch let e as TensorIOError { throw CLIError.file(e) }
         let plan: CheckpointDequantizer.Plan
-        do { plan = try dequantizer.plan(file) } catch let e as AnalysisError { throw CLIError(e.description) }
+        do { plan = try dequantizer.plan(file) } catch let e as AnalysisError { throw CLIError("\(input): \(e.description)") }
         var progress = Progress("dequantize", total: plan.inputByteCount, quiet: quiet)
         do {
             let sink = try OutputFile(path: output, inputs: [input])

@@ -147,6 +147,7 @@ public struct CheckpointDequantizer: Sendable {
         }
         guard let b = record.block, b >= 1, b <= 1 << 30 else { throw bad("block size \(record.block.map(String.init) ?? "missing") is not 1 … 2^30") }
         let g = BlockGeometry(shape: record.shape, elementCount: count, block: b)
+        guard g.fits else { throw bad("shape \(record.shape) in blocks of \(b) does not fit in 64-bit sizes") }
         guard record.paddedLast == (g.isPadded ? g.paddedLast : nil) else {
             throw bad("padded last dimension \(record.paddedLast.map(String.init) ?? "absent") does not match shape \(record.shape) in blocks of \(b)")
         }

@@ -114,14 +114,18 @@ struct BlockGeometry: Sendable {
     let block: Int
     let perRow: Int
     var groups: Int { rows * perRow }
+    /// The last dimension rounded up to whole blocks (checked: see ``fits``).
     var paddedLast: Int { perRow * block }
-    var isPadded: Bool { paddedLast != last }
+    var isPadded: Bool { last % block != 0 }
+    /// Whether the padded shape's sizes fit in `Int` (a shape such as `(1, 0, 2^63 − 1)` is empty
+    /// but its padded last dimension would not).
+    var fits: Bool { !perRow.multipliedReportingOverflow(by: block).overflow }
 
     init(shape: [Int], elementCount: Int, block: Int) {
         last = shape.last ?? 1
         rows = last == 0 ? 0 : elementCount / last
         self.block = block
-        perRow = (last + block - 1) / block
+        perRow = last / block + (last % block == 0 ? 0 : 1)  // no overflow for last near Int.max
     }
 
     /// The first element of group `g`.

@@ -192,6 +192,9 @@ public struct CheckpointQuantizer: Sendable {
                 throw AnalysisError("scheme \(scheme) has no checkpoint layout (block scaling with E8M0, UE4M3 or FP32 scales and elements of at most 8 bits)")
             }
             let g = BlockGeometry(shape: t.shape, elementCount: t.elementCount, block: b)
+            guard g.fits else {
+                throw AnalysisError("tensor '\(t.name)' has last dimension \(g.last), too large to pad to whole blocks of \(b)")
+            }
             if g.isPadded && !pad {
                 let what = t.shape.isEmpty ? "is a scalar (a row of 1 element)" : "has last dimension \(g.last)"
                 throw AnalysisError("tensor '\(t.name)' \(what), not a multiple of \(scheme.name)'s block of \(b); pass --pad to pad rows with zeros (dequantize removes the padding), or leave the tensor out with --tensor")

@@ -72,9 +72,10 @@ extension CrossCheck {
             for _ in 0..<(anchors - kept.count) { kept.append(pairs[Int(g.next() % UInt64(pairs.count))]) }
             pairs = kept
         }
+        var spelling = SplitMix(seed: seed &+ 17)  // signs and spellings (perturb holds `g`)
         func emit(_ digits: String, _ e: Int, _ origin: String) {
-            let sign = g.next() & 1 == 0 ? "" : "-"
-            out.append(TextInput(text: sign + spell(digits, e, &g), origin: origin))
+            let sign = spelling.next() & 1 == 0 ? "" : "-"
+            out.append(TextInput(text: sign + spell(digits, e, &spelling), origin: origin))
         }
         for (a, b) in pairs {
             let mid = MPFRReference.exactDecimal(midpointOf: a, b)

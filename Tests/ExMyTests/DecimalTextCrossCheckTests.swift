@@ -12,9 +12,9 @@ struct DecimalTextCrossCheckTests {
 
     /// Custom formats: the widest (e11m52 = binary64 and neighbours), fixed point, no subnormals, no zero.
     static let customFormats: [FloatFormat] = [
-        "e11m52", "e10m52", "e11m40:bias=1000", "e11m20:bias=-20", "e0m52:bias=1000", "e0m7:bias=3", "e3m3:bias=5,subnormals=off",
-        "e8m0:subnormals=off,zero=off,specials=fn,unsigned", "e5m2:unsigned,specials=fn", "e2m0:specials=none", "e6m9:bias=40",
-        "e4m3:specials=p3109-extended,bias=8", "e11m52:subnormals=off,bias=1000", "e1m0:specials=none", "e9m1:specials=none",
+        "e11m52", "e10m52", "e11m40:bias=1030", "e10m20:bias=100", "e0m52:bias=1000,specials=none", "e0m7:bias=3,specials=none", "e3m3:bias=5,subnormals=off",
+        "e8m0:subnormals=off,zero=off,specials=fn,unsigned,bias=127", "e5m2:unsigned,specials=fn", "e2m0:specials=none", "e6m9:bias=40",
+        "e4m3:specials=p3109-extended,bias=8", "e11m52:subnormals=off", "e1m0:specials=none", "e9m1:specials=none,bias=300",
     ].map { try! FloatFormat(parsing: $0) }
 
     @Test(arguments: FloatFormat.catalog + customFormats)

@@ -9,7 +9,8 @@
 extension FloatFormat {
     /// The shortest decimal string that reads back to `code`'s value: read exactly (as
     /// ``ExactNumber`` does) and rounded once to nearest even with overflow rule `none`, it gives the
-    /// same code as the value itself. Among the strings of that shortest length, the one nearest the
+    /// same code as the value itself, without overflow (E2M3FN's 7.5 prints as `7.5`, not `8`,
+    /// though 8 saturates to 7.5). Among the strings of that shortest length, the one nearest the
     /// exact value (ties to an even last digit) when it reads back, else the other neighbour.
     ///
     /// Notation as C's `%g` with the digits found, exponent without `+` or leading zeros: scientific
@@ -37,7 +38,8 @@ extension FloatFormat {
         var g = SystemRandomNumberGenerator()
         func readsBack(_ value: UInt64, _ k: Int) -> Bool {
             let n = ExactNumber.decimal(value, k, sign)
-            return encode(n, rounding: .toNearestOrEven, overflow: .none, random: &g).code == target
+            let r = encode(n, rounding: .toNearestOrEven, overflow: .none, random: &g)
+            return r.code == target && r.status.isDisjoint(with: [.overflow, .invalid])
         }
         let zero = UInt8(ascii: "0")
         for d in 1..<min(digits.count, 20) {

@@ -78,6 +78,7 @@ extension CrossCheck {
             out.append(TextInput(text: sign + spell(digits, e, &spelling), origin: origin))
         }
         for (a, b) in pairs {
+            precondition(a.isFinite && b.isFinite && a < b, "\(format): bad pair \(a), \(b)")
             let mid = MPFRReference.exactDecimal(midpointOf: a, b)
             emit(mid.digits, mid.exponent, "midpoint of \(a) and \(b)")
             for _ in 0..<variants { perturb(mid.digits, mid.exponent, "midpoint of \(a) and \(b)", &g, emit) }

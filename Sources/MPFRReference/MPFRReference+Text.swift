@@ -19,8 +19,8 @@ import Darwin
 /// MPFR's parity) rounds it exactly as it would round the text's value: every rounding boundary of
 /// a format has at most 54 significant bits. Text below MPFR's exponent range (about 10^-323228496)
 /// reads as 0 with an inexact ternary value; the oracle replaces it by 2^-2000, which lies below
-/// every boundary as the text does. Above the range MPFR's RNDZ gives its greatest number, above
-/// every format.
+/// every boundary as the text does; values above 2^100000 (including MPFR's overflow) are replaced
+/// by 2^100000·(1 + 2^-127), above every format.
 extension MPFRReference {
     /// What MPFR read.
     enum ReadText {
@@ -53,6 +53,13 @@ extension MPFRReference {
                 return .finite(negative: signBit)
             }
             mpfr_abs(w.text, w.text, MPFR_RNDN)
+            if mpfr_get_exp(w.text) > 100_000 {
+                // Far above every format (MPFR's RNDZ overflow gives its greatest number, whose RNDA
+                // rounding would be ∞): an inexact stand-in that every rule overflows the same way.
+                mpfr_set_ui_2exp(w.text, 1, 100_000, MPFR_RNDN)
+                mpfr_nextabove(w.text)
+                return .finite(negative: signBit)
+            }
             if ternary != 0 && mpfr_min_prec(w.text) < mpfr_get_prec(w.text) {
                 mpfr_nextabove(w.text)  // round to odd: the exact value lies strictly above
             }
@@ -153,6 +160,7 @@ extension MPFRReference {
         let saved = SavedRange()
         defer { saved.restore() }
         mpfr_set_d(w.wide, x.magnitude, MPFR_RNDN)
+        guard mpfr_number_p(w.wide) != 0 else { return ("", 0) }
         return digits(w.wide)
     }
 
@@ -166,12 +174,21 @@ extension MPFRReference {
         mpfr_set_d(w.code, b.magnitude, MPFR_RNDN)
         mpfr_add(w.wide, w.wide, w.code, MPFR_RNDN)  // exact: the sum of two Doubles has < 2200 bits
         mpfr_div_2ui(w.wide, w.wide, 1, MPFR_RNDN)
+        guard mpfr_number_p(w.wide) != 0 else { return ("", 0) }
         return digits(w.wide)
     }
 
-    /// `mpfr_get_str` with `count` digits (rounded with `rnd`), trailing zeros removed.
-    static func digits(_ x: MP, count: Int = 1200, _ rnd: mpfr_rnd_t = MPFR_RNDN) -> (digits: String, exponent: Int) {
+    /// `mpfr_get_str` with `count` digits (rounded with `rnd`; by default exactly as many as the
+    /// value has: `⌊log10 x⌋ + 1` plus one per binary place after the point), trailing zeros removed.
+    static func digits(_ x: MP, count: Int? = nil, _ rnd: mpfr_rnd_t = MPFR_RNDN) -> (digits: String, exponent: Int) {
         var e: mpfr_exp_t = 0
+        var count = count ?? 0
+        if count == 0 {
+            guard let p = mpfr_get_str(nil, &e, 10, 1, x, MPFR_RNDZ) else { return ("", 0) }
+            mpfr_free_str(p)
+            let lsb = mpfr_get_exp(x) - mpfr_min_prec(x)  // x = odd · 2^lsb
+            count = max(1, e + max(0, -lsb))
+        }
         guard let p = mpfr_get_str(nil, &e, 10, count, x, rnd) else { return ("", 0) }
         defer { mpfr_free_str(p) }
         var s = String(cString: p)

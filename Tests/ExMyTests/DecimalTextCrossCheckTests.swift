@@ -25,7 +25,7 @@ struct DecimalTextCrossCheckTests {
         let r = CrossCheck.runText(format, inputs: inputs)
         #expect(r.mismatches.isEmpty, "\(r.mismatches.prefix(5))")
         #expect(r.count >= inputs.count * 24)
-        if Self.long { print("decimal text \(format): \(inputs.count) strings, \(r.count) comparisons") }
+        print("decimal text \(format): \(inputs.count) strings, \(r.count) comparisons")
     }
 
     @Test(arguments: FloatFormat.p3109Family)

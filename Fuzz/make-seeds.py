@@ -24,6 +24,14 @@ xs = [0.3, 448.0, 500.0, -1e-9, 1.5, float("inf"), 0.0, 65504.0, 2.0 ** -20]
 for i, (name, f) in enumerate(FORMATS.items()):
     write("fuzz-crosscheck", name, f + bytes([i % 8, i % 3]) + struct.pack("<d", xs[i]))
 
+# Number text after the Double: near-midpoint decimals, long digit strings, hexadecimal, extremes.
+texts = ["1.0625000000000000001", "65519.99999999999999999999", "0x1.002p0", "-2.98023223876953125000000001e-8",
+         "1" + "0" * 900 + "1e-900", "1e-999999999", "-1e999999999999999999999", " inf\r", "-nan", "4.5e2",
+         "0.1000000000000000055511151231257827021181583404541015625", "0x1.fffffffffffffffffffffp1023"]
+for i, text in enumerate(texts):
+    name, f = list(FORMATS.items())[i % len(FORMATS)]
+    write("fuzz-crosscheck", f"text{i}-{name}", f + bytes([i % 8, i % 3]) + struct.pack("<d", 1.0) + text.encode())
+
 codes = [0x7E, 0x7B, 0x80, 0x01, 0x05, 0x7BFF, 0x7F80, 0x1F, 0x41]
 for i, (name, f) in enumerate(FORMATS.items()):
     write("fuzz-roundtrip", name, f + struct.pack("<Q", codes[i]))

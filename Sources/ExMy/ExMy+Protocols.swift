@@ -37,8 +37,9 @@ extension ExMy: Comparable {
 }
 
 extension ExMy: ExpressibleByFloatLiteral {
-    /// A literal, rounded to nearest even (through `Double`: exact for formats with M ≤ 25, see
-    /// ``init(_:)-(String)``).
+    /// A literal, rounded to nearest even. The compiler gives the literal as a `Double` first, so this
+    /// rounds twice (exact for formats with M ≤ 25 by the 2p+2 argument for binary inputs, not for
+    /// long decimal literals); ``init(_:)-(String)`` rounds once from the exact decimal value.
     @inlinable public init(floatLiteral value: Double) { self.init(value) }
 }
 
@@ -62,13 +63,13 @@ extension ExMy: CustomStringConvertible, CustomDebugStringConvertible {
 }
 
 extension ExMy: LosslessStringConvertible {
-    /// Parses a decimal or hexadecimal number, `nan`, `inf`, `infinity` (optionally signed) and
-    /// rounds it to nearest even. The text is read as a `Double` first; by the 2p+2 theorem this
-    /// double rounding is innocuous for formats with M ≤ 25 (every catalog format). Formats with
-    /// 26 ≤ M ≤ 52 may differ from the correctly rounded result for inputs within 2^-53 of a tie.
+    /// Parses a decimal or hexadecimal number of any length, `nan`, `inf`, `infinity` (optionally
+    /// signed, case-insensitive, surrounding spaces allowed) and rounds it once, from its exact value,
+    /// with the format's default rules (see ``ExactNumber``). `nil` when the text is not a number.
     public init?(_ description: String) {
-        guard let v = FloatFormat.parseNumber(description) else { return nil }
-        self.init(v)
+        guard let n = ExactNumber(parsing: description) else { return nil }
+        var g = SystemRandomNumberGenerator()
+        self.init(encoded: Format.format.encode(n, rounding: Format.defaultRounding, overflow: Format.defaultOverflow, random: &g))
     }
 }
 

@@ -44,6 +44,9 @@ final class Workspace {
     /// round-to-odd intermediate that stochastic rules round.
     let ox = makeMP(53), oy = makeMP(53), oz = makeMP(53), product = makeMP(106)
     let exact = makeMP(128), odd64 = makeMP(64)
+    /// Number text read by MPFR: the exact value rounded to odd at 128 bits; a wide register for
+    /// exact decimal printing.
+    let text = makeMP(128), wide = makeMP(2200)
 
     private var currentPrecision = 53
     private var lastFormat: ReferenceFormat?
@@ -51,7 +54,7 @@ final class Workspace {
     private var plans: [ReferenceFormat: Plan] = [:]
 
     deinit {
-        for p in [ax, lo, hi, rn, mid, step, diff, scaled, threshold, code, limit, negativeLimit, ox, oy, oz, product, exact, odd64] {
+        for p in [ax, lo, hi, rn, mid, step, diff, scaled, threshold, code, limit, negativeLimit, ox, oy, oz, product, exact, odd64, text, wide] {
             mpfr_clear(p)
             p.deallocate()
         }

@@ -6,8 +6,10 @@ import Glibc
 import ExMyVerification
 import MPFRReference
 
-/// Bytes: 4 format knobs, rule index, overflow index, 8 bytes of Double (little endian).
-/// Invalid formats must throw (a trap is a finding); valid ones must agree with MPFR.
+/// Bytes: 4 format knobs, rule index, overflow index, 8 bytes of Double (little endian), then any
+/// bytes as number text (UTF-8). Invalid formats must throw (a trap is a finding); valid ones must
+/// agree with MPFR on the Double and, when ExMy reads the text as a number, on the text (MPFR must
+/// read it too, and round it the same way under the chosen rules).
 func check(_ bytes: [UInt8]) {
     var r = ByteReader(bytes)
     let knobs = FormatKnobs(&r)
@@ -19,6 +21,15 @@ func check(_ bytes: [UInt8]) {
     let ref = CrossCheck.reference(format)
     if let mismatch = CrossCheck.compare(x, format, ref, rule, overflow) {
         fatalError("cross-check mismatch (\(knobs)): \(mismatch)")
+    }
+    let rest = r.rest()
+    guard !rest.isEmpty else { return }
+    let text = String(decoding: rest, as: UTF8.self)
+    guard ExactNumber(parsing: text) != nil else { return }
+    let result = CrossCheck.runText(format, inputs: [CrossCheck.TextInput(text: text, origin: "fuzz")],
+                                    rules: [rule], overflows: [overflow], limit: 1)
+    if let mismatch = result.mismatches.first {
+        fatalError("text cross-check mismatch (\(knobs)): \(mismatch)")
     }
 }
 

@@ -19,6 +19,11 @@ public struct ByteReader {
         for i in 0..<8 { v |= UInt64(byte()) << (8 * UInt64(i)) }
         return v
     }
+    /// The bytes not read yet.
+    public mutating func rest() -> ArraySlice<UInt8> {
+        defer { offset = max(offset, bytes.count) }
+        return offset < bytes.count ? bytes[offset...] : []
+    }
 }
 
 /// The raw knobs of a format, as read from fuzzer bytes (4 bytes).

@@ -323,39 +323,50 @@ struct EncodeCommand: ParsableCommand {
         }
     }
 
-    /// Text: one number per line, each rounded once from its exact value.
+    /// Text: one number per line, each rounded once from its exact value; bytes in, bytes out.
     func encodeText(_ reader: ByteReader, _ converter: Converter, _ sink: any OutputSink) throws {
         let f = converter.format
+        let digits = (f.bitWidth + 3) / 4
+        let hex = Array("0123456789ABCDEF".utf8)
         var index = 0
-        var text = ""
-        text.reserveCapacity(1 << 20)
+        var out: [UInt8] = []
+        out.reserveCapacity(1 << 20 + 64)
         var progress = Progress("encode", total: reader.regularFileSize, quiet: stream.quiet)
         try forEachLine(reader, source: stream.source) { line, number in
-            let t = line.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty || t.hasPrefix("#") { return }
-            guard let parsed = converter.encode(text: Substring(t), index: UInt64(index)) else {
-                throw CLIError("\(stream.source) line \(number): '\(t)' is not a number")
+            guard let first = line.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }), line[first] != 0x23 /* # */ else { return }
+            guard let parsed = converter.encode(utf8: line, index: UInt64(index)) else {
+                throw CLIError("\(stream.source) line \(number): '\(quoted(line))' is not a number")
             }
             if parsed.isNaN && f.nanCode() == nil && converter.nanPolicy == .error {
                 throw converter.nanError(source: stream.source, index: index)
             }
-            text += FormatInfo.hex(parsed.encoded.code, f)
-            text += "\n"
+            let code = parsed.encoded.code
+            out.append(0x30); out.append(0x78)  // "0x"
+            for k in stride(from: digits - 1, through: 0, by: -1) { out.append(hex[Int(code >> UInt64(4 * k) & 0xF)]) }
+            out.append(0x0A)
             index += 1
-            if text.utf8.count >= 1 << 20 {
-                try sink.write(text)
-                text.removeAll(keepingCapacity: true)
+            if out.count >= 1 << 20 {
+                try sink.write(out)
+                out.removeAll(keepingCapacity: true)
                 progress.update(bytes: reader.offset)
             }
         }
-        try sink.write(text)
+        try sink.write(out)
         progress.done()
     }
 }
 
-/// Calls `body` with each line of UTF-8 text (without its `\n` or `\r\n`) and its 1-based number,
-/// reading the input in pieces: memory holds one piece and one line.
-func forEachLine(_ reader: ByteReader, source: String, _ body: (String, Int) throws -> Void) throws {
+/// A line for an error message: at most 80 characters, control characters escaped.
+func quoted(_ line: UnsafeRawBufferPointer) -> String {
+    let text = String(decoding: line.prefix(80), as: UTF8.self)
+    let shown = text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "\\u{\(String($0.value, radix: 16))}" : String($0) }.joined()
+    return line.count > 80 ? shown + "…" : shown
+}
+
+/// Calls `body` with the bytes of each line of text (without its `\n` or `\r\n`, and without a
+/// UTF-8 byte-order mark at the start) and its 1-based number, reading the input in pieces: memory
+/// holds one piece and one line (a line longer than 64 MiB is an error).
+func forEachLine(_ reader: ByteReader, source: String, _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
     let chunk = ChunkBuffer(byteCount: 1 << 20)
     var carry: [UInt8] = []
     var number = 0
@@ -363,10 +374,8 @@ func forEachLine(_ reader: ByteReader, source: String, _ body: (String, Int) thr
         number += 1
         var b = bytes
         if b.last == 0x0D { b = UnsafeRawBufferPointer(rebasing: b.dropLast()) }
-        guard let line = String(validating: b.bindMemory(to: UInt8.self), as: UTF8.self) else {
-            throw CLIError("\(source) line \(number): not UTF-8 text (use --io binary or npy)")
-        }
-        try body(line, number)
+        if number == 1 && b.starts(with: [0xEF, 0xBB, 0xBF]) { b = UnsafeRawBufferPointer(rebasing: b.dropFirst(3)) }
+        try body(b, number)
     }
     while true {
         let n: Int
@@ -541,7 +550,10 @@ struct DecodeCommand: ParsableCommand {
         var text = ""
         var index = 0
         var progress = Progress("decode", total: reader.regularFileSize, quiet: stream.quiet)
-        try forEachLine(reader, source: stream.source) { line, number in
+        try forEachLine(reader, source: stream.source) { bytes, number in
+            guard let line = String(validating: bytes.bindMemory(to: UInt8.self), as: UTF8.self) else {
+                throw CLIError("\(stream.source) line \(number): not UTF-8 text (use --io binary or npy)")
+            }
             let t = line.trimmingCharacters(in: .whitespaces)
             if t.isEmpty || t.hasPrefix("#") { return }
             let lower = t.lowercased()

@@ -1,6 +1,11 @@
 import ArgumentParser
 import ExMy
 
+extension FloatFormat {
+    /// IEEE binary64, the format of `Double` (for reading text as a stack that parses into float64 does).
+    static let binary64 = try! FloatFormat(exponentBitCount: 11, significandBitCount: 52)
+}
+
 /// The conversion the CLI applies: a profile resolved for the format, or explicit rules, with a
 /// seeded counter-based random stream. Every path — text, binary, .npy, scalar or batch — uses the
 /// same rules, and element `i` of the input draws its random bits from `(seed, i)`, so the output
@@ -71,11 +76,22 @@ struct Converter {
         var isNaN: Bool
     }
 
-    /// Encodes one number given as text, rounding once from its exact decimal value (profiles that
-    /// read through `Double`/`Float` first do so, as their stacks do). `nil` if the text is not a number.
-    func encode(text: Substring, index: UInt64) -> TextResult? {
-        guard let x = FloatFormat.parseNumber(String(text)) else { return nil }
-        return TextResult(encoded: encode(x, index: index), isNaN: x.isNaN)
+    /// Encodes one number given as UTF-8 text, rounding once from its exact value (profiles whose
+    /// stacks read numbers as `Double` and round through `Float` first do so). `nil` if the bytes are
+    /// not a number.
+    func encode(utf8 bytes: UnsafeRawBufferPointer, index: UInt64) -> TextResult? {
+        guard let number = ExactNumber(utf8: bytes) else { return nil }
+        let isNaN = number.kind == .nan
+        if roundsDoubleThroughFloat || needsScalarProfile {
+            // The stack parses the text into a float64 (correctly rounded), then converts that.
+            let x = Double(bitPattern: FloatFormat.binary64.encode(number).code)
+            return TextResult(encoded: encode(x, index: index), isNaN: isNaN)
+        }
+        if isNaN, format.nanCode() == nil, case .codes(let p, let n) = nanPolicy {
+            return TextResult(encoded: .init(code: number.sign == .minus ? n : p, status: .invalid), isNaN: true)
+        }
+        var random = CounterRandomGenerator(seed: seed, index: index)
+        return TextResult(encoded: format.encode(number, rounding: rule, overflow: overflow, random: &random), isNaN: isNaN)
     }
 
     /// The error for a NaN input into a format without NaN, at input element `index`.

@@ -1,5 +1,6 @@
 import ExMy
 import Foundation
+import TensorIO
 import Testing
 @testable import ExMyCLI
 
@@ -135,6 +136,66 @@ struct DoorTests {
         #expect(try run(["encode", "e4m3fn", "--input", input]).text == "0x3C\n0x42\n")
         let codes = try write("0x3C\r\n0x42\r\n", "crlf-codes.txt")
         #expect(try run(["decode", "e4m3fn", "--input", codes]).text == "1.5\n2.5\n")
+    }
+
+    @Test func decimalTextIsRoundedOnceFromItsExactValue() throws {
+        // Above the midpoint 1.0625 by 10^-19: 1.125 (0x39), not 1.0 through Double.
+        let input = try write("1.0625000000000000001\n1.0625\n", "dec.txt")
+        #expect(try run(["encode", "e4m3fn", "--input", input]).text == "0x39\n0x38\n")
+        // Finite text beyond DBL_MAX is finite: toward zero gives the greatest finite half.
+        let big = try write("1e400\n-1e400\n", "big.txt")
+        #expect(try run(["encode", "fp16", "--input", big, "--rounding", "toward-zero"]).text == "0x7BFF\n0xFBFF\n")
+        let tiny = try write("1e-99999999999999999999\n", "tiny.txt")
+        #expect(try run(["encode", "fp16", "--input", tiny, "--rounding", "up"]).text == "0x0001\n")
+        // The ml_dtypes profile reads text as float64 first, as numpy does.
+        let dbl = try write("-431.99999999999994\n", "dbl.txt")
+        #expect(try run(["encode", "e4m3fn", "--input", dbl, "--profile", "ml_dtypes"]).text == "0xFE\n")
+        #expect(try run(["encode", "e4m3fn", "--input", dbl]).text == "0xFD\n")
+    }
+
+    @Test func integersAbove10To17PrintEveryDigit() throws {
+        let codes = try write("0x5bc8\n", "bf.txt")
+        #expect(try run(["decode", "bf16", "--input", codes]).text == "112589990684262400\n")
+        let fp32 = try write("0x7F7FFFFF\n", "f32.txt")
+        #expect(try run(["decode", "fp32", "--input", fp32]).text == "340282346638528859811704183484516925440\n")
+        let e11 = try write("0x4376345785d8a000\n", "e11.txt")
+        #expect(try run(["decode", "e11m52", "--input", e11]).text == "100000000000000000\n")
+    }
+
+    @Test func byteOrderMarkAndHostileLines() throws {
+        let bom = path("bom.txt")
+        try Data([0xEF, 0xBB, 0xBF] + Array("1.5\n".utf8)).write(to: URL(fileURLWithPath: bom))
+        #expect(try run(["encode", "e4m3fn", "--input", bom]).text == "0x3C\n")
+        let nul = path("nul.txt")
+        try Data(repeating: 0, count: 100_000).write(to: URL(fileURLWithPath: nul))
+        let text = message(["encode", "e4m3fn", "--input", nul])
+        #expect(text.contains("is not a number") && text.count < 1000, "\(text.prefix(200))")
+    }
+
+    @Test func outputThatIsTheInputIsRefused() throws {
+        let input = try write("1.5\n", "same.txt")
+        #expect(symlink(input, path("same-link")) == 0)
+        for args in [["--input", input, "--output", input], ["--input", path("same-link"), "--output", input],
+                     ["--input", input, "--output", dir + "/./same.txt"]] {
+            let text = message(["encode", "e4m3fn"] + args)
+            #expect(text.contains("is the input file"), "\(args): \(text)")
+        }
+        #expect(try String(contentsOfFile: input, encoding: .utf8) == "1.5\n")
+    }
+
+    @Test func mlDtypesVoidArraysAreCodes() throws {
+        // np.save of an ml_dtypes float8_e4m3fn array writes descr '|V1'; its bytes are the codes.
+        var npy: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0]
+        var dict = Array("{'descr': '|V1', 'fortran_order': False, 'shape': (3,), }".utf8)
+        while (10 + dict.count + 1) % 64 != 0 { dict.append(0x20) }
+        dict.append(0x0A)
+        npy += [UInt8(dict.count & 0xFF), UInt8(dict.count >> 8)] + dict + [0x3C, 0xC0, 0x7E]
+        let file = path("v1.npy")
+        try Data(npy).write(to: URL(fileURLWithPath: file))
+        let out = path("v1-values.npy")
+        _ = try run(["decode", "e4m3fn", "--input", file, "--output", out])
+        let values = try TensorIO.NpyFile(path: out).readFloats()
+        #expect(values == [1.5, -2, 448])
     }
 
     @Test func negativeNumbersAreValuesForTheirOptions() throws {

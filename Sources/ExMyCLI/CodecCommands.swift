@@ -325,20 +325,23 @@ struct EncodeCommand: ParsableCommand {
 
     /// Text: one number per line, each rounded once from its exact value; bytes in, bytes out.
     func encodeText(_ reader: ByteReader, _ converter: Converter, _ sink: any OutputSink) throws {
-        let f = converter.format
-        let digits = (f.bitWidth + 3) / 4
+        // Everything the loop needs as locals: the closure runs once per line.
+        let source = stream.source
+        let hasNaN = converter.format.nanCode() != nil
+        let rejectsNaN = converter.nanPolicy == .error
+        let digits = (converter.format.bitWidth + 3) / 4
         let hex = Array("0123456789ABCDEF".utf8)
         var index = 0
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20 + 64)
         var progress = Progress("encode", total: reader.regularFileSize, quiet: stream.quiet)
-        try forEachLine(reader, source: stream.source) { line, number in
+        try forEachLine(reader, source: source) { line, number in
             guard let first = line.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }), line[first] != 0x23 /* # */ else { return }
             guard let parsed = converter.encode(utf8: line, index: UInt64(index)) else {
-                throw CLIError("\(stream.source) line \(number): '\(quoted(line))' is not a number")
+                throw CLIError("\(source) line \(number): '\(quoted(line))' is not a number")
             }
-            if parsed.isNaN && f.nanCode() == nil && converter.nanPolicy == .error {
-                throw converter.nanError(source: stream.source, index: index)
+            if parsed.isNaN && !hasNaN && rejectsNaN {
+                throw converter.nanError(source: source, index: index)
             }
             let code = parsed.encoded.code
             out.append(0x30); out.append(0x78)  // "0x"
@@ -383,7 +386,8 @@ func forEachLine(_ reader: ByteReader, source: String, _ body: (UnsafeRawBufferP
         if n == 0 { break }
         let bytes = UnsafeRawBufferPointer(chunk.prefix(n))
         var start = 0
-        while let nl = bytes[start...].firstIndex(of: 0x0A) {
+        while start < n, let hit = memchr(bytes.baseAddress! + start, 0x0A, n - start) {
+            let nl = UnsafeRawPointer(hit) - bytes.baseAddress!
             if carry.isEmpty {
                 try emit(UnsafeRawBufferPointer(rebasing: bytes[start..<nl]))
             } else {

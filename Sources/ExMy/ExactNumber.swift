@@ -23,9 +23,9 @@
 ///   rest, when any of it is nonzero, by one more digit 1 (a sticky digit). That is exact for
 ///   rounding: every rounding boundary of every valid format (grid points and midpoints, the overflow
 ///   threshold and half the least value included) is `n · 2^j` with `n < 2^54` and
-///   `2^-1075 ≤ n · 2^j < 2^1025`, which has at most 768 significant decimal digits
-///   (`n · 5^-j` for `j < 0`: `log10(2^54 · 5^1075 / 2^...)` ≤ 54·log10 2 + 1075·log10 5 + 1 < 769,
-///   and at most 309 digits for `j ≥ 0`). A boundary with at most 800 significant digits cannot lie
+///   `2^-1075 ≤ n · 2^j < 2^1025`. For `j ≥ 0` it is an integer below 2^1025 (at most 309 digits);
+///   for `j < 0` its significant digits are those of `n · 5^-j`, fewer than
+///   `54 · log10 2 + 1075 · log10 5 + 1 < 769`. A boundary with at most 800 significant digits cannot lie
 ///   strictly between two 800-digit neighbours, so the kept digits plus the sticky digit fall on
 ///   the same side of every boundary as the full text.
 /// - Values of at least 10^311 (hexadecimal: 2^1201) are replaced by 2^1200, and values below

@@ -16,6 +16,10 @@ extension CrossCheck {
     public struct TextInput: Sendable {
         public var text: String
         public var origin: String
+        public init(text: String, origin: String) {
+            self.text = text
+            self.origin = origin
+        }
     }
 
     /// The seeded text inputs for `format`: `count` random strings (half decimal near the format's

@@ -141,10 +141,10 @@ public enum ConversionProfile: String, CaseIterable, Hashable, Sendable, Codable
         let accepted = acceptedRoundings(for: format)
         let rule = rounding ?? accepted[0]
         guard accepted.contains(rule) else {
-            var others = accepted.dropFirst().filter { !$0.isStochastic }.map(Self.spelling)
+            var others = accepted.dropFirst().filter { !$0.isStochastic }.map(\.spelling)
             if accepted.contains(where: \.isStochastic) { others.append("stochastic-a, stochastic-b, stochastic-c with \(RoundingRule.randomBitCounts.lowerBound)…\(RoundingRule.randomBitCounts.upperBound) random bits") }
             let also = others.isEmpty ? "" : " (it also accepts " + others.joined(separator: ", ") + ")"
-            throw ProfileError("profile \(rawValue) rounds \(format.canonicalSpelling) with \(Self.spelling(accepted[0]))\(also); \(Self.spelling(rule)) is not a rule the stack offers")
+            throw ProfileError("profile \(rawValue) rounds \(format.canonicalSpelling) with \(accepted[0].spelling)\(also); \(rule.spelling) is not a rule the stack offers")
         }
         return Conversion(
             format: format, rounding: rule, acceptedRoundings: accepted, overflow: resolvedOverflow(for: format),
@@ -168,23 +168,6 @@ public enum ConversionProfile: String, CaseIterable, Hashable, Sendable, Codable
             return rules
         default:
             return [.toNearestOrEven]
-        }
-    }
-
-    static func spelling(_ rule: RoundingRule) -> String {
-        switch rule {
-        case .toNearestOrEven: return "nearest-even"
-        case .toNearestOrAwayFromZero: return "nearest-away"
-        case .toNearestOrZero: return "nearest-zero"
-        case .towardZero: return "toward-zero"
-        case .up: return "up"
-        case .down: return "down"
-        case .awayFromZero: return "away"
-        case .toOdd: return "odd"
-        case .stochastic: return "stochastic"
-        case .stochasticA(let n): return "stochastic-a (\(n) bits)"
-        case .stochasticB(let n): return "stochastic-b (\(n) bits)"
-        case .stochasticC(let n): return "stochastic-c (\(n) bits)"
         }
     }
 

@@ -135,3 +135,24 @@ public struct ConversionStatus: OptionSet, Hashable, Sendable, CustomStringConve
         return "[" + names.joined(separator: ", ") + "]"
     }
 }
+
+extension RoundingRule {
+    /// The rule as the `exmy` command spells it (`--rounding`), with the bit count of the P3109
+    /// stochastic variants: `nearest-even`, `toward-zero`, `stochastic-a(8 bits)`, …
+    public var spelling: String {
+        switch self {
+        case .toNearestOrEven: return "nearest-even"
+        case .toNearestOrAwayFromZero: return "nearest-away"
+        case .toNearestOrZero: return "nearest-zero"
+        case .towardZero: return "toward-zero"
+        case .up: return "up"
+        case .down: return "down"
+        case .awayFromZero: return "away"
+        case .toOdd: return "odd"
+        case .stochastic: return "stochastic"
+        case .stochasticA(let n): return "stochastic-a(\(n) bits)"
+        case .stochasticB(let n): return "stochastic-b(\(n) bits)"
+        case .stochasticC(let n): return "stochastic-c(\(n) bits)"
+        }
+    }
+}

@@ -245,7 +245,7 @@ struct AnalyzeJSON: Encodable {
             case .tensor: try c.put("tensor", "granularity"); try c.put(Int?.none, "block_elements")
             }
             try c.put(r.scheme.scale.description, "scale")
-            try c.put(r.scheme.rounding.cliName, "rounding")
+            try c.put(r.scheme.rounding.spelling, "rounding")
             try c.put(r.scheme.overflow.rawValue, "overflow")
             try c.put(m.count, "elements")
             try c.put(m.nonFiniteInputs, "nonfinite_inputs")

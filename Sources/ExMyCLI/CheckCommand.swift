@@ -34,7 +34,7 @@ struct CheckCommand: ParsableCommand {
         let rules = try rounding.map { try $0.split(separator: ",").map { name -> RoundingRule in
             var o = try RoundingOptions.parse([]); o.rounding = String(name); return try o.rule()
         } } ?? RoundingRule.deterministicRules
-        if let bad = rules.first(where: \.isStochastic) { throw CLIError("--rounding lists deterministic rules; use --stochastic for \(bad.cliName)") }
+        if let bad = rules.first(where: \.isStochastic) { throw CLIError("--rounding lists deterministic rules; use --stochastic for \(bad.spelling)") }
         let overflows = try overflow.map { try $0.split(separator: ",").map { name -> OverflowRule in
             guard let o = OverflowRule(rawValue: String(name)) else { throw CLIError("--overflow: unknown overflow rule '\(name)': use sat-finite, sat-propagate or none") }
             return o
@@ -53,7 +53,7 @@ struct CheckCommand: ParsableCommand {
         let tally = CrossCheck.run(f, rules: rules, overflows: overflows, randomCount: random, seed: seed, limit: 1)
         if let first = tally.mismatches.first { throw CLIError("mismatch: \(first)") }
         for (set, n) in tally.comparisons { Console.shared.print("\(set): \(n) conversions equal to MPFR") }
-        Console.shared.print("rules: \(rules.map(\.cliName).joined(separator: ", ")); overflow: \(overflows.map(\.rawValue).joined(separator: ", "))")
+        Console.shared.print("rules: \(rules.map(\.spelling).joined(separator: ", ")); overflow: \(overflows.map(\.rawValue).joined(separator: ", "))")
         if stochastic {
             let xs = Array(CrossCheck.inputs(.boundaries, f).prefix(2000)) + CrossCheck.inputs(.randomDouble, f, count: 2000, seed: seed)
             let s = CrossCheck.runStochastic(f, inputs: xs, limit: 1)
@@ -96,7 +96,7 @@ struct CheckCommand: ParsableCommand {
             Console.shared.print("\(operation): \(what) \(how): \(tally.total) results equal to MPFR (code and flags)")
             total += tally.total
         }
-        Console.shared.print("rules: \(rules.map(\.cliName).joined(separator: ", ")); overflow: \(overflows.map(\.rawValue).joined(separator: ", "))")
+        Console.shared.print("rules: \(rules.map(\.spelling).joined(separator: ", ")); overflow: \(overflows.map(\.rawValue).joined(separator: ", "))")
         if stochastic {
             var count = 0
             for operation in chosen {

@@ -70,7 +70,7 @@ struct FormatInfo {
         nanCodes = f.canonicalNaNCodes.map { Self.hex($0, f) }
         if f.nanCodeCount > UInt64(nanCodes.count) { nanCodes.append("… \(f.nanCodeCount) in all") }
         infinityCodes = f.infinityCodes.map { Self.hex($0, f) }
-        defaultRounding = RoundingRule.toNearestOrEven.cliName
+        defaultRounding = RoundingRule.toNearestOrEven.spelling
         defaultOverflow = OverflowRule.none.rawValue
     }
 
@@ -146,7 +146,7 @@ struct FormatInfoJSON: Encodable {
         try c.put(f.canonicalNaNCodes.map { JSONOutput.hex($0, bitWidth: f.bitWidth) }, "nan_codes_hex")
         try c.put(f.infinityCodes, "infinity_codes")
         try c.put(f.infinityCodes.map { JSONOutput.hex($0, bitWidth: f.bitWidth) }, "infinity_codes_hex")
-        try c.put(RoundingRule.toNearestOrEven.cliName, "default_rounding")
+        try c.put(RoundingRule.toNearestOrEven.spelling, "default_rounding")
         try c.put(OverflowRule.none.rawValue, "default_overflow")
     }
 }

@@ -76,22 +76,3 @@ struct RoundingOptions: ParsableArguments {
     }
 }
 
-extension RoundingRule {
-    /// The CLI spelling of the rule.
-    var cliName: String {
-        switch self {
-        case .toNearestOrEven: return "nearest-even"
-        case .toNearestOrAwayFromZero: return "nearest-away"
-        case .toNearestOrZero: return "nearest-zero"
-        case .towardZero: return "toward-zero"
-        case .up: return "up"
-        case .down: return "down"
-        case .awayFromZero: return "away"
-        case .toOdd: return "odd"
-        case .stochastic: return "stochastic"
-        case .stochasticA(let n): return "stochastic-a(\(n) bits)"
-        case .stochasticB(let n): return "stochastic-b(\(n) bits)"
-        case .stochasticC(let n): return "stochastic-c(\(n) bits)"
-        }
-    }
-}

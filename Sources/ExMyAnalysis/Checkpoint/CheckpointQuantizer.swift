@@ -183,7 +183,7 @@ public struct CheckpointQuantizer: Sendable {
             let stored = Stored(name: t.name, dtype: raw.dtype, shape: t.shape, byteCount: t.elementCount * raw.rawValue)
             let record = QuantizedTensorRecord(
                 layout: .codes, scheme: "codes", format: f.canonicalSpelling, block: nil, scale: nil,
-                rounding: encoder.rounding.recordName, overflow: encoder.overflow.rawValue,
+                rounding: encoder.rounding.spelling, overflow: encoder.overflow.rawValue,
                 seed: encoder.rounding.isStochastic ? seed : nil, shape: t.shape, dtype: t.dtype.safetensorsName,
                 paddedLast: nil, tensors: [t.name])
             return (.codes(t, raw), [stored], record)
@@ -230,7 +230,7 @@ public struct CheckpointQuantizer: Sendable {
             }
             let record = QuantizedTensorRecord(
                 layout: layout, scheme: scheme.name, format: scheme.element.canonicalSpelling, block: b, scale: scheme.scale.description,
-                rounding: scheme.rounding.recordName, overflow: scheme.overflow.rawValue,
+                rounding: scheme.rounding.spelling, overflow: scheme.overflow.rawValue,
                 seed: scheme.rounding.isStochastic ? seed : nil, shape: t.shape, dtype: t.dtype.safetensorsName,
                 paddedLast: g.isPadded ? g.paddedLast : nil, tensors: names)
             return (.scheme(t, g, layout), stored, record)

@@ -477,7 +477,6 @@ struct DecodeCommand: ParsableCommand {
         _ code: RawType, _ decoder: BatchDecoder, _ target: BatchElementKind, _ sink: any OutputSink,
         _ progress: inout Progress, read: (UnsafeMutableRawBufferPointer) throws -> Int
     ) throws {
-        let f = decoder.format
         let input = ChunkBuffer(byteCount: StreamChunk.elements * code.size)
         let output = ChunkBuffer(byteCount: StreamChunk.elements * target.byteCount)
         var index = 0
@@ -494,7 +493,6 @@ struct DecodeCommand: ParsableCommand {
             index += count
             progress.update(bytes: index * code.size)
         }
-        _ = f
     }
 
     func decodeTyped<Code: BatchCode>(

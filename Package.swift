@@ -13,6 +13,8 @@ import PackageDescription
 //   TensorIO       .npy and .safetensors readers and writers
 //   Capybara       the Capybara floating-point quantization scaling law
 //   ExMyAnalysis   block scaling, error metrics, synthetic data, reports
+//   ExMyHardware   what hardware designers take away: C/SystemVerilog exports, test vectors,
+//                  matrix-unit models
 //   ExMyCLI        the `exmy` commands, as a library so tests call them directly
 //
 // The `exmy` command builds without MPFR. `exmy check` (the MPFR cross-check) is compiled in when the
@@ -22,6 +24,7 @@ let package = Package(
     products: [
         .library(name: "ExMy", targets: ["ExMy"]),
         .library(name: "ExMyAnalysis", targets: ["ExMyAnalysis", "Capybara", "TensorIO"]),
+        .library(name: "ExMyHardware", targets: ["ExMyHardware"]),
         .library(name: "MPFRReference", targets: ["MPFRReference", "ExMyVerification"]),
         // The CLI as a library, for the in-process CLI fuzzer (Fuzz/, target fuzz-cli).
         .library(name: "ExMyCLI", targets: ["ExMyCLI"]),
@@ -46,10 +49,11 @@ let package = Package(
         .target(name: "TensorIO"),
         .target(name: "Capybara"),
         .target(name: "ExMyAnalysis", dependencies: ["ExMy", "TensorIO", "Capybara"]),
+        .target(name: "ExMyHardware", dependencies: ["ExMy"]),
         .target(
             name: "ExMyCLI",
             dependencies: [
-                "ExMy", "ExMyAnalysis", "TensorIO", "Capybara",
+                "ExMy", "ExMyAnalysis", "ExMyHardware", "TensorIO", "Capybara",
                 .target(name: "ExMyVerification", condition: .when(traits: ["MPFR"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -60,6 +64,7 @@ let package = Package(
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
         .testTarget(name: "CapybaraTests", dependencies: ["Capybara"]),
         .testTarget(name: "ExMyAnalysisTests", dependencies: ["ExMyAnalysis", "ExMy"]),
+        .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy"]),
         .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy"]),
     ],
     swiftLanguageModes: [.v6]

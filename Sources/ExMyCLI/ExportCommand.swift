@@ -1,6 +1,6 @@
 import ArgumentParser
 import ExMy
-import ExMyAnalysis
+import ExMyHardware
 import Foundation
 
 /// `exmy export FORMAT`: decode tables and rounding thresholds for hardware designers.

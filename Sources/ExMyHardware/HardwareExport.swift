@@ -359,12 +359,12 @@ public struct HardwareExport: Sendable {
     /// record per code. `value` is the exact decimal value (`nan`, `-nan`, `inf`, `-inf`, `-0`
     /// spelled out); `value_hex` the same value as a C hexadecimal literal.
     public func decodeCSV() -> String {
-        var table = Table(columns: ["code", "hex", "class", "value", "value_hex"].map { Table.Column($0) })
+        var table = CSVTable(header: ["code", "hex", "class", "value", "value_hex"])
         table.rows.reserveCapacity(decodeTable.count)
         for e in decodeTable {
             table.rows.append([String(e.code), hexCode(e.code), e.codeClass.rawValue, Self.exactDecimal(e.value), Self.hexFloat(e.value)])
         }
-        return table.renderCSV()
+        return table.rendered()
     }
 
     /// The thresholds as RFC 4180 CSV (CRLF line ends) with columns
@@ -380,7 +380,7 @@ public struct HardwareExport: Sendable {
     /// the last row's `code_above`.
     public func thresholdsCSV() -> String {
         let headers = ["side", "kind", "lower", "upper", "threshold", "threshold_hex", "tie", "code_below", "code_above"]
-        var table = Table(columns: headers.map { Table.Column($0) })
+        var table = CSVTable(header: headers)
         let special: [(String, String, UInt64)] = [
             ("positive", "nan", specials.nan), ("negative", "nan", specials.negativeNaN),
             ("positive", "infinity", specials.infinity), ("negative", "infinity", specials.negativeInfinity),
@@ -397,7 +397,7 @@ public struct HardwareExport: Sendable {
                 ])
             }
         }
-        return table.renderCSV()
+        return table.rendered()
     }
 
     // MARK: C

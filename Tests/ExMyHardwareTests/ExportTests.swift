@@ -1,5 +1,5 @@
 import ExMy
-import ExMyAnalysis
+import ExMyHardware
 import Foundation
 import Testing
 

@@ -230,4 +230,19 @@ import TensorIO
             #expect(message.contains("line \(badLine): 'bad' is not a number"), "\(threads) threads: \(message)")
         }
     }
+
+    /// `exmy analyze --threads N`: the metrics are merged chunk by chunk in a fixed order, so every
+    /// thread count prints the same bits (stochastic rounding included: element i draws from
+    /// `(seed, i)`).
+    @Test func analyzeIsTheSameForEveryThreadCount() throws {
+        var outputs: [String] = []
+        for threads in [1, 2, 5] {
+            for scheme in [["--scheme", "mxfp4", "--rounding", "stochastic-a", "--random-bits", "6"], ["--format", "e4m3fn,e3m2fn", "--scheme", "absmax"]] {
+                outputs.append(try ExMyCommand.runCapturing(["analyze", "--count", "600000", "--seed", "5", "--json", "--threads", "\(threads)"] + scheme).text)
+            }
+        }
+        #expect(outputs[0] == outputs[2] && outputs[0] == outputs[4])
+        #expect(outputs[1] == outputs[3] && outputs[1] == outputs[5])
+        #expect(outputs[0] != outputs[1])
+    }
 }

@@ -13,8 +13,8 @@ import Foundation
 /// beyond it the output would be evicted before the conversion ends anyway) or whose output alone
 /// reaches a quarter of it (glibc's rule for `memcpy`'s non-temporal stores since 2.38, applied to
 /// the bytes written: decoding into `Double`s writes 8 bytes per byte read), and only where the
-/// output is 16-byte aligned (the instruction's requirement; Swift arrays are). The Swift loops
-/// never stream. Streaming changes no bit of any result: the tests run every batch case both ways.
+/// output is 16-byte aligned (the instruction's requirement; Swift arrays are). The portable
+/// instance never streams. Streaming changes no bit of any result: the tests run every batch case both ways.
 enum StreamingStores {
     /// The job size, input and output bytes together, from which the C loops stream (and a
     /// quarter of it, for the output alone): the last-level cache (``lastLevelCacheBytes``) unless a

@@ -249,13 +249,6 @@ void exmy_simd_decode_bytes_double(int isa, const ExMyDecodeParameters *paramete
 void exmy_simd_decode_packed4(int isa, const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, void *dst, intptr_t n,
                               int wide, int streaming);
 
-/// The benchmark's SIMD stream kernel: for each of `blocks` blocks, reads `srcBlockBytes` bytes
-/// from `src` and writes `dstBlockBytes` bytes to `dst` (both multiples of 32), with the encode
-/// kernels' prefetching and no arithmetic beyond XOR (`ExMyBenchmark`'s strongest limit kernel);
-/// with `streaming`, the stores are non-temporal, as the conversion's are for the same job.
-void exmy_simd_stream_blocks(int isa, const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks,
-                             int streaming);
-
 #ifdef __cplusplus
 }
 #endif

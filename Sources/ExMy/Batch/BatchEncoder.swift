@@ -67,11 +67,11 @@ public struct BatchEncoder: Sendable {
     /// Whether `Double` inputs, narrowed to `Float` precision rounding to odd, run on the vector
     /// kernels too (every rule that reads no bit as low as the odd bit); otherwise they go through
     /// the scalar engine element by element.
-    var runsDoublesOnVectorKernel: Bool { plan?.acceptsNarrowedDoubles ?? false }
+    package var runsDoublesOnVectorKernel: Bool { plan?.acceptsNarrowedDoubles ?? false }
 
     /// Which loops the vector path runs (``EncodeLoops/selected``); `.portable` when there is no
     /// vector path.
-    var loops: EncodeLoops { plan?.loops ?? .portable }
+    package var loops: EncodeLoops { plan?.loops ?? .portable }
 
     /// The same encoder running `loops` (where this CPU can: else the widest loops below them).
     /// Results are identical by construction; the tests run every variant.

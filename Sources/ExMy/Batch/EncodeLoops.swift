@@ -22,7 +22,7 @@ import Foundation
 /// SwiftPM accepts no `unsafeFlags` (such as `-target-cpu`) in a package used as a dependency, and
 /// Swift has no per-function target attributes, so Swift code in ExMy is always built for the
 /// baseline.
-enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
+package enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
     /// The portable C instance (every CPU).
     case portable
     /// The C instance compiled for AVX2 (x86-64 CPUs with AVX2 only).
@@ -30,7 +30,7 @@ enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
     /// The C instance compiled for AVX-512 F/BW/VL/DQ (x86-64 CPUs with those only).
     case avx512
 
-    static func < (a: EncodeLoops, b: EncodeLoops) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: EncodeLoops, b: EncodeLoops) -> Bool { a.rawValue < b.rawValue }
 
     /// Whether this CPU (and OS) runs AVX2 code.
     static let avx2Supported: Bool = exmy_avx2_supported() != 0
@@ -54,13 +54,13 @@ enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
     }()
 
     /// The loops new encoders run.
-    static let selected: EncodeLoops = min(widestSupported, environmentCap ?? .avx512)
+    package static let selected: EncodeLoops = min(widestSupported, environmentCap ?? .avx512)
 
     /// `self`, or the widest loops below it that this CPU runs.
-    var available: EncodeLoops { min(self, Self.widestSupported) }
+    package var available: EncodeLoops { min(self, Self.widestSupported) }
 
     /// The instance's `isa` argument for the C loops (`exmy_simd_*`).
-    var isa: Int32 {
+    package var isa: Int32 {
         switch self {
         case .portable: return Int32(EXMY_ISA_PORTABLE)
         case .avx2: return Int32(EXMY_ISA_AVX2)
@@ -70,5 +70,5 @@ enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
 
     /// `portable`, `avx2` or `avx512` (benchmark output, test messages): the case's name, as
     /// `EXMY_KERNELS` spells it.
-    var name: String { String(describing: self) }
+    package var name: String { String(describing: self) }
 }

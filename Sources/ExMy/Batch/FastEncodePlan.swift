@@ -232,15 +232,7 @@ struct FastEncodePlan: Sendable {
     /// `codeLayout`: the code bytes (1, 2, 4) or `EXMY_CODES_PACKED4`. The stochastic kernels compute
     /// their random bits from the counter run `random` in their loop.
     private func runC(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: ExMyCounterRandom?, codeLayout: Int32, streaming: Bool) -> Summary {
-        let k: Int32
-        switch kernel {
-        case .nearestEven: k = Int32(EXMY_KERNEL_NEAREST_EVEN)
-        case .general: k = Int32(EXMY_KERNEL_GENERAL)
-        case .truncate: k = Int32(EXMY_KERNEL_TRUNCATE)
-        case .stochasticAB: k = Int32(EXMY_KERNEL_STOCHASTIC_AB)
-        case .stochasticC: k = Int32(EXMY_KERNEL_STOCHASTIC_C)
-        case .identity: preconditionFailure("the identity kernel has no C form")
-        }
+        guard let k = kernelCode else { preconditionFailure("the identity kernel has no C form") }
         precondition(random != nil || (kernel != .stochasticAB && kernel != .stochasticC), "stochastic kernels need their random run")
         let nt: Int32 = streaming ? 1 : 0
         let special = withUnsafePointer(to: params) { p in
@@ -252,8 +244,20 @@ struct FastEncodePlan: Sendable {
         return Summary(special: special)
     }
 
+    /// The kernel as the C loops name it (nil for the identity kernel, which has no C form).
+    var kernelCode: Int32? {
+        switch kernel {
+        case .nearestEven: return Int32(EXMY_KERNEL_NEAREST_EVEN)
+        case .general: return Int32(EXMY_KERNEL_GENERAL)
+        case .truncate: return Int32(EXMY_KERNEL_TRUNCATE)
+        case .stochasticAB: return Int32(EXMY_KERNEL_STOCHASTIC_AB)
+        case .stochasticC: return Int32(EXMY_KERNEL_STOCHASTIC_C)
+        case .identity: return nil
+        }
+    }
+
     /// The sign encoding as the C loops name it.
-    private var signCode: Int32 {
+    var signCode: Int32 {
         switch sign {
         case .signMagnitude: return Int32(EXMY_SIGN_MAGNITUDE)
         case .noNegativeZero: return Int32(EXMY_SIGN_NO_NEGATIVE_ZERO)

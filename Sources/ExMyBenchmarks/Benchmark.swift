@@ -1,5 +1,7 @@
+internal import CExMyBenchmarkKernels
 internal import CExMyKernels
 import Dispatch
+import ExMy
 import Foundation
 
 /// The batch-conversion benchmark behind `exmy bench`.

@@ -34,9 +34,9 @@ trap 'rm -rf "$tmp"' EXIT
 flags=(-O2 -Wall -Wextra -Werror -ISources/CExMyKernels/include -ITests/arm64)
 sources=(Tests/arm64/driver.c Sources/CExMyKernels/*.c)
 echo "== arm64 check: building the driver for x86-64 and aarch64"
-"$CC" "${flags[@]}" "${sources[@]}" -o "$tmp/driver-x86_64" &
-"$CC" --target=aarch64-linux-gnu -static "${flags[@]}" "${sources[@]}" -o "$tmp/driver-aarch64" &
-wait %1 && wait %2
+"$CC" "${flags[@]}" "${sources[@]}" -o "$tmp/driver-x86_64" & native=$!
+"$CC" --target=aarch64-linux-gnu -static "${flags[@]}" "${sources[@]}" -o "$tmp/driver-aarch64" & cross=$!
+wait "$native" && wait "$cross"
 
 status=0
 run() {  # NAME COMMAND…

@@ -177,7 +177,7 @@ public enum AnalyzerBenchmark {
             let piece = 1 << 20
             var buffer = [Float](repeating: 0, count: piece)
             for (k, t) in layout.enumerated() {
-                var g = SeededGenerator(seed: seed &* 0x9E37_79B9_7F4A_7C15 &+ UInt64(k))
+                var g = SeededGenerator(seed: seed &* SplitMix64.increment &+ UInt64(k))
                 var left = t.shape.reduce(1, *)
                 while left > 0 {
                     let m = min(piece, left)

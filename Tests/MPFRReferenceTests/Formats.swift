@@ -1,3 +1,4 @@
+import struct ExMy.SplitMix64
 import MPFRReference
 
 /// The formats the tests use, written from their specifications.
@@ -31,19 +32,6 @@ enum F {
     /// E3M3 without subnormals (flush to zero), bias 3: emin −2.
     static let e3m3flush = ReferenceFormat(exponentBits: 3, significandBits: 3, bias: 3,
                                            hasSubnormals: false, specials: .none)
-}
-
-/// A deterministic generator (SplitMix64) so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Shorthands.

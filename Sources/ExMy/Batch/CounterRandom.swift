@@ -68,12 +68,7 @@ public struct CounterRandom: Hashable, Sendable {
 
     /// SplitMix64's output function (Steele, Lea and Flood 2014).
     @inlinable @inline(__always)
-    public static func splitmix64(_ v: UInt64) -> UInt64 {
-        var z = v &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z &>> 31)
-    }
+    public static func splitmix64(_ v: UInt64) -> UInt64 { SplitMix64.hash(v) }
 }
 
 /// A `RandomNumberGenerator` that yields the words of one element of a ``CounterRandom`` stream:

@@ -41,7 +41,7 @@ public enum CrossCheck {
         case .down: return .down
         case .awayFromZero: return .away
         case .toOdd: return .odd
-        default: return nil
+        case .stochastic, .stochasticA, .stochasticB, .stochasticC: return nil
         }
     }
 

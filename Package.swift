@@ -64,8 +64,10 @@ let package = Package(
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ExMy"]),
         .testTarget(name: "CapybaraTests", dependencies: ["Capybara"]),
         .testTarget(name: "ExMyAnalysisTests", dependencies: ["ExMyAnalysis", "ExMy"]),
-        .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy"]),
-        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy"]),
+        .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy", "ExMyTestSupport"]),
+        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy", "ExMyTestSupport"]),
+        // Helpers shared by the test targets (in-process CLI runs, scratch paths, subprocesses, fixtures).
+        .target(name: "ExMyTestSupport", dependencies: ["ExMyCLI"], path: "Tests/ExMyTestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+#if MPFR  // the cross-checks need GNU MPFR: swift test --traits MPFR
 import Foundation
 import Testing
 import ExMy
@@ -96,3 +97,4 @@ struct DecimalTextCrossCheckTests {
         return codes.filter { $0 <= f.codeMask }
     }
 }
+#endif

@@ -20,6 +20,10 @@ import PackageDescription
 //                  matrix-unit models
 //   ExMyCLI        the `exmy` commands, as a library so tests call them directly
 //
+// Tests mirror the modules (Tests/<Module>Tests); Tests/ExMyTestSupport holds the helpers they share.
+// The engine's tests build without MPFR; ExMyCrossCheckTests and MPFRReferenceTests need the trait.
+// docs/architecture.md describes the modules and where a change goes.
+//
 // The `exmy` command builds without MPFR. `exmy check` (the MPFR cross-check) is compiled in when the
 // package trait `MPFR` is enabled: `swift run --traits MPFR exmy check e4m3fn`.
 let package = Package(
@@ -65,13 +69,25 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "exmy", dependencies: ["ExMyCLI"]),
-        .testTarget(name: "ExMyTests", dependencies: ["ExMy", "MPFRReference", "ExMyVerification"], exclude: ["Fixtures"]),
-        .testTarget(name: "MPFRReferenceTests", dependencies: ["MPFRReference"]),
-        .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
+        // The engine's tests need no MPFR; the cross-checks against MPFR (and the oracle's own tests)
+        // are built with the MPFR trait: `swift test --traits MPFR`.
+        .testTarget(name: "ExMyTests", dependencies: ["ExMy"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "ExMyCrossCheckTests",
+            dependencies: [
+                "ExMy",
+                .target(name: "MPFRReference", condition: .when(traits: ["MPFR"])),
+                .target(name: "ExMyVerification", condition: .when(traits: ["MPFR"])),
+            ]
+        ),
+        .testTarget(name: "MPFRReferenceTests", dependencies: [.target(name: "MPFRReference", condition: .when(traits: ["MPFR"])), "ExMy"]),
+        .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ExMy"]),
         .testTarget(name: "CapybaraTests", dependencies: ["Capybara"]),
         .testTarget(name: "ExMyAnalysisTests", dependencies: ["ExMyAnalysis", "ExMy"]),
-        .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy"]),
-        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy", "ExMyBenchmarks"]),
+        .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy", "ExMyTestSupport"]),
+        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy", "ExMyBenchmarks", "ExMyTestSupport"]),
+        // Helpers shared by the test targets (in-process CLI runs, scratch paths, subprocesses, fixtures).
+        .target(name: "ExMyTestSupport", dependencies: ["ExMyCLI"], path: "Tests/ExMyTestSupport"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -80,7 +80,7 @@ EXMY_INLINE uint32_t exmy_bits(float f) { uint32_t u; memcpy(&u, &f, sizeof u); 
 /// of the memory bandwidth (docs/performance.md); one distance (8 KiB into L1, the earlier form)
 /// left the E4M3FN kernel at 0.83 – 0.85 of the stream limit from memory with streaming stores,
 /// the two at 0.93 – 0.96, and the limit kernel itself faster (`Benchmarks/kernels/harness.c limit`,
-/// three interleaved runs, 6 December 2026).
+/// three interleaved runs).
 #define EXMY_PREFETCH_DISTANCE 4096
 #define EXMY_PREFETCH_FAR_DISTANCE 20480
 

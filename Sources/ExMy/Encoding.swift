@@ -49,7 +49,7 @@ extension FloatFormat {
         case .p3109Extended:
             if signedness == .unsigned { return negative ? nil : codeMask - 1 }
             return (negative ? signBit : 0) | magnitudeMask
-        default: return nil
+        case .fn, .fnuz, .none, .p3109Finite: return nil
         }
     }
 
@@ -108,7 +108,9 @@ extension FloatFormat {
         case .towardZero, .toOdd: toInfinity = false
         case .up: toInfinity = !negative
         case .down: toInfinity = negative
-        default: toInfinity = true
+        case .toNearestOrEven, .toNearestOrAwayFromZero, .toNearestOrZero, .awayFromZero,
+             .stochastic, .stochasticA, .stochasticB, .stochasticC:
+            toInfinity = true
         }
         guard toInfinity else { return extremeFiniteCode(negative: negative) }
         if let inf = infinityCode(negative: negative) { return inf }

@@ -54,7 +54,8 @@ public enum RoundingRule: Hashable, Sendable {
     @inlinable public var isStochastic: Bool {
         switch self {
         case .stochastic, .stochasticA, .stochasticB, .stochasticC: return true
-        default: return false
+        case .toNearestOrEven, .toNearestOrAwayFromZero, .toNearestOrZero, .towardZero, .up, .down, .awayFromZero, .toOdd:
+            return false
         }
     }
 
@@ -70,7 +71,9 @@ public enum RoundingRule: Hashable, Sendable {
     @inlinable public var randomBits: Int? {
         switch self {
         case .stochasticA(let n), .stochasticB(let n), .stochasticC(let n): return n
-        default: return nil
+        case .toNearestOrEven, .toNearestOrAwayFromZero, .toNearestOrZero, .towardZero, .up, .down, .awayFromZero, .toOdd,
+             .stochastic:
+            return nil
         }
     }
 
@@ -155,4 +158,78 @@ extension RoundingRule {
         case .stochasticC(let n): return "stochastic-c(\(n) bits)"
         }
     }
+}
+
+extension RoundingRule {
+    /// The bit count a P3109 stochastic variant gets when its name gives none (`stochastic-a`).
+    public static let defaultRandomBits = 8
+
+    /// The rule names ``init(parsing:randomBits:)`` accepts, as the `exmy` help lists them.
+    public static let names = [
+        "nearest-even", "nearest-away", "nearest-zero", "toward-zero", "up", "down", "away", "odd",
+        "stochastic", "stochastic-a", "stochastic-b", "stochastic-c",
+    ]
+
+    /// Short aliases ``init(parsing:randomBits:)`` also accepts.
+    static let aliases = ["rne": "nearest-even", "rna": "nearest-away", "rtz": "toward-zero", "truncation": "toward-zero",
+                          "truncate": "toward-zero", "sr": "stochastic"]
+
+    /// Parses a rule by name: one of ``names`` (`nearest-even`, `toward-zero`, `stochastic-a`, …), a
+    /// short alias (`rne`, `rna`, `rtz`, `truncation`, `truncate`, `sr`), a P3109 variant with its bit
+    /// count (`stochastic-a8`), or the ``spelling`` of a rule (`stochastic-a(8 bits)`), so that
+    /// `RoundingRule(parsing: r.spelling) == r` for every valid rule.
+    ///
+    /// `randomBits` gives the bit count of a variant named without one (otherwise
+    /// ``defaultRandomBits``), and turns plain `stochastic` (exact probability) into P3109 variant A
+    /// with that many bits. It is refused for a deterministic rule and for a spelling whose bit count
+    /// differs from it. Every command-line option that takes a rounding rule parses it here.
+    ///
+    /// - Throws: ``FormatError`` naming the accepted names, or the accepted bit counts.
+    public init(parsing text: String, randomBits: Int? = nil) throws {
+        let name = Self.aliases[text] ?? text
+        var rule: RoundingRule
+        switch name {
+        case "nearest-even": rule = .toNearestOrEven
+        case "nearest-away": rule = .toNearestOrAwayFromZero
+        case "nearest-zero": rule = .toNearestOrZero
+        case "toward-zero": rule = .towardZero
+        case "up": rule = .up
+        case "down": rule = .down
+        case "away": rule = .awayFromZero
+        case "odd": rule = .toOdd
+        case "stochastic": rule = randomBits.map { .stochasticA(bits: $0) } ?? .stochastic
+        default:
+            guard let parsed = try Self.parseVariant(name, randomBits: randomBits) else {
+                throw FormatError("unknown rounding '\(text)': use \(Self.names.dropLast().joined(separator: ", ")) or \(Self.names.last!)")
+            }
+            rule = parsed
+        }
+        if !rule.isStochastic, let randomBits {
+            throw FormatError("\(rule.spelling) takes no random bits (given \(randomBits)); they apply to stochastic rounding only")
+        }
+        self = try rule.validated()
+    }
+
+    /// `stochastic-a`, `stochastic-a8` or `stochastic-a(8 bits)` (and b, c); `nil` for anything else.
+    private static func parseVariant(_ name: String, randomBits: Int?) throws -> RoundingRule? {
+        let variants: [(String, (Int) -> RoundingRule)] = [
+            ("stochastic-a", RoundingRule.stochasticA), ("stochastic-b", RoundingRule.stochasticB), ("stochastic-c", RoundingRule.stochasticC),
+        ]
+        for (prefix, make) in variants where name.hasPrefix(prefix) {
+            var rest = name.dropFirst(prefix.count)
+            if rest.isEmpty { return make(randomBits ?? defaultRandomBits) }
+            if rest.hasPrefix("("), rest.hasSuffix(" bits)") { rest = rest.dropFirst().dropLast(" bits)".count) }
+            guard rest.allSatisfy(\.isASCII), let n = Int(rest) else { return nil }
+            if let randomBits, randomBits != n {
+                throw FormatError("'\(name)' names \(n) random bits, not \(randomBits)")
+            }
+            return make(n)
+        }
+        return nil
+    }
+}
+
+extension RoundingRule: CustomStringConvertible {
+    /// The rule's ``spelling``.
+    public var description: String { spelling }
 }

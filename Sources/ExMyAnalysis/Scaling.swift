@@ -88,8 +88,16 @@ public struct QuantizationScheme: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { "\(name)[\(element.canonicalSpelling), \(granularity), scale \(scale)]" }
 
+    /// The block of the FP32 absmax scheme when none is given: 128, the Capybara paper's setting.
+    /// Every command and ``absmax(_:block:)`` take it from here.
+    public static let defaultAbsmaxBlock = 128
+
+    /// The element format of the FP32 schemes (`absmax`, `per-tensor`, `per-channel`) when
+    /// ``init(parsing:element:block:axis:)`` is given none.
+    public static let defaultElement = FloatFormat.e4m3fn
+
     /// FP32 absmax scaling over blocks of `block` elements (the Capybara paper's setting).
-    public static func absmax(_ element: FloatFormat, block: Int = 128) -> QuantizationScheme {
+    public static func absmax(_ element: FloatFormat, block: Int = defaultAbsmaxBlock) -> QuantizationScheme {
         QuantizationScheme(name: "absmax", element: element, granularity: .block(block), scale: .fp32)
     }
 
@@ -130,6 +138,48 @@ public struct QuantizationScheme: Hashable, Sendable, CustomStringConvertible {
 
     /// The names ``named(_:)`` accepts.
     public static let namedSchemes = ["mxfp8-e4m3", "mxfp8-e5m2", "mxfp6-e3m2", "mxfp6-e2m3", "mxfp4", "mxint8", "nvfp4"]
+
+    /// The FP32-scaled schemes, whose element format is the caller's: `absmax`, `per-tensor`, `per-channel`.
+    public static let fp32Schemes = ["absmax", "per-tensor", "per-channel"]
+
+    /// Every name ``init(parsing:element:block:axis:)`` accepts (besides the alias `mxfp8`).
+    public static var schemeNames: [String] { fp32Schemes + namedSchemes }
+
+    /// Whether `name` is a scheme with its own element format (the OCP MX and NVFP4 schemes).
+    public static func hasFixedElement(_ name: String) -> Bool { named(name == "mxfp8" ? "mxfp8-e4m3" : name) != nil }
+
+    /// Parses a scheme by name, the one parser every command uses.
+    ///
+    /// - `absmax`: FP32 absmax scales over blocks of `block` (default ``defaultAbsmaxBlock``);
+    /// - `per-tensor`, `per-channel` (along `axis`): one FP32 scale per tensor or per channel;
+    /// - the names of ``namedSchemes`` (and `mxfp8` for `mxfp8-e4m3`): OCP MX and NVFP4, whose
+    ///   `element` and `block`, when given, replace the specification's.
+    ///
+    /// The FP32 schemes take `element` (default ``defaultElement``). Rounding and overflow are the
+    /// scheme's defaults (nearest-even, saturating); scale formats are the specification's.
+    ///
+    /// - Throws: ``AnalysisError`` for an unknown name (listing the accepted ones), a block below 1 or
+    ///   a negative axis.
+    public init(parsing name: String, element: FloatFormat? = nil, block: Int? = nil, axis: Int = 0) throws {
+        if let block, block < 1 { throw AnalysisError("the block size must be a positive integer, got \(block)") }
+        if axis < 0 { throw AnalysisError("the axis must be a non-negative integer (0 is the first dimension), got \(axis)") }
+        var scheme: QuantizationScheme
+        if let named = Self.named(name == "mxfp8" ? "mxfp8-e4m3" : name) {
+            scheme = named
+            if let block { scheme.granularity = .block(block) }
+        } else {
+            let e = element ?? Self.defaultElement
+            switch name {
+            case "absmax": scheme = .absmax(e, block: block ?? Self.defaultAbsmaxBlock)
+            case "per-tensor": scheme = .perTensor(e)
+            case "per-channel": scheme = .perChannel(e, axis: axis)
+            default:
+                throw AnalysisError("unknown scheme '\(name)': use \(Self.schemeNames.joined(separator: ", "))")
+            }
+        }
+        if let element { scheme.element = element }
+        self = scheme
+    }
 }
 
 extension QuantizationScheme {

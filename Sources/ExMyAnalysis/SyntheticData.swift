@@ -1,21 +1,17 @@
+import ExMy
 import Foundation
 
-/// A small, fast, seeded generator (xoshiro256**), so synthetic tensors are identical on every run
-/// and platform.
+/// The generator of synthetic data (xoshiro256**, seeded with four words of ExMy's ``SplitMix64``),
+/// so synthetic tensors are identical on every run and platform. Its words are a long sequential
+/// stream for data; stochastic rounding of elements draws from ExMy's ``CounterRandom`` stream
+/// instead, so a scheme and seed round element `i` alike in every command.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var s: (UInt64, UInt64, UInt64, UInt64)
 
-    /// Seeds the state through SplitMix64.
+    /// Seeds the state with the first four words of `SplitMix64(seed:)`.
     public init(seed: UInt64) {
-        var x = seed
-        func splitmix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s = (splitmix(), splitmix(), splitmix(), splitmix())
+        var x = SplitMix64(seed: seed)
+        s = (x.next(), x.next(), x.next(), x.next())
     }
 
     public mutating func next() -> UInt64 {

@@ -68,7 +68,7 @@ public enum ExMyBenchmark {
             self.repetitions = repetitions
         }
 
-        /// The cases of issue 4: encode Float → E4M3FN, E5M2, E2M1FN (packed), E3M2FN, E3M3 (no
+        /// The standard cases: encode Float → E4M3FN, E5M2, E2M1FN (packed), E3M2FN, E3M3 (no
         /// subnormals, bias 5), Double → E4M3FN, decoding of each, and stochastic rounding.
         public static let standardCases: [Case] = [
             Case(format: "e4m3fn", operation: .encode),
@@ -289,18 +289,7 @@ public enum ExMyBenchmark {
         (configuration.cases.contains { $0.valueType == BatchElementKind.double.rawValue } ? 8 : 4) + 1
     }
 
-    static func parseRule(_ s: String) throws -> RoundingRule {
-        switch s {
-        case "nearest-even": return .toNearestOrEven
-        case "toward-zero": return .towardZero
-        case "stochastic": return .stochastic
-        default:
-            for (prefix, make) in [("stochastic-a", RoundingRule.stochasticA), ("stochastic-b", RoundingRule.stochasticB), ("stochastic-c", RoundingRule.stochasticC)] {
-                if s.hasPrefix(prefix), let n = Int(s.dropFirst(prefix.count)) { return try make(n).validated() }
-            }
-            throw FormatError("unknown rule '\(s)': use nearest-even, toward-zero, stochastic, stochastic-a8, stochastic-b8, stochastic-c8, …")
-        }
-    }
+    static func parseRule(_ s: String) throws -> RoundingRule { try RoundingRule(parsing: s) }
 
     /// Fills region A with normally distributed values (σ = greatestFiniteMagnitude / 8).
     static func fillValues(_ format: FloatFormat, _ kind: BatchElementKind, _ region: UnsafeMutableRawPointer, _ count: Int) {

@@ -22,7 +22,7 @@ struct AnalyzeCommand: ParsableCommand {
 
     @Option(help: "Element formats, comma-separated (required except for the named schemes).") var format: String?
     @Option(help: "Scheme: absmax | per-tensor | per-channel | mxfp8-e4m3 | mxfp8-e5m2 | mxfp6-e3m2 | mxfp6-e2m3 | mxfp4 | mxint8 | nvfp4.") var scheme: String = "absmax"
-    @Option(parsing: .unconditional, help: "Block size B (absmax default 128; MX 32; NVFP4 16).") var block: Int?
+    @Option(parsing: .unconditional, help: "Block size B (absmax default \(QuantizationScheme.defaultAbsmaxBlock); MX 32; NVFP4 16).") var block: Int?
     @Option(parsing: .unconditional, help: "Axis of per-channel scaling.") var axis: Int = 0
     @Option(name: .customLong("scale-format"), help: "Scale format: fp32 | e8m0 | ue4m3 | any format spelling.") var scaleFormat: String?
     @Option(name: .customLong("scale-rounding"), help: "Scale rounding: floor | ceil | even | up (E8M0); up | even (UE4M3 and ExMy scales).") var scaleRounding: String?
@@ -31,9 +31,9 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "Synthetic distribution: normal[:σ] | laplace[:b] | uniform[:a] | student-t[:ν] | lognormal[:μ:σ] | outliers[:rate:scale].") var distribution: String = "normal"
     @Option(parsing: .unconditional, help: "Number of synthetic values.") var count: Int = 1 << 18
     @Option(parsing: .unconditional, help: "Seed of the synthetic data and of stochastic rounding (0 … 2^64−1).", transform: ArgumentValues.seed("--seed")) var seed: UInt64 = 0
-    @Option(help: "Element rounding (default nearest-even): nearest-even | nearest-away | toward-zero | stochastic-a … (with --random-bits).") var rounding: String?
+    @Option(help: "Element rounding (default nearest-even): nearest-even | nearest-away | toward-zero | stochastic-a … (with --random-bits).") var rounding: RoundingArgument?
     @Option(name: .customLong("random-bits"), parsing: .unconditional, help: "Random bits for stochastic element rounding.") var randomBits: Int?
-    @Option(help: "Element overflow rule (default sat-finite, as MX/NVFP4): sat-finite | sat-propagate | none.") var overflow: String?
+    @Option(help: "Element overflow rule (default sat-finite, as MX/NVFP4): sat-finite | sat-propagate | none.") var overflow: OverflowRule?
     @Flag(name: .customLong("per-tensor"), help: "Also print one row per tensor.") var perTensor = false
     @Flag(help: "Add the ulp-error histogram.") var histogram = false
     @Option(name: .customLong("output-format"), help: "text | markdown | csv | json | latex.") var outputFormat: TableFormat = .text
@@ -145,11 +145,7 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func rules() throws -> (RoundingRule, OverflowRule) {
-        var options = try RoundingOptions.parse([])
-        options.rounding = rounding
-        options.randomBits = randomBits
-        options.overflow = overflow
-        return (try options.rule(), overflow == nil ? .saturateFinite : try options.overflowRule())
+        (try RoundingArgument.resolve(rounding, randomBits: randomBits), overflow ?? .saturateFinite)
     }
 
     func buildSchemes() throws -> [QuantizationScheme] {
@@ -157,20 +153,19 @@ struct AnalyzeCommand: ParsableCommand {
         let (rule, overflowRule) = try elementRules()
         if axis < 0 { throw CLIError("--axis must be a non-negative integer (0 is the first dimension), got \(axis)") }
         if let block, block < 1 || block > 1 << 30 { throw CLIError("--block must be a positive integer of at most 2^30, got \(block)") }
-        var base: [QuantizationScheme]
-        if let named = QuantizationScheme.named(scheme) {
-            base = (formats ?? [named.element]).map { f in var s = named; s.element = f; return s }
-            if let block { base = base.map { var s = $0; s.granularity = .block(block); return s } }
-        } else {
+        let elements: [FloatFormat?]
+        if QuantizationScheme.hasFixedElement(scheme) {
+            elements = formats ?? [nil]
+        } else if QuantizationScheme.fp32Schemes.contains(scheme) {
             guard let formats, !formats.isEmpty else { throw CLIError("--format is required with scheme '\(scheme)'") }
-            switch scheme {
-            case "absmax": base = formats.map { .absmax($0, block: block ?? 128) }
-            case "per-tensor": base = formats.map { .perTensor($0) }
-            case "per-channel": base = formats.map { .perChannel($0, axis: axis) }
-            default:
-                throw CLIError("unknown scheme '\(scheme)': use absmax, per-tensor, per-channel, \(QuantizationScheme.namedSchemes.joined(separator: ", "))")
-            }
+            elements = formats
+        } else {
+            throw CLIError("unknown scheme '\(scheme)': use \(QuantizationScheme.schemeNames.joined(separator: ", "))")
         }
+        let base: [QuantizationScheme]
+        do {
+            base = try elements.map { try QuantizationScheme(parsing: scheme, element: $0, block: block, axis: axis) }
+        } catch let e as AnalysisError { throw CLIError(e.description) }
         let scale = try resolvedScale(current: base.first?.scale)
         return base.map { var s = $0; s.rounding = rule; s.overflow = overflowRule; if let scale { s.scale = scale }; return s }
     }

@@ -13,7 +13,7 @@ struct AnalyzerBenchOptions: ParsableArguments {
     @Option(name: .customLong("params"), parsing: .unconditional, help: "Parameters of the generated checkpoint (suffixes K, M, G: 100M = 100,000,000).")
     var params: String?
 
-    @Option(name: .customLong("formats"), parsing: .unconditional, help: "Formats to measure, comma-separated: format spellings (FP32 absmax over blocks of 32) or scheme names (mxfp4, nvfp4, …); or a number N for the first N of the default 20.")
+    @Option(name: .customLong("formats"), parsing: .unconditional, help: "Formats to measure, comma-separated: format spellings (FP32 absmax over blocks of \(AnalyzerBenchmark.absmaxBlock), the default list's) or scheme names (mxfp4, nvfp4, …); or a number N for the first N of the default 20.")
     var formats: String?
 
     @Option(name: .customLong("input"), help: "An existing .safetensors file to analyse instead of a generated one.")
@@ -97,8 +97,8 @@ struct AnalyzerBenchOptions: ParsableArguments {
         }
         let list = try text.split(separator: ",").map { item -> QuantizationScheme in
             let name = item.trimmingCharacters(in: .whitespaces)
-            if let named = QuantizationScheme.named(name) { return named }
-            return .absmax(try FormatArgument.parse(name), block: 32)
+            if QuantizationScheme.hasFixedElement(name) { return try QuantizationScheme(parsing: name) }
+            return try QuantizationScheme(parsing: "absmax", element: try FormatArgument.parse(name), block: AnalyzerBenchmark.absmaxBlock)
         }
         guard !list.isEmpty else { throw CLIError("--formats needs at least one format") }
         return list

@@ -32,7 +32,7 @@ struct CheckCommand: ParsableCommand {
     func run() throws {
         let f = try FormatArgument.parse(format)
         let rules = try rounding.map { try $0.split(separator: ",").map { name -> RoundingRule in
-            var o = try RoundingOptions.parse([]); o.rounding = String(name); return try o.rule()
+            do { return try RoundingRule(parsing: String(name)) } catch let e as FormatError { throw CLIError(e.message) }
         } } ?? RoundingRule.deterministicRules
         if let bad = rules.first(where: \.isStochastic) { throw CLIError("--rounding lists deterministic rules; use --stochastic for \(bad.spelling)") }
         let overflows = try overflow.map { try $0.split(separator: ",").map { name -> OverflowRule in

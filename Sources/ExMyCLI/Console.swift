@@ -1,7 +1,11 @@
 import Foundation
 import TensorIO
 
-/// Where commands write. Standard output by default; tests install a buffer with ``capture(_:)``.
+/// Where commands write: standard output, or a buffer that ``capture(_:)`` reads back.
+///
+/// There is no process-wide console: each run of a command writes to the console of its task
+/// (``shared``), which ``ExMyCommand/runMain()`` and ``capture(_:)`` install, so commands run
+/// concurrently in one process (the tests do) never share output or a failure.
 ///
 /// Writes to standard output never trap: a failed write (a closed pipe with SIGPIPE ignored, a full
 /// disk, a closed descriptor) is remembered, later output is dropped, and ``finish()`` — which the
@@ -9,13 +13,25 @@ import TensorIO
 /// with a message.
 public final class Console: @unchecked Sendable {
     private let lock = NSLock()
-    /// Output captured for the current task (tests); `nil` writes to standard output.
-    @TaskLocal static var captured: CaptureBuffer?
+    /// The buffer that receives the output (tests); `nil` writes to standard output.
+    private let captured: CaptureBuffer?
     private var standardOutput: OutputFile?
     private var failure: Error?
 
-    /// The console used by every command.
-    public static let shared = Console()
+    /// A console that writes to standard output, or to `buffer`.
+    init(capturingInto buffer: CaptureBuffer? = nil) { captured = buffer }
+
+    /// The console of the running task's command (installed by ``ExMyCommand/runMain()`` and
+    /// ``capture(_:)``).
+    @TaskLocal static var current: Console?
+
+    /// Standard output's console, for a command run without ``ExMyCommand/runMain()`` or
+    /// ``capture(_:)`` (a caller embedding the library): standard output is one per process, and so is
+    /// its buffer.
+    private static let standardOutputConsole = Console()
+
+    /// The console the running command writes to: its task's (see ``Console``).
+    public static var shared: Console { current ?? standardOutputConsole }
 
     private func stdout() throws -> OutputFile {
         if let s = standardOutput { return s }
@@ -27,7 +43,7 @@ public final class Console: @unchecked Sendable {
     /// Writes text (a newline is appended). A write error is kept for ``finish()``.
     public func print(_ text: String) {
         lock.lock(); defer { lock.unlock() }
-        if let captured = Self.captured { captured.append(Array((text + "\n").utf8)); return }
+        if let captured { captured.append(Array((text + "\n").utf8)); return }
         guard failure == nil else { return }
         do { try stdout().write(text + "\n") } catch { failure = error }
     }
@@ -35,7 +51,7 @@ public final class Console: @unchecked Sendable {
     /// Writes raw bytes to standard output, throwing on a write error.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         lock.lock(); defer { lock.unlock() }
-        if let captured = Self.captured { captured.append(bytes); return }
+        if let captured { captured.append(bytes); return }
         if let failure { throw failure }
         do { try stdout().write(bytes) } catch { failure = error; throw error }
     }
@@ -76,9 +92,9 @@ public final class Console: @unchecked Sendable {
 
     /// Runs `body` with this task's output captured; returns everything written to standard
     /// output, as text (decoded as UTF-8) and as bytes. Captures in different tasks are separate.
-    public func capture(_ body: () throws -> Void) rethrows -> (text: String, data: Data) {
+    public static func capture(_ body: () throws -> Void) rethrows -> (text: String, data: Data) {
         let box = CaptureBuffer()
-        try Self.$captured.withValue(box) { try body() }
+        try $current.withValue(Console(capturingInto: box)) { try body() }
         let data = box.data
         return (String(decoding: data, as: UTF8.self), data)
     }
@@ -98,7 +114,7 @@ final class CaptureBuffer: @unchecked Sendable {
 extension ExMyCommand {
     /// Parses `arguments` and runs the command with output captured (for tests).
     public static func runCapturing(_ arguments: [String]) throws -> (text: String, data: Data) {
-        try Console.shared.capture {
+        try Console.capture {
             var command = try parseAsRoot(arguments)
             try command.run()
         }
@@ -107,12 +123,15 @@ extension ExMyCommand {
     /// The executable's entry point: runs the command, flushes standard output, and exits with a
     /// message and a non-zero status on any error (a failed write to standard output included).
     public static func runMain() -> Never {
+        let console = Console()
         do {
-            var command = try parseAsRoot()
-            try command.run()
-            try Console.shared.finish()
+            try Console.$current.withValue(console) {
+                var command = try parseAsRoot()
+                try command.run()
+            }
+            try console.finish()
         } catch {
-            _ = try? Console.shared.finish()
+            _ = try? console.finish()
             exit(withError: error)
         }
         exit()

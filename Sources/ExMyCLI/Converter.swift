@@ -38,7 +38,7 @@ struct Converter {
         } else {
             conversion = nil
             rule = try rules.rule()
-            overflow = try rules.overflowRule()
+            overflow = rules.overflowRule()
         }
         seed = rules.seed
         if conversion?.nanMapping == .zeroOfOppositeSign, format.nanCode() == nil {

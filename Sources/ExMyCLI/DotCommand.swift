@@ -34,16 +34,16 @@ struct DotCommand: ParsableCommand {
     @Option(help: "Scaling of both inputs: none | per-tensor | absmax | mxfp8-e4m3 | mxfp8-e5m2 | mxfp6-e3m2 | mxfp6-e2m3 | mxfp4 | mxint8 | nvfp4.") var scheme: String = "none"
     @Option(name: .customLong("b-scheme"), help: "Scaling of the second input (default: --scheme).") var bScheme: String?
     @Option(parsing: .unconditional, help: "Block size of the absmax scheme, or override of a named scheme's block.") var block: Int?
-    @Option(name: .customLong("input-rounding"), help: "Rounding of the inputs into their format (default nearest-even).") var inputRounding: String = "nearest-even"
+    @Option(name: .customLong("input-rounding"), help: "Rounding of the inputs into their format (default nearest-even).") var inputRounding = RoundingArgument(argument: "nearest-even")!
     @Option(help: "Product format: exact, or any format spelling (each element product rounded into it).") var product: String = "exact"
-    @Option(name: .customLong("product-rounding"), help: "Rounding of products.") var productRounding: String = "nearest-even"
+    @Option(name: .customLong("product-rounding"), help: "Rounding of products.") var productRounding = RoundingArgument(argument: "nearest-even")!
     @Option(help: "Accumulator formats, comma-separated: exact, fp32, fp16, bf16, or any format spelling.") var accumulator: String?
     @Option(help: "Accumulator roundings, comma-separated: nearest-even (rne) | toward-zero (rtz, truncation) | stochastic (sr) | any rule of `exmy encode`.") var rounding: String?
     @Option(name: .customLong("random-bits"), parsing: .unconditional, help: "Random bits N of every stochastic rounding (P3109 variant A for plain stochastic; default: exact-probability rounding).") var randomBits: Int?
     @Option(help: "Accumulation orders, comma-separated: sequential | pairwise | promoted.") var order: String?
     @Option(parsing: .unconditional, help: "Promotion interval K_p (products per partial sum) of the promoted order.") var promote: Int = 128
     @Option(name: .customLong("promote-format"), help: "The wide accumulator the promoted order adds partial sums into (rounded to nearest even).") var promoteFormat: String = "fp32"
-    @Option(help: "Accumulator and product overflow rule: none | sat-finite | sat-propagate.") var overflow: String = "none"
+    @Option(help: "Accumulator and product overflow rule: none | sat-finite | sat-propagate.") var overflow: OverflowRule = .none
     @Option(help: "Synthetic distribution of the first vector (and the second, unless --b-distribution): normal[:σ] | laplace[:b] | uniform[:a] | student-t[:ν] | lognormal[:μ:σ] | outliers[:rate:scale].") var distribution: String = "normal"
     @Option(name: .customLong("b-distribution"), help: "Synthetic distribution of the second vector, or 'same' for b = a (the squared norm Σ a_i²: no cancellation).") var bDistribution: String?
     @Option(parsing: .unconditional, help: "Seed of the data, of the input quantization and of stochastic rounding (0 … 2^64−1).", transform: ArgumentValues.seed("--seed")) var seed: UInt64 = 0
@@ -156,33 +156,25 @@ struct DotCommand: ParsableCommand {
         }
     }
 
-    /// A rounding rule by its `exmy encode` name or a short alias (rne, rtz, truncation, sr).
-    /// `--random-bits` applies to the stochastic rules.
+    /// A rounding rule of a list, by any name ``RoundingRule/init(parsing:randomBits:)`` accepts
+    /// (`exmy encode`'s, or a short alias: rne, rtz, truncation, sr).
     func rule(_ name: String) throws -> RoundingRule {
+        guard let argument = RoundingArgument(argument: name) else {
+            do { _ = try RoundingRule(parsing: name) } catch let e as FormatError { throw CLIError(e.message) }
+            throw CLIError("unknown rounding '\(name)'")
+        }
+        return try rule(argument)
+    }
+
+    /// The rule with `--random-bits` applied if it is stochastic (a list may mix both kinds).
+    func rule(_ argument: RoundingArgument) throws -> RoundingRule {
         if let randomBits, !(1...62).contains(randomBits) { throw CLIError("--random-bits must be an integer from 1 to 62, got \(randomBits)") }
+        guard argument.rule.isStochastic else { return argument.rule }
         do {
-            return try namedRule(name)
+            return try argument.resolved(randomBits: randomBits)
         } catch let e as ValidationError {
             throw CLIError(e.message)
         }
-    }
-
-    func namedRule(_ name: String) throws -> RoundingRule {
-        let aliases = ["rne": "nearest-even", "rna": "nearest-away", "rtz": "toward-zero", "truncation": "toward-zero",
-                       "truncate": "toward-zero", "sr": "stochastic"]
-        var options = try RoundingOptions.parse([])
-        options.rounding = aliases[name] ?? name
-        let rule = try options.rule()
-        guard rule.isStochastic, randomBits != nil else { return rule }
-        options.randomBits = randomBits
-        return try options.rule()
-    }
-
-    func overflowRule() throws -> OverflowRule {
-        guard let rule = OverflowRule(rawValue: overflow) else {
-            throw CLIError("unknown overflow rule '\(overflow)': use none, sat-finite or sat-propagate")
-        }
-        return rule
     }
 
     /// `exact` → nil, otherwise a format.
@@ -202,19 +194,10 @@ struct DotCommand: ParsableCommand {
         }
         if isNone { throw CLIError("scheme '\(name)' needs an element format, not none") }
         if let block, block < 1 || block > 1 << 20 { throw CLIError("--block must be a positive integer of at most 2^20, got \(block)") }
-        var scheme: QuantizationScheme
-        if let named = QuantizationScheme.named(name) {
-            scheme = named
-            if let block { scheme.granularity = .block(block) }
-        } else {
-            switch name {
-            case "absmax": scheme = .absmax(.e4m3fn, block: block ?? 32)
-            case "per-tensor": scheme = .perTensor(.e4m3fn)
-            default:
-                throw CLIError("unknown scheme '\(name)': use none, per-tensor, absmax, \(QuantizationScheme.namedSchemes.joined(separator: ", "))")
-            }
+        guard name != "per-channel", let parsed = try? QuantizationScheme(parsing: name, element: format, block: block) else {
+            throw CLIError("unknown scheme '\(name)': use none, \(QuantizationScheme.schemeNames.filter { $0 != "per-channel" }.joined(separator: ", "))")
         }
-        if let format { scheme.element = format }
+        var scheme = parsed
         scheme.rounding = inputRule
         return .scheme(scheme)
     }
@@ -223,7 +206,7 @@ struct DotCommand: ParsableCommand {
         guard trials >= 1 else { throw CLIError("--trials must be at least 1, not \(trials)") }
         let inputA = try input(format: aFormat ?? inputFormat, scheme: scheme)
         let inputB = try input(format: bFormat ?? inputFormat, scheme: bScheme ?? scheme)
-        let overflowRule = try overflowRule()
+        let overflowRule = overflow
         let productRounding = DotRounding(try roundingFormat(product), rule: try rule(productRounding), overflow: overflowRule)
         guard promote >= 1, promote <= AccumulationStudy.maximumLength else {
             throw CLIError("--promote \(promote) is out of range 1 … \(AccumulationStudy.maximumLength)")

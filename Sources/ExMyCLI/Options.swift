@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExMy
+import ExMyAnalysis
 
 /// A format argument that reports why a spelling is invalid.
 struct FormatArgument: ExpressibleByArgument {
@@ -13,10 +14,56 @@ struct FormatArgument: ExpressibleByArgument {
     }
 }
 
+/// A rounding rule as named on the command line, checked by ``RoundingRule/init(parsing:randomBits:)``.
+/// The name is kept: `--random-bits` applies to it when the rule is resolved.
+struct RoundingArgument: ExpressibleByArgument, Sendable {
+    let name: String
+    /// The rule with the default bit count.
+    let rule: RoundingRule
+
+    init?(argument: String) {
+        guard let rule = try? RoundingRule(parsing: argument) else { return nil }
+        name = argument
+        self.rule = rule
+    }
+
+    static var allValueStrings: [String] { RoundingRule.names }
+    var defaultValueDescription: String { name }
+
+    /// The rule with `randomBits` applied: `--random-bits` must go with a stochastic rule.
+    func resolved(randomBits: Int?) throws -> RoundingRule {
+        if !rule.isStochastic && randomBits != nil { throw ValidationError("--random-bits applies to stochastic rounding only") }
+        do { return try RoundingRule(parsing: name, randomBits: randomBits) } catch let e as FormatError { throw ValidationError(e.message) }
+    }
+
+    /// The rule named by `--rounding` (nearest-even when absent) with `--random-bits` applied.
+    static func resolve(_ rounding: RoundingArgument?, randomBits: Int?) throws -> RoundingRule {
+        guard let rounding else {
+            if randomBits != nil { throw ValidationError("--random-bits needs a stochastic --rounding") }
+            return .toNearestOrEven
+        }
+        return try rounding.resolved(randomBits: randomBits)
+    }
+}
+
+extension OverflowRule: ExpressibleByArgument {}
+
+/// A scheme name (`none`, or one that ``QuantizationScheme/init(parsing:element:block:axis:)`` accepts).
+struct SchemeArgument: ExpressibleByArgument, Sendable {
+    let name: String
+    init?(argument: String) {
+        guard argument == "none" || (try? QuantizationScheme(parsing: argument)) != nil else { return nil }
+        name = argument
+    }
+    static var allValueStrings: [String] { ["none"] + QuantizationScheme.schemeNames }
+    var defaultValueDescription: String { name }
+    var isNone: Bool { name == "none" }
+}
+
 /// `--rounding`, `--random-bits`, `--seed`, `--overflow`, `--profile`.
 struct RoundingOptions: ParsableArguments {
     @Option(help: "Rounding rule: nearest-even | nearest-away | nearest-zero | toward-zero | up | down | away | odd | stochastic | stochastic-a | stochastic-b | stochastic-c (default: the format's, nearest-even).")
-    var rounding: String?
+    var rounding: RoundingArgument?
 
     @Option(name: .customLong("random-bits"), parsing: .unconditional, help: "Random bits N for stochastic rounding (1…62). With plain 'stochastic' and N given, P3109 variant A is used; without N, exact-probability rounding.")
     var randomBits: Int?
@@ -25,7 +72,7 @@ struct RoundingOptions: ParsableArguments {
     var seed: UInt64 = 0
 
     @Option(help: "Overflow rule: sat-finite | sat-propagate | none (default: the format's, none).")
-    var overflow: String?
+    var overflow: OverflowRule?
 
     @Option(help: "Behave like a stack: ocp | ocp-sat | ml_dtypes | torch | cuda-satfinite | onnx | p3109 | onnx-cast23 (with --rounding only where the stack offers a choice: onnx for e8m0fnu, p3109).")
     var profile: String?
@@ -41,38 +88,7 @@ struct RoundingOptions: ParsableArguments {
         return value
     }
 
-    func rule() throws -> RoundingRule {
-        guard let name = rounding else {
-            if randomBits != nil { throw ValidationError("--random-bits needs a stochastic --rounding") }
-            return .toNearestOrEven
-        }
-        let rule: RoundingRule
-        switch name {
-        case "nearest-even": rule = .toNearestOrEven
-        case "nearest-away": rule = .toNearestOrAwayFromZero
-        case "nearest-zero": rule = .toNearestOrZero
-        case "toward-zero": rule = .towardZero
-        case "up": rule = .up
-        case "down": rule = .down
-        case "away": rule = .awayFromZero
-        case "odd": rule = .toOdd
-        case "stochastic": rule = randomBits.map { .stochasticA(bits: $0) } ?? .stochastic
-        case "stochastic-a": rule = .stochasticA(bits: randomBits ?? 8)
-        case "stochastic-b": rule = .stochasticB(bits: randomBits ?? 8)
-        case "stochastic-c": rule = .stochasticC(bits: randomBits ?? 8)
-        default:
-            throw ValidationError("unknown rounding '\(name)': use nearest-even, nearest-away, nearest-zero, toward-zero, up, down, away, odd, stochastic, stochastic-a, stochastic-b or stochastic-c")
-        }
-        if !rule.isStochastic && randomBits != nil { throw ValidationError("--random-bits applies to stochastic rounding only") }
-        do { return try rule.validated() } catch let e as FormatError { throw ValidationError(e.message) }
-    }
+    func rule() throws -> RoundingRule { try RoundingArgument.resolve(rounding, randomBits: randomBits) }
 
-    func overflowRule() throws -> OverflowRule {
-        guard let name = overflow else { return .none }
-        guard let rule = OverflowRule(rawValue: name) else {
-            throw ValidationError("unknown overflow rule '\(name)': use sat-finite, sat-propagate or none")
-        }
-        return rule
-    }
+    func overflowRule() -> OverflowRule { overflow ?? .none }
 }
-

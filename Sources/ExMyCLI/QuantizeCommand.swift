@@ -31,7 +31,7 @@ struct QuantizeCommand: ParsableCommand {
     var tensors: [String] = []
     @OptionGroup var rules: RoundingOptions
     @Option(help: "Element format of the absmax scheme.") var element: String?
-    @Option(help: "Block size of the absmax scheme (default 128).") var block: Int?
+    @Option(help: "Block size of the absmax scheme (default \(QuantizationScheme.defaultAbsmaxBlock)).") var block: Int?
     @Option(name: .customLong("scale-rounding"), help: "Block scale rounding: floor | ceil | even | up (E8M0, default floor); up | even (NVFP4's UE4M3, default up).")
     var scaleRounding: String?
     @Flag(help: "Pad rows whose length is not a multiple of the block with zeros (dequantize removes the padding).") var pad = false
@@ -44,16 +44,15 @@ struct QuantizeCommand: ParsableCommand {
 
     /// The scheme named by `target`, or `nil` for a format.
     func scheme() throws -> QuantizationScheme? {
-        let name = target == "mxfp8" ? "mxfp8-e4m3" : target
         var scheme: QuantizationScheme
-        if let named = QuantizationScheme.named(name) {
-            guard element == nil, block == nil else { throw CLIError("--element and --block apply to the absmax scheme; \(name)'s element and block are fixed") }
-            scheme = named
-        } else if name == "absmax" {
+        if QuantizationScheme.hasFixedElement(target) {
+            guard element == nil, block == nil else { throw CLIError("--element and --block apply to the absmax scheme; \(target == "mxfp8" ? "mxfp8-e4m3" : target)'s element and block are fixed") }
+            scheme = try QuantizationScheme(parsing: target)
+        } else if target == "absmax" {
             guard let element else { throw CLIError("the absmax scheme needs --element FORMAT") }
-            let b = block ?? 128
+            let b = block ?? QuantizationScheme.defaultAbsmaxBlock
             guard (1...(1 << 24)).contains(b) else { throw CLIError("--block \(b) is out of range 1 … 2^24") }
-            scheme = .absmax(try FormatArgument.parse(element), block: b)
+            scheme = try QuantizationScheme(parsing: target, element: try FormatArgument.parse(element), block: b)
             guard scheme.element.bitWidth <= 8 else { throw CLIError("absmax stores one byte per code; \(scheme.element) has \(scheme.element.bitWidth) bits") }
         } else {
             guard element == nil, block == nil else { throw CLIError("--element and --block apply to the absmax scheme, not to '\(target)'") }
@@ -61,7 +60,7 @@ struct QuantizeCommand: ParsableCommand {
         }
         if rules.profile != nil { throw CLIError("--profile applies to plain codes; a scheme takes --rounding and --overflow") }
         scheme.rounding = try rules.rule()
-        if rules.overflow != nil { scheme.overflow = try rules.overflowRule() }
+        if let overflow = rules.overflow { scheme.overflow = overflow }
         if let r = scaleRounding {
             switch scheme.scale {
             case .e8m0:

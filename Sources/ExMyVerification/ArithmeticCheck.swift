@@ -169,7 +169,7 @@ extension CrossCheck {
         case .roundToIntegral:
             return integralRules.flatMap { rule in values.map { ArithmeticInput(.roundToIntegral, $0, integralRule: rule) } }
         case .fusedMultiplyAdd:
-            var g = SplitMix(seed: seed)
+            var g = SplitMix64(seed: seed)
             let n = UInt64(values.count)
             return (0..<fmaCount).map { _ in
                 ArithmeticInput(.fusedMultiplyAdd, values[Int(g.next() % n)], values[Int(g.next() % n)], values[Int(g.next() % n)])
@@ -188,7 +188,7 @@ extension CrossCheck {
     /// format (as when an operand comes from another format).
     public static func randomInputs(_ operation: Operation, _ format: FloatFormat, count: Int, seed: UInt64 = 1) -> [ArithmeticInput] {
         let ref = reference(format)
-        var g = SplitMix(seed: seed &+ UInt64(Operation.allCases.firstIndex(of: operation)!) &* 0x1000)
+        var g = SplitMix64(seed: seed &+ UInt64(Operation.allCases.firstIndex(of: operation)!) &* 0x1000)
         let specials: [Double] = [0, -0.0, .infinity, -.infinity, .nan, format.greatestFiniteMagnitude, -format.greatestFiniteMagnitude,
                                   format.leastNonzeroMagnitude, -format.leastNonzeroMagnitude, format.leastNormalMagnitude, 1, -1]
         let lowest = Int(format.leastNonzeroMagnitude.exponent) - 4
@@ -278,7 +278,7 @@ extension CrossCheck {
         let results = StochasticResults(chunks)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let start = inputs.count * chunk / chunks, end = inputs.count * (chunk + 1) / chunks
-            var g = SplitMix(seed: seed &+ UInt64(chunk) &* 0x9E37_79B9)
+            var g = SplitMix64(seed: SplitMix64.hash(seed &+ UInt64(chunk)))
             var n = 0
             var bad: [String] = []
             func check(_ input: ArithmeticInput, _ got: FloatFormat.Encoded, _ want: ReferenceResult, _ what: String) {

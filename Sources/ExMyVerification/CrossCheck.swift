@@ -41,7 +41,7 @@ public enum CrossCheck {
         case .down: return .down
         case .awayFromZero: return .away
         case .toOdd: return .odd
-        default: return nil
+        case .stochastic, .stochasticA, .stochasticB, .stochasticC: return nil
         }
     }
 
@@ -116,22 +116,10 @@ public enum CrossCheck {
     /// Every code (≤ 20 bits) or a seeded sample of 2^20 codes plus the extremes.
     public static func codes(_ format: FloatFormat) -> [UInt64] {
         if format.bitWidth <= 20 { return Array(0...format.codeMask) }
-        var g = SplitMix(seed: UInt64(format.bitWidth))
+        var g = SplitMix64(seed: UInt64(format.bitWidth))
         var result: [UInt64] = [0, format.codeMask, format.codeMask >> 1, (format.codeMask >> 1) + 1]
         for _ in 0..<(1 << 20) { result.append(g.next() & format.codeMask) }
         return result
     }
 }
 
-/// A small seeded generator (SplitMix64) for the input sets.
-public struct SplitMix: RandomNumberGenerator, Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

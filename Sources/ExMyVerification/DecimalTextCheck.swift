@@ -27,7 +27,7 @@ extension CrossCheck {
     /// near-midpoint strings of up to `anchors` pairs of adjacent values (every pair for formats of
     /// at most 12 bits when `anchors` allows), `variants` perturbations each.
     public static func textInputs(_ format: FloatFormat, anchors: Int, variants: Int, count: Int, seed: UInt64) -> [TextInput] {
-        var g = SplitMix(seed: seed ^ UInt64(truncatingIfNeeded: format.hashValue & 0xFFFF) ^ 0x5EED)
+        var g = SplitMix64(seed: seed ^ UInt64(truncatingIfNeeded: format.hashValue & 0xFFFF) ^ 0x5EED)
         var out: [TextInput] = []
         let specials = ["inf", "-inf", "+Infinity", "-INFINITY", "nan", "-nan", "NaN", "0", "-0", "+0.000e-99999",
                         "-0x0p0", " 1.5\r", "\t-2.5 ", "1e-999999999", "-1e999999999999999999999", "1e+99999999999999999999999999999",
@@ -76,7 +76,7 @@ extension CrossCheck {
             for _ in 0..<(anchors - kept.count) { kept.append(pairs[Int(g.next() % UInt64(pairs.count))]) }
             pairs = kept
         }
-        var spelling = SplitMix(seed: seed &+ 17)  // signs and spellings (perturb holds `g`)
+        var spelling = SplitMix64(seed: seed &+ 17)  // signs and spellings (perturb holds `g`)
         func emit(_ digits: String, _ e: Int, _ origin: String) {
             let sign = spelling.next() & 1 == 0 ? "" : "-"
             out.append(TextInput(text: sign + spell(digits, e, &spelling), origin: origin))
@@ -140,7 +140,7 @@ extension CrossCheck {
         return format.decode(lo) == x ? lo : nil
     }
 
-    static func randomDigits(_ n: Int, _ g: inout SplitMix) -> String {
+    static func randomDigits(_ n: Int, _ g: inout SplitMix64) -> String {
         var s = [UInt8]()
         s.reserveCapacity(n)
         for i in 0..<n {
@@ -151,7 +151,7 @@ extension CrossCheck {
     }
 
     /// `0.digits · 10^e` spelled in one of several equivalent ways.
-    static func spell(_ digits: String, _ e: Int, _ g: inout SplitMix) -> String {
+    static func spell(_ digits: String, _ e: Int, _ g: inout SplitMix64) -> String {
         let d = Array(digits)
         switch g.next() % 4 {
         case 0:
@@ -171,7 +171,7 @@ extension CrossCheck {
     }
 
     /// Variants of the decimal `0.digits · 10^e` just above, just below and near it.
-    static func perturb(_ digits: String, _ e: Int, _ origin: String, _ g: inout SplitMix, _ emit: (String, Int, String) -> Void) {
+    static func perturb(_ digits: String, _ e: Int, _ origin: String, _ g: inout SplitMix64, _ emit: (String, Int, String) -> Void) {
         let n = digits.count
         let target = g.next() & 3 == 0 ? n + 1 + Int(g.next() % 1000) : max(n + 1, 20 + Int(g.next() % 781))
         // Just above: zeros then a 1.
@@ -215,7 +215,7 @@ extension CrossCheck {
         }
     }
 
-    static func randomHex(_ format: FloatFormat, _ g: inout SplitMix) -> String {
+    static func randomHex(_ format: FloatFormat, _ g: inout SplitMix64) -> String {
         let hex = Array("0123456789abcdefABCDEF")
         let n = 1 + Int(g.next() % (g.next() & 1 == 0 ? 16 : 40))
         var s = ""
@@ -277,7 +277,7 @@ extension CrossCheck {
     public static func runTextStochastic(_ format: FloatFormat, inputs: [TextInput], draws: Int = 2, seed: UInt64 = 3,
                                          limit: Int = 10) -> (count: Int, mismatches: [String]) {
         let ref = reference(format)
-        var g = SplitMix(seed: seed)
+        var g = SplitMix64(seed: seed)
         var bad: [String] = []
         var n = 0
         let maxBits = min(62, 61 - format.significandBitCount)

@@ -36,7 +36,7 @@ extension CrossCheck {
         switch set {
         case .boundaries:
             var points = positiveValues(format)
-            var g = SplitMix(seed: seed)
+            var g = SplitMix64(seed: seed)
             var grid = points
             if grid.count > sample {
                 grid = (0..<sample).map { _ in points[Int(g.next() % UInt64(points.count))] }.sorted()
@@ -75,7 +75,7 @@ extension CrossCheck {
         case .bfloat16:
             xs = (0...0xFFFF).map { Double(Float(bitPattern: UInt32($0) << 16)) }
         case .randomDouble, .randomFloat:
-            var g = SplitMix(seed: seed &+ (set == .randomFloat ? 0x5EED : 0))
+            var g = SplitMix64(seed: seed &+ (set == .randomFloat ? 0x5EED : 0))
             let lowest = Int(format.leastNonzeroMagnitude.exponent) - 6
             let highest = Int(format.greatestFiniteMagnitude.exponent) + 6
             xs.reserveCapacity(count)

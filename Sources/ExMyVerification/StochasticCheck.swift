@@ -21,7 +21,7 @@ extension CrossCheck {
     public static func runStochastic(_ format: FloatFormat, inputs xs: [Double], bits: [Int] = [1, 3, 8, 16],
                                      draws: Int = 8, seed: UInt64 = 7, limit: Int = 10) -> (count: Int, mismatches: [String]) {
         let ref = reference(format)
-        var g = SplitMix(seed: seed)
+        var g = SplitMix64(seed: seed)
         var bad: [String] = []
         var n = 0
         func check(_ x: Double, _ got: FloatFormat.Encoded, _ want: ReferenceResult, _ what: String) {
@@ -60,7 +60,7 @@ extension CrossCheck {
     /// 100 inputs. Returns the failures.
     public static func frequencyTest(_ format: FloatFormat, inputs xs: [Double], trials: Int = 20_000, seed: UInt64 = 11) -> [String] {
         let ref = reference(format)
-        var g = SplitMix(seed: seed)
+        var g = SplitMix64(seed: seed)
         var failures: [String] = []
         for x in xs where x.isFinite {
             let c = MPFRReference.stochasticCandidates(x, in: ref)

@@ -16,7 +16,7 @@ struct CheckpointTests {
     /// Random normal values with specials planted: a zero row start, a huge and a tiny value, and
     /// (when `specials`) a NaN and an infinity.
     static func values(_ n: Int, seed: UInt64, specials: Bool) -> [Float] {
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         var v = (0..<n).map { _ -> Float in
             let u1 = Double(rng.next() >> 11) * 0x1p-53 + 0x1p-54, u2 = Double(rng.next() >> 11) * 0x1p-53
             return Float((-2 * log(u1)).squareRoot() * cos(2 * .pi * u2))
@@ -25,18 +25,6 @@ struct CheckpointTests {
         if n > 50 { v[45] = 3e4; v[46] = 1e-30 }
         if specials && n > 90 { v[70] = .nan; v[90] = -.infinity }
         return v
-    }
-
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        init(_ seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 
     /// Writes one-tensor-per-shape checkpoints: tensor `t<i>` of shape `shapes[i]` in `dtype`.

@@ -3,7 +3,7 @@ import Testing
 @testable import ExMy
 @testable import ExMyAnalysis
 
-/// Issue 15: group layouts and memory estimates computed with overflow-checked arithmetic and
+/// Group layouts and memory estimates computed with overflow-checked arithmetic and
 /// bounded by the element count, whatever the shape; the memory and disk limit sources.
 @Suite struct SizeSafetyTests {
     @Test func groupCountsNeverExceedTheElementsOrTrap() throws {

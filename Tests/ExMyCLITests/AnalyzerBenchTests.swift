@@ -6,7 +6,7 @@ import ExMyBenchmarks
 import ExMyAnalysis
 import TensorIO
 
-/// `exmy bench --analyzer` (in the serialized CLI suite: the console capture is shared).
+/// `exmy bench --analyzer`.
 extension CLITests {
     @Test func analyzerBenchmarkRunsOnAGeneratedCheckpoint() throws {
         let path = temporary("bench.safetensors")
@@ -75,7 +75,7 @@ extension CLITests {
         let expected = ExMyBenchmark.Configuration.standard.cases.filter { $0.name.contains("packed") }.map(\.name)
         #expect(expected.count == 3)  // encode-packed FP4, its stochastic variant, decode-packed FP4
         #expect(lines.count == expected.count)
-        #expect(lines.allSatisfy { line in expected.contains { line.contains("\"case_name\":\"\($0)\"") } })  // issue 15: snake_case keys
+        #expect(lines.allSatisfy { line in expected.contains { line.contains("\"case_name\":\"\($0)\"") } })  // snake_case keys
     }
 
     /// `--sizes` takes positive integers or `memory` (the memory-bound size, twice the last-level
@@ -84,7 +84,7 @@ extension CLITests {
         for bad in ["0", "-5", "x", "1024,", "memory2"] {
             #expect(throws: (any Error).self) { try run("bench", "--sizes", bad, "--threads", "1") }
         }
-        // Issue 15 changed this from the library's BatchError to a CLI message naming the option
+        // A CLI message naming the option (not the library's BatchError)
         // and the limit, given before anything is allocated.
         #expect { try run("bench", "--sizes", "10000000000000", "--threads", "1", "--only", "e4m3fn") } throws: { error in
             error is CLIError && "\(error)".hasPrefix("--sizes 10000000000000 is too large for this machine: 10000000000000 elements need")

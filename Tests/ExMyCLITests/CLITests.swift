@@ -1,16 +1,15 @@
 import Foundation
 import Testing
+import ExMyTestSupport
 @testable import ExMyCLI
 import ExMy
 
 /// The commands run in-process, their exact output compared with values from the specs.
-@Suite(.serialized)
+@Suite
 struct CLITests {
-    func run(_ args: String...) throws -> String { try ExMyCommand.runCapturing(args).text }
+    func run(_ args: String...) throws -> String { try TestCLI.run(args) }
 
-    func temporary(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("exmy-cli-\(UUID().uuidString)-\(name)").path
-    }
+    func temporary(_ name: String) -> String { Scratch.path("cli", name) }
 
     @Test func infoPrintsSpecNumbers() throws {
         let out = try run("info", "e4m3fn")
@@ -19,7 +18,7 @@ struct CLITests {
         #expect(out.contains("NaN codes                 0x7F 0xFF\n"))
         let json = try run("info", "e5m2", "--json")
         let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
-        // Issue 15: numbers as JSON numbers, snake_case keys, codes as integers plus hex (docs/json.md).
+        // Numbers as JSON numbers, snake_case keys, codes as integers plus hex (docs/json.md).
         #expect(object["greatest_finite"] as? Double == 57344)
         #expect(object["infinity_codes_hex"] as? [String] == ["0x7C", "0xFC"])
     }

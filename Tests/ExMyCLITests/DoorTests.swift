@@ -2,6 +2,7 @@ import ExMy
 import Foundation
 import TensorIO
 import Testing
+import ExMyTestSupport
 @testable import ExMyCLI
 
 #if canImport(Glibc)
@@ -11,13 +12,9 @@ import Glibc
 /// The doors of `exmy encode`/`decode`/`export`: what happens to the output path, hostile input,
 /// failed writes. Each test is a reproduction from a review of the CLI that once lost data, trapped
 /// or hung.
-@Suite(.serialized)
+@Suite
 struct DoorTests {
-    let dir: String = {
-        let d = FileManager.default.temporaryDirectory.appendingPathComponent("exmy-doors-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
-        return d
-    }()
+    let dir: String = try! Scratch.directory("doors")
 
     func path(_ name: String) -> String { dir + "/" + name }
     func write(_ text: String, _ name: String) throws -> String {
@@ -25,10 +22,8 @@ struct DoorTests {
         try text.write(toFile: p, atomically: false, encoding: .utf8)
         return p
     }
-    func run(_ args: [String]) throws -> (text: String, data: Data) { try ExMyCommand.runCapturing(args) }
-    func message(_ args: [String]) -> String {
-        do { _ = try run(args); return "" } catch { return ExMyCommand.message(for: error) }
-    }
+    func run(_ args: [String]) throws -> (text: String, data: Data) { try TestCLI.runCapturing(args) }
+    func message(_ args: [String]) -> String { TestCLI.message(args) ?? "" }
     /// Files in the scratch directory other than `keep`: temporaries must never be left behind.
     func leftovers(except keep: Set<String>) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: dir).filter { !keep.contains($0) }
@@ -221,18 +216,7 @@ struct DoorTests {
         return nil
     }
 
-    func shell(_ script: String) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", script]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
+    func shell(_ script: String) throws -> (status: Int32, output: String) { try Subprocess.shell(script) }
 
     @Test(.enabled(if: executable != nil, "the exmy executable was not built beside the tests"))
     func fullDiskAndClosedPipeAreMessagesNotTraps() throws {

@@ -1,32 +1,20 @@
 import Foundation
 import Testing
+import ExMyTestSupport
 @testable import ExMyCLI
 import ExMy
 
 extension CLITests {
 /// `exmy dot` run in-process: its table in every output format, the SVG plot, real tensors, and
-/// one-line errors for bad input. Nested in ``CLITests`` so that its `.serialized` trait keeps
-/// every capture of the shared console apart.
+/// one-line errors for bad input.
 @Suite
 struct DotCommandTests {
-    func run(_ args: String...) throws -> String { try ExMyCommand.runCapturing(["dot"] + args).text }
+    func run(_ args: String...) throws -> String { try TestCLI.run(["dot"] + args) }
 
-    func temporary(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("exmy-dot-\(UUID().uuidString)-\(name)").path
-    }
+    func temporary(_ name: String) -> String { Scratch.path("dot", name) }
 
     /// A little-endian float32 `.npy` file.
-    func writeNpy(_ values: [Float], shape: [Int], to path: String) throws {
-        let dims = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        let header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(dims), }"
-        let total = ((10 + header.count + 1 + 63) / 64) * 64
-        let padded = header + String(repeating: " ", count: total - 10 - header.count - 1) + "\n"
-        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
-        withUnsafeBytes(of: UInt16(padded.utf8.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(contentsOf: Array(padded.utf8))
-        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        try data.write(to: URL(fileURLWithPath: path))
-    }
+    func writeNpy(_ values: [Float], shape: [Int], to path: String) throws { try Fixtures.writeNpy(values, shape: shape, to: path) }
 
     @Test func defaultRunComparesTheDefaultAccumulators() throws {
         let out = try run("--lengths", "16,256", "--trials", "4", "--output-format", "csv")
@@ -51,7 +39,7 @@ struct DotCommandTests {
         let svg = temporary("plot.svg")
         let json = try run("--lengths", "16,64,256", "--trials", "3", "--accumulator", "fp16,bf16", "--rounding", "rne,rtz",
                            "--json", "--svg", svg)
-        // docs/json.md: one object with the rows under "rows" (issue 15 changed the layout and keys).
+        // docs/json.md: one object with the rows under "rows".
         let document = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let rows = try #require(document["rows"] as? [[String: Any]])
         #expect(rows.count == 3 * 4)

@@ -5,7 +5,7 @@ import Testing
 /// Inputs on which the CLI fuzzer (`Fuzz/`, target `fuzz-cli`) found a trap, replayed in-process.
 /// A test of a trap not yet fixed is marked `.disabled("finding: …")`; its raw input is kept in
 /// `Fuzz/findings/cli-*.bin` (see `CLI_KNOWN_OPEN` in `Fuzz/make-seeds.py`).
-@Suite(.serialized)
+@Suite
 struct FuzzCLIFindingsTests {
     /// A `.safetensors` file with one float32 tensor `w` of `shape` and no data.
     func safetensors(_ shape: [Int]) -> Data {

@@ -1,21 +1,15 @@
 import ArgumentParser
 import Foundation
 import Testing
+import ExMyTestSupport
 @testable import ExMyCLI
 
-/// Issue 15 point 4: every refusal says, in the CLI's words, which option to change and why —
+/// Every refusal says, in the CLI's words, which option to change and why —
 /// never a library type or parameter, never "Missing value" for a negative number.
 extension CLITests {
     /// The message `exmy` prints for `arguments` (ArgumentParser's full text, as the user sees it),
     /// or `nil` when the command succeeds.
-    func message(_ arguments: [String]) -> String? {
-        do {
-            _ = try ExMyCommand.runCapturing(arguments)
-            return nil
-        } catch {
-            return ExMyCommand.message(for: error)
-        }
-    }
+    func message(_ arguments: [String]) -> String? { TestCLI.message(arguments) }
 
     /// Library words that must never reach a user.
     static let libraryWords = ["BatchNaNPolicy", "hasZero", "interpretingVoidAs", "Missing value", "CapybaraError", "argument P ="]
@@ -129,16 +123,8 @@ extension CLITests {
             return
         }
         func exmy(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: path)
-            process.arguments = arguments
-            let out = Pipe(), err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+            let r = try Subprocess.run(path, arguments)
+            return (r.status, r.output, r.error)
         }
         for (arguments, option) in [(["analyze", "--format", "e4m3fn", "--block", "-1"], "--block"),
                                     (["capybara", "--params", "1B", "--tokens", "1B", "--compute", "1e308"], "--compute"),

@@ -1,18 +1,17 @@
 import ExMy
 import Foundation
 import Testing
+import ExMyTestSupport
 import TensorIO
 @testable import ExMyCLI
 
 /// `exmy quantize` / `exmy dequantize` through the command line: a round trip, thread counts, and
 /// every refusal a clear message with the output path untouched.
-@Suite(.serialized)
+@Suite
 struct QuantizeCommandTests {
-    func run(_ args: [String]) throws -> String { try ExMyCommand.runCapturing(args).text }
+    func run(_ args: [String]) throws -> String { try TestCLI.run(args) }
 
-    func temporary(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("exmy-qcli-\(UUID().uuidString)-\(name)").path
-    }
+    func temporary(_ name: String) -> String { Scratch.path("qcli", name) }
 
     /// A checkpoint: `w` F32 [4, 64], `odd` BF16 [3, 50], `ids` I64 [5].
     func checkpoint() throws -> String {

@@ -1,28 +1,24 @@
 import Foundation
 import Testing
+import ExMyTestSupport
 @testable import ExMyCLI
 @testable import ExMy
 import ExMyBenchmarks
 @testable import ExMyAnalysis
 @testable import TensorIO
 
-/// Issue 15's reproductions for analyze, dot, bench and report, as regression tests: absurd shapes,
+/// Regression tests for analyze, dot, bench and report: absurd shapes,
 /// FIFOs, devices and directories as input, unknown dtypes, absurd sizes, and writes that a full
 /// disk interrupts. Nothing absurd is allocated for real: memory and disk limits are injected
 /// (``SystemResources/injected``) and a full disk is simulated (``OutputFile/simulatedDisk``:
 /// writes past a byte budget fail with ENOSPC, as on a real full disk; no tmpfs is mounted).
-/// Nested in ``CLITests`` so that its `.serialized` trait keeps every capture of the console apart.
 extension CLITests {
 @Suite
 struct SafetyTests {
-    func run(_ args: String...) throws -> String { try ExMyCommand.runCapturing(args).text }
+    func run(_ args: String...) throws -> String { try TestCLI.run(args) }
 
     /// A fresh folder under the temporary directory.
-    func folder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("exmy-safety-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    func folder() throws -> String { try Scratch.directory("safety") }
 
     /// The message of the error `body` throws (the test fails if it throws none).
     func failure(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) -> String {
@@ -37,17 +33,7 @@ struct SafetyTests {
 
     /// A float32 `.npy` file of any shape holding `values` (which need not match the shape: the
     /// absurd shapes here hold no element).
-    func writeNpy(shape: [Int], values: [Float] = [], to path: String) throws {
-        let dims = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        let header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(dims), }"
-        let total = ((10 + header.count + 1 + 63) / 64) * 64
-        let padded = header + String(repeating: " ", count: total - 10 - header.count - 1) + "\n"
-        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
-        withUnsafeBytes(of: UInt16(padded.utf8.count).littleEndian) { data.append(contentsOf: $0) }
-        data.append(contentsOf: Array(padded.utf8))
-        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        try data.write(to: URL(fileURLWithPath: path))
-    }
+    func writeNpy(shape: [Int], values: [Float] = [], to path: String) throws { try Fixtures.writeNpy(values, shape: shape, to: path) }
 
     /// A `.safetensors` file with one tensor of `dtype` and `shape` and `byteCount` zero bytes.
     func writeSafetensors(_ entries: [(name: String, dtype: String, shape: [Int], byteCount: Int)], to path: String) throws {

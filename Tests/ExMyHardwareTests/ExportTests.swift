@@ -2,6 +2,7 @@ import ExMy
 import ExMyHardware
 import Foundation
 import Testing
+import ExMyTestSupport
 
 /// The hardware export, read back from its text (CSV, C header, SystemVerilog) and checked against
 /// the engine: the decode table against `FloatFormat.decode` for every code, and an encoder built in
@@ -463,16 +464,8 @@ struct ExportTests {
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try Subprocess.run(executable, arguments)
+        return (r.status, r.output + r.error)
     }
 
     /// Compiles the header with gcc (`-std=c99 -Wall -Wextra -pedantic -Werror`), encodes every probe

@@ -11,7 +11,7 @@ struct ArithmeticBasicOperationTests {
 
     /// Random Float operands with every exponent, and the edge values.
     static func floatOperands(count: Int, seed: UInt64) -> [Float] {
-        var g = Support.SplitMix(seed: seed)
+        var g = SplitMix64(seed: seed)
         var xs: [Float] = [0, -0.0, 1, -1, .infinity, -.infinity, .nan, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
                            .leastNormalMagnitude, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, Float.leastNormalMagnitude.nextDown,
                            1.5, 3, 0.1, 1e30, -1e-30]
@@ -49,7 +49,7 @@ struct ArithmeticBasicOperationTests {
     /// Neighbouring magnitudes cancel: x − nextUp/nextDown(x) and x + (−x·(1 ± ulp)) for many x.
     @Test func fp32CancellationMatchesFloatHardware() {
         let f = FloatFormat.fp32
-        var g = Support.SplitMix(seed: 3)
+        var g = SplitMix64(seed: 3)
         for _ in 0..<20_000 {
             let x = Float(bitPattern: UInt32(truncatingIfNeeded: g.next()) & 0x7FFF_FFFF)
             guard x.isFinite else { continue }
@@ -72,7 +72,7 @@ struct ArithmeticBasicOperationTests {
     func everyRuleEqualsConversionOfExactDoubleResult(format f: FloatFormat) {
         let xs = Self.floatOperands(count: 120, seed: 5), ys = Self.floatOperands(count: 120, seed: 6)
         let rules = RoundingRule.deterministicRules + [.stochastic, .stochasticA(bits: 7), .stochasticB(bits: 13), .stochasticC(bits: 2)]
-        var g = Support.SplitMix(seed: 7)
+        var g = SplitMix64(seed: 7)
         var failures = 0
         for x in xs {
             for y in ys where x.isFinite && y.isFinite {
@@ -84,12 +84,12 @@ struct ArithmeticBasicOperationTests {
                 for rule in rules {
                     for overflow in Support.overflowRules {
                         let seed = g.next()
-                        var a = Support.SplitMix(seed: seed), b = Support.SplitMix(seed: seed)
+                        var a = SplitMix64(seed: seed), b = SplitMix64(seed: seed)
                         if product != 0 && f.multiply(dx, dy, rounding: rule, overflow: overflow, random: &a) != f.encode(product, rounding: rule, overflow: overflow, random: &b) {
                             failures += 1
                             if failures < 6 { Issue.record("\(f) \(x) * \(y) \(rule) \(overflow)") }
                         }
-                        a = Support.SplitMix(seed: seed); b = Support.SplitMix(seed: seed)
+                        a = SplitMix64(seed: seed); b = SplitMix64(seed: seed)
                         if sumIsExact && sum != 0 && f.add(dx, dy, rounding: rule, overflow: overflow, random: &a) != f.encode(sum, rounding: rule, overflow: overflow, random: &b) {
                             failures += 1
                             if failures < 6 { Issue.record("\(f) \(x) + \(y) \(rule) \(overflow)") }
@@ -104,7 +104,7 @@ struct ArithmeticBasicOperationTests {
     #if !((os(macOS) || targetEnvironment(macCatalyst)) && arch(x86_64))
     @Test func fp16MatchesFloat16() {
         let f = FloatFormat.fp16
-        var g = Support.SplitMix(seed: 4)
+        var g = SplitMix64(seed: 4)
         var failures = 0
         for _ in 0..<200_000 {
             let x = Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()))
@@ -270,19 +270,19 @@ struct ArithmeticBasicOperationTests {
     /// operation then draws exactly as the conversion of the exact value with the same stream.
     @Test func stochasticRulesRoundTheExactResult() {
         let f = FloatFormat.e4m3fn
-        var g = Support.SplitMix(seed: 9)
+        var g = SplitMix64(seed: 9)
         for _ in 0..<5_000 {
             let x = Double(Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()) & 0x5FFF))
             let y = Double(Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()) & 0x5FFF))
             guard x.isFinite, y.isFinite else { continue }
             for rule in [RoundingRule.stochastic, .stochasticA(bits: 3), .stochasticB(bits: 5), .stochasticC(bits: 8)] {
                 let seed = g.next()
-                var a = Support.SplitMix(seed: seed), b = Support.SplitMix(seed: seed)
+                var a = SplitMix64(seed: seed), b = SplitMix64(seed: seed)
                 let exact = x * y  // an exact Double: ≤ 22 significant bits
                 let r = f.multiply(x, y, rounding: rule, overflow: .saturateFinite, random: &a)
                 let c = f.encode(exact, rounding: rule, overflow: .saturateFinite, random: &b)
                 #expect(r == c || (exact == 0), "\(x) * \(y) \(rule)")
-                var a2 = Support.SplitMix(seed: seed), b2 = Support.SplitMix(seed: seed)
+                var a2 = SplitMix64(seed: seed), b2 = SplitMix64(seed: seed)
                 if (x + y) != 0 {
                     #expect(f.add(x, y, rounding: rule, overflow: .saturateFinite, random: &a2) == f.encode(x + y, rounding: rule, overflow: .saturateFinite, random: &b2))
                 }

@@ -13,7 +13,7 @@ struct ArithmeticDivisionAndRootTests {
 
     /// Random Doubles: every exponent (subnormals included), and values near 1.
     static func doubleOperands(count: Int, seed: UInt64) -> [Double] {
-        var g = Support.SplitMix(seed: seed)
+        var g = SplitMix64(seed: seed)
         var xs: [Double] = [0, -0.0, 1, -1, 2, .infinity, -.infinity, .nan, .greatestFiniteMagnitude, .leastNormalMagnitude,
                             .leastNonzeroMagnitude, Double.leastNormalMagnitude.nextDown, 3, 0.1, -1e300, 1e-300]
         while xs.count < count {
@@ -78,7 +78,7 @@ struct ArithmeticDivisionAndRootTests {
             let e = x.squareRoot()
             if !(e.isNaN ? Float16(bitPattern: UInt16(r)).isNaN : UInt16(r) == e.bitPattern) { failures += 1 }
         }
-        var g = Support.SplitMix(seed: 15)
+        var g = SplitMix64(seed: 15)
         for _ in 0..<200_000 {
             let x = Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()))
             let y = Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()))
@@ -150,7 +150,7 @@ struct ArithmeticDivisionAndRootTests {
     @Test(arguments: [FloatFormat.e4m3fn, .e5m2, .e2m1fn, .e3m2fn])
     func wideOperandsIntoSmallFormats(format f: FloatFormat) {
         let reference = BruteForceReference(f)
-        var g = Support.SplitMix(seed: 16)
+        var g = SplitMix64(seed: 16)
         for _ in 0..<3_000 {
             // Operands with 11 significant bits, so v·y stays exact for grid stand-ins (≤ 6 bits).
             let x = Double(Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()) & 0x7BFF)) * (g.next() & 1 == 0 ? 1 : -1)
@@ -213,7 +213,7 @@ struct ArithmeticDivisionAndRootTests {
     func stochasticVariantADecidesFromTheExactQuotient(bits n: Int) {
         let f = FloatFormat.e4m3fn
         let values = Support.values(f).filter { $0.isFinite && $0 > 0 }
-        var g = Support.SplitMix(seed: UInt64(n))
+        var g = SplitMix64(seed: UInt64(n))
         for _ in 0..<4_000 {
             let x = values[Int(g.next() % UInt64(values.count))], y = values[Int(g.next() % UInt64(values.count))]
             let lo = abs(f.decode(f.divide(x, y, rounding: .towardZero, overflow: .saturateFinite).code))
@@ -238,7 +238,7 @@ struct ArithmeticDivisionAndRootTests {
     /// Stochastic rules pick one of the two neighbours of the exact quotient (the directed results).
     @Test func stochasticQuotientsAndRootsPickANeighbour() {
         let f = FloatFormat.e4m3fn
-        var g = Support.SplitMix(seed: 17)
+        var g = SplitMix64(seed: 17)
         for _ in 0..<5_000 {
             let x = Double(Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()) & 0x5BFF))
             let y = Double(Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()) & 0x5BFF))

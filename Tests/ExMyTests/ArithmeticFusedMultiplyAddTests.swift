@@ -28,7 +28,7 @@ struct ArithmeticFusedMultiplyAddTests {
     /// z cancels the product: z = −round(x·y) and its neighbours, so the result is the product's
     /// rounding error (the hardest case: massive cancellation, then a tiny exact result).
     @Test func cancellationMatchesHardware() {
-        var g = Support.SplitMix(seed: 24)
+        var g = SplitMix64(seed: 24)
         let f32 = FloatFormat.fp32
         let f64 = ArithmeticDivisionAndRootTests.binary64
         for _ in 0..<50_000 {
@@ -55,7 +55,7 @@ struct ArithmeticFusedMultiplyAddTests {
     /// 192-bit window (exact shift, the last exact shift, jamming) against hardware fma.
     @Test func everyAlignmentMatchesHardware() {
         let f64 = ArithmeticDivisionAndRootTests.binary64
-        var g = Support.SplitMix(seed: 30)
+        var g = SplitMix64(seed: 30)
         var failures = 0
         for _ in 0..<300 {
             let dx = Double(sign: .plus, exponent: Int(g.next() % 20), significand: Double(bitPattern: g.next() & 0x000F_FFFF_FFFF_FFFF | 0x3FF0_0000_0000_0000))
@@ -114,7 +114,7 @@ struct ArithmeticFusedMultiplyAddTests {
     func smallFormatsMatchReferenceRounding(format f: FloatFormat) {
         let reference = BruteForceReference(f)
         let values = Support.values(f)
-        var g = Support.SplitMix(seed: 28)
+        var g = SplitMix64(seed: 28)
         var failures = 0
         // Every triple for formats of ≤ 16 codes; 40,000 random triples otherwise.
         var triples: [(Double, Double, Double)] = []
@@ -144,7 +144,7 @@ struct ArithmeticFusedMultiplyAddTests {
     @Test func fp8ProductsIntoFP16Accumulator() {
         let fp16 = FloatFormat.fp16
         let e4m3 = Support.values(.e4m3fn).filter { $0.isFinite }
-        var g = Support.SplitMix(seed: 29)
+        var g = SplitMix64(seed: 29)
         for _ in 0..<20_000 {
             let a = e4m3[Int(g.next() % UInt64(e4m3.count))], b = e4m3[Int(g.next() % UInt64(e4m3.count))]
             let acc = Double(Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()) & 0x7BFF))

@@ -46,7 +46,7 @@ struct ArithmeticRemainderTests {
     /// Exponent differences up to 2045 (dividends of up to 2098 bits), and ties of the IEEE remainder.
     @Test func hugeExponentDifferencesAndTies() {
         let f = ArithmeticDivisionAndRootTests.binary64
-        var g = Support.SplitMix(seed: 33)
+        var g = SplitMix64(seed: 33)
         for _ in 0..<20_000 {
             let x = Double(bitPattern: g.next() & 0x7FEF_FFFF_FFFF_FFFF)
             let y = Double(bitPattern: g.next() & 0x000F_FFFF_FFFF_FFFF | (g.next() & 1 == 0 ? 0 : 0x0010_0000_0000_0000 * (g.next() % 100)))
@@ -113,7 +113,7 @@ struct ArithmeticRemainderTests {
     /// Wide operands into a small format: the exact remainder or integral value is rounded once.
     @Test func wideOperandsRoundOnceIntoSmallFormats() {
         let reference = BruteForceReference(.e2m1fn)
-        var g = Support.SplitMix(seed: 36)
+        var g = SplitMix64(seed: 36)
         for _ in 0..<5_000 {
             let x = Double(Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()) & 0x7BFF)) * (g.next() & 1 == 0 ? 1 : -1)
             let y = Double(Float16(bitPattern: UInt16(truncatingIfNeeded: g.next()) & 0x7BFF))

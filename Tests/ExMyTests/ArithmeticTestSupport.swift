@@ -2,23 +2,10 @@ import Foundation
 import Testing
 @testable import ExMy
 
-/// Shared pieces of the arithmetic tests: a seeded generator, the small formats swept exhaustively,
+/// Shared pieces of the arithmetic tests: the small formats swept exhaustively,
 /// and the comparison of an engine result with `BruteForceReference` (a rounding by searching the
 /// sorted list of the format's values, written without the engine).
 enum ArithmeticTestSupport {
-    /// SplitMix64: a small seeded generator for reproducible random operands.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Small formats of every special-value encoding, signedness and subnormal setting, small enough
     /// that every pair of codes is tried.
     static let smallFormats: [FloatFormat] = [

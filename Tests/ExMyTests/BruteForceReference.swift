@@ -137,7 +137,7 @@ struct BruteForceReference {
             case .down: r = negative ? hi : lo
             case .awayFromZero: r = hi
             case .toOdd: r = parityOdd ? lo : hi
-            default: fatalError("deterministic rules only")
+            case .stochastic, .stochasticA, .stochasticB, .stochasticC: fatalError("deterministic rules only")
             }
         }
         var flags: ConversionStatus = exact ? [] : .inexact
@@ -154,7 +154,9 @@ struct BruteForceReference {
             case .towardZero, .toOdd: toInf = false
             case .up: toInf = !negative
             case .down: toInf = negative
-            default: toInf = true
+            case .toNearestOrEven, .toNearestOrAwayFromZero, .toNearestOrZero, .awayFromZero,
+                 .stochastic, .stochasticA, .stochasticB, .stochasticC:
+                toInf = true
             }
             if !toInf { return (.value(negative ? -limit : limit), flags) }
             if hasInf { return (.value(negative ? -.infinity : .infinity), flags) }

@@ -2,12 +2,12 @@ import Foundation
 import Testing
 @testable import ExMy
 
-/// Exact decimal input and exact / shortest decimal output (issue 15, points 6 and 7). The expected
+/// Exact decimal input and exact / shortest decimal output. The expected
 /// codes and strings below are worked out by hand from the formats' definitions; the MPFR
 /// cross-check is in `DecimalTextCrossCheckTests`.
 struct DecimalTextTests {
-    /// The reproduction of the issue: the text is above the midpoint 1.0625 of 1 (0x38) and 1.125
-    /// (0x39); through `Double` it became 1.0625 and rounded to even.
+    /// A text just above the midpoint 1.0625 of 1 (0x38) and 1.125 (0x39) rounds up; read through
+    /// `Double` it would become 1.0625 and round to even.
     @Test func nearMidpointTextRoundsOnceFromItsExactValue() {
         let f = FloatFormat.e4m3fn
         #expect(f.encode(text: "1.0625000000000000001")?.code == 0x39)
@@ -98,7 +98,7 @@ struct DecimalTextTests {
 
     // MARK: Printing
 
-    /// The issue's reproductions: trailing zeros of integers ≥ 10^17 were dropped.
+    /// Trailing zeros of integers ≥ 10^17 (once dropped) are printed.
     @Test func exactDescriptionOfLargeIntegers() throws {
         #expect(FloatFormat.bf16.exactDescription(ofCode: 0x5BC8) == "112589990684262400")  // 1.5625 · 2^56
         #expect(FloatFormat.fp32.exactDescription(ofCode: 0x7F7F_FFFF) == "340282346638528859811704183484516925440")

@@ -1,7 +1,7 @@
 import Testing
 @testable import ExMy
 
-/// Issue 15: each option of a generic spelling may be given once; a bias of any length is read
+/// Each option of a generic spelling may be given once; a bias of any length is read
 /// as a number (out of range, not "not an integer"); the zero rules speak of the spelling's options.
 struct FormatSpellingOptionTests {
     func message(_ text: String) -> String? {

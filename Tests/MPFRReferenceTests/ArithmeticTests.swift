@@ -1,3 +1,5 @@
+#if MPFR  // the cross-checks need GNU MPFR: swift test --traits MPFR
+import struct ExMy.SplitMix64
 import MPFRReference
 import Testing
 
@@ -227,3 +229,4 @@ import Testing
                       significand: 1 + Double(g.next() >> 12) * 0x1p-52)
     }
 }
+#endif

@@ -1,3 +1,5 @@
+#if MPFR  // the cross-checks need GNU MPFR: swift test --traits MPFR
+import struct ExMy.SplitMix64
 import MPFRReference
 
 /// The formats the tests use, written from their specifications.
@@ -33,19 +35,6 @@ enum F {
                                            hasSubnormals: false, specials: .none)
 }
 
-/// A deterministic generator (SplitMix64) so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Shorthands.
 func rne(_ x: Double, _ f: ReferenceFormat, _ o: ReferenceOverflow = .none) -> ReferenceResult {
     MPFRReference.convert(x, to: f, rounding: .nearestEven, overflow: o)
@@ -57,3 +46,4 @@ func r(_ value: Double, _ flags: ReferenceFlags = []) -> ReferenceResult {
 
 /// `2^e` as a Double.
 func p2(_ e: Int) -> Double { Double(sign: .plus, exponent: e, significand: 1) }
+#endif

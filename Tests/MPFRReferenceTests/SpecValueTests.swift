@@ -1,3 +1,5 @@
+#if MPFR  // the cross-checks need GNU MPFR: swift test --traits MPFR
+import struct ExMy.SplitMix64
 import MPFRReference
 import Testing
 
@@ -170,3 +172,4 @@ import Testing
         }
     }
 }
+#endif

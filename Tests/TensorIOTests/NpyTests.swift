@@ -1,3 +1,4 @@
+import struct ExMy.SplitMix64
 import Foundation
 import Testing
 @testable import TensorIO

@@ -5,7 +5,7 @@ import Glibc
 import Testing
 @testable import TensorIO
 
-/// Issue 15: the readers never block in `open` (a FIFO is refused at once, named), and the writers
+/// The readers never block in `open` (a FIFO is refused at once, named), and the writers
 /// replace a file only when the new one is complete (a full disk is simulated with
 /// ``OutputFile/simulatedDisk``, whose writes past a byte budget fail with ENOSPC).
 @Suite("Special files and full disks")

@@ -195,12 +195,18 @@ static inline uint16_t exmy_mix16(uint16_t v) {
     return x;
 }
 
-/// SplitMix64's output function (Steele, Lea and Flood 2014).
-static inline uint64_t exmy_splitmix64(uint64_t v) {
-    uint64_t z = v + 0x9E3779B97F4A7C15ull;
+/// SplitMix64's output function (Steele, Lea and Flood 2014; Stafford's variant 13 of the
+/// MurmurHash3 finalizer), a bijection of 64-bit words: ExMy's one 64-bit mixer (Swift's
+/// `SplitMix64.mix` calls it).
+static inline uint64_t exmy_mix64(uint64_t z) {
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
+}
+
+/// The first word of the SplitMix64 generator seeded with `v`: `exmy_mix64(v + γ)`, γ = 2^64/φ.
+static inline uint64_t exmy_splitmix64(uint64_t v) {
+    return exmy_mix64(v + 0x9E3779B97F4A7C15ull);
 }
 
 /// The four 16-bit keys (κ₀ in the low bits) of the 65 536-element counter block `block` for `draw`,

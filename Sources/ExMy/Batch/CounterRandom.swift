@@ -58,9 +58,8 @@ public struct CounterRandom: Hashable, Sendable {
     }
 
     /// SplitMix64's output function (Steele, Lea and Flood 2014).
-    public static func splitmix64(_ v: UInt64) -> UInt64 {
-        exmy_splitmix64(v)
-    }
+    @inlinable @inline(__always)
+    public static func splitmix64(_ v: UInt64) -> UInt64 { SplitMix64.hash(v) }
 }
 
 /// A `RandomNumberGenerator` that yields the words of one element of a ``CounterRandom`` stream:

@@ -1,3 +1,5 @@
+import ExMy
+
 /// Where the vector pairs of an accumulation study come from.
 public enum DotVectorSource: Sendable, CustomStringConvertible {
     /// Seeded synthetic vectors: `a` from one distribution, `b` drawn independently from another
@@ -89,10 +91,7 @@ public enum DotVectorSource: Sendable, CustomStringConvertible {
     public static func derivedSeed(_ parts: UInt64...) -> UInt64 {
         var h: UInt64 = 0x243F_6A88_85A3_08D3
         for p in parts {
-            h = (h ^ p) &+ 0x9E37_79B9_7F4A_7C15
-            h = (h ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
-            h ^= h >> 31
+            h = SplitMix64.hash(h ^ p)
         }
         return h
     }

@@ -34,8 +34,10 @@ public struct QuantizedVector: Sendable {
         self.tensorFactor = tensorFactor
     }
 
-    /// Quantizes `values` as `input` says. Stochastic element rounding draws from a generator seeded
-    /// with `seed`. Scales are computed from this vector alone (a vector is a 1 × n tensor).
+    /// Quantizes `values` as `input` says. Stochastic element rounding draws element `i`'s bits from
+    /// the ``CounterRandom`` stream of `seed` at index `i`, as ``Quantizer`` (`exmy analyze`) and the
+    /// batch encoder (`exmy encode`) do: the same scheme and seed give the same elements. Scales are
+    /// computed from this vector alone (a vector is a 1 × n tensor).
     public init(quantizing values: [Float], as input: DotInput, seed: UInt64 = 0) throws {
         switch input {
         case .none:
@@ -44,9 +46,9 @@ public struct QuantizedVector: Sendable {
             blockScales = []
             tensorFactor = 1
         case .format(let format, let rule, let overflow):
-            var random = SeededGenerator(seed: seed)
-            elements = values.map { x in
-                format.decode(format.encode(Double(x), rounding: rule, overflow: overflow, random: &random).code)
+            elements = values.indices.map { i in
+                var random = CounterRandomGenerator(seed: seed, index: UInt64(i))
+                return format.decode(format.encode(Double(values[i]), rounding: rule, overflow: overflow, random: &random).code)
             }
             blockSize = nil
             blockScales = []
@@ -54,10 +56,10 @@ public struct QuantizedVector: Sendable {
         case .scheme(let scheme):
             let tensor = try Tensor(name: "vector", values: values, shape: [1, values.count])
             let groups = try Quantizer.groupScales(tensor, scheme)
-            var random = SeededGenerator(seed: seed)
             let format = scheme.element
             elements = values.indices.map { i in
-                Quantizer.element(values[i], scale: groups.scales[groups.layout.group(of: i)], format: format, scheme: scheme, random: &random)
+                var random = CounterRandomGenerator(seed: seed, index: UInt64(i))
+                return Quantizer.element(values[i], scale: groups.scales[groups.layout.group(of: i)], format: format, scheme: scheme, random: &random)
             }
             switch scheme.granularity {
             case .block(let b):

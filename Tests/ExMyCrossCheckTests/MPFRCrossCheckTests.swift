@@ -1,3 +1,4 @@
+#if MPFR  // the cross-checks need GNU MPFR: swift test --traits MPFR
 import Foundation
 import Testing
 import ExMy
@@ -84,3 +85,4 @@ struct MPFRCrossCheckTests {
 
     static var randomCount: Int { Int(ProcessInfo.processInfo.environment["EXMY_RANDOM_COUNT"] ?? "") ?? 1_000_000 }
 }
+#endif

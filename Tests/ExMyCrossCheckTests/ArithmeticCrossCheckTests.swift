@@ -1,3 +1,4 @@
+#if MPFR  // the cross-checks need GNU MPFR: swift test --traits MPFR
 import Foundation
 import Testing
 import ExMy
@@ -103,3 +104,4 @@ struct ArithmeticCrossCheckTests {
 
     static var randomCount: Int { Int(ProcessInfo.processInfo.environment["EXMY_ARITHMETIC_RANDOM"] ?? "") ?? 20_000 }
 }
+#endif

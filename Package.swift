@@ -49,7 +49,7 @@ let package = Package(
         .target(name: "TensorIO"),
         .target(name: "Capybara"),
         .target(name: "ExMyAnalysis", dependencies: ["ExMy", "TensorIO", "Capybara"]),
-        .target(name: "ExMyHardware", dependencies: ["ExMy"]),
+        .target(name: "ExMyHardware", dependencies: ["ExMy", "ExMyAnalysis"]),
         .target(
             name: "ExMyCLI",
             dependencies: [

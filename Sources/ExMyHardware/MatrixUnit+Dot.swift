@@ -343,21 +343,35 @@ public struct MatrixUnitKernel: Sendable {
     func fusedRoundDown(a: UnsafeBufferPointer<UInt64>, b: UnsafePointer<UInt64>, bStride: Int, range: Range<Int>, c: UInt64, interleaved: Bool) -> UInt64 {
         let acc = unit.accumulatorFormat  // FP32
         let cValue = acc.decode(c)
-        // Specials: IEEE arithmetic on the exact products and C.
-        var sawNaN = cValue.isNaN
-        var posInf = cValue == .infinity, negInf = cValue == -.infinity
+        // Specials: IEEE arithmetic on the exact products; without `interleaved`, a finite product of
+        // magnitude ≥ 2^128 counts as an infinity of its sign.
+        var sawNaN = false, posInf = false, negInf = false
+        var productExponent = Int.min  // the largest exponent of a finite nonzero product
         for i in range {
-            let p = self.a.value(a[i]) * self.b.value(b[i * bStride])  // exact or ±∞/NaN: inputs have M ≤ 26
-            if p.isNaN { sawNaN = true } else if p.isInfinite { if p < 0 { negInf = true } else { posInf = true } }
+            let x = self.a.value(a[i]), y = self.b.value(b[i * bStride])
+            let p = x * y  // exact or ±∞/NaN: inputs have M ≤ 26
+            if p.isNaN { sawNaN = true } else if p.isInfinite || (!interleaved && p.magnitude >= 0x1p128) {
+                if p < 0 { negInf = true } else { posInf = true }
+            } else if p != 0 {
+                productExponent = max(productExponent, Int(self.a.operand(a[i]).exponent) + Int(self.b.operand(b[i * bStride]).exponent))
+            }
+        }
+        // A NaN or infinite C. With `interleaved`, MMA-Sim gives it the exponent −1 (frexp's) and drops
+        // it, as any C more than 25 binades below the products, when the products' exponent exceeds 24: the
+        // result is then the products' sum alone (a departure from IEEE 754 that MMA-Sim models).
+        var cDropped = false
+        if cValue.isNaN || cValue.isInfinite {
+            if interleaved && productExponent > 24 {
+                cDropped = true
+            } else if cValue.isNaN {
+                sawNaN = true
+            } else if cValue < 0 {
+                negInf = true
+            } else {
+                posInf = true
+            }
         }
         if sawNaN || (posInf && negInf) { return acc.encodeNaN(negative: false).code }
-        if posInf || negInf { return acc.infinityCode(negative: negInf) ?? acc.encodeNaN(negative: false).code }
-        // A finite product beyond FP32's range makes the result infinite.
-        for i in range {
-            let p = self.a.value(a[i]) * self.b.value(b[i * bStride])
-            if p.magnitude >= 0x1p128 { if p < 0 { negInf = true } else { posInf = true } }
-        }
-        if posInf && negInf { return acc.encodeNaN(negative: false).code }
         if posInf || negInf { return acc.infinityCode(negative: negInf) ?? acc.encodeNaN(negative: false).code }
         let ma = unit.aFormat.significandBitCount, mb = unit.bFormat.significandBitCount
         let f = 24, f2 = 31
@@ -395,7 +409,9 @@ public struct MatrixUnitKernel: Sendable {
         }
         // C enters with its own exponent (−126 for a zero), rounded down to 24 fraction bits below
         // the larger exponent; the product sum rounded down to F2 + 1 = 32.
-        let cOp = UnitOperand(cValue, format: acc, zeroExponent: acc.leastNormalExponent)
+        let cOp = cDropped
+            ? UnitOperand(significand: 0, exponent: -1, negative: false, kind: .finite)
+            : UnitOperand(cValue, format: acc, zeroExponent: acc.leastNormalExponent)
         let m = max(e, Int(cOp.exponent))
         let sum32 = floorTo(s, from: f, exponent: e, bits: f2 + 1, max: m)
         let cSigned = cOp.negative ? -Int128(cOp.significand) : Int128(cOp.significand)

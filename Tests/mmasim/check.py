@@ -8,7 +8,7 @@ adversarial dot products, runs them through mmasim's own arithmetic (the instruc
 gives one NaN code); AMD results too, except that any two NaNs count as equal (MMA-Sim's AMD NaNs
 carry whatever payload the host's arithmetic made).
 
-Usage: check.py --exmy PATH [--random N] [--adversarial N] [--seed S] [--presets a,b,...] [--fixtures DIR]
+Usage: check.py --exmy PATH [--random N] [--adversarial N] [--seed S] [--presets a,b,...] [--fixture-out FILE]
 """
 import argparse
 import math
@@ -256,7 +256,8 @@ def main():
     ap.add_argument("--seed", type=int, default=19)
     ap.add_argument("--presets", default="")
     ap.add_argument("--batch", type=int, default=50000)
-    ap.add_argument("--fixtures", default="", help="also write the cases and mmasim's results here (.npz per preset)")
+    ap.add_argument("--fixture-out", default="", help="also write the first --fixture-count cases of each kind, with mmasim's result, to this JSON-lines file")
+    ap.add_argument("--fixture-count", type=int, default=3)
     args = ap.parse_args()
     presets = load_presets(args.exmy)
     if args.presets:
@@ -291,26 +292,22 @@ def main():
                             first_bad = dict(kind=kind, a=a[i].tolist(), b=b[i].tolist(), c=int(c[i]),
                                              sa=None if sa is None else sa[i].tolist(), sb=None if sb is None else sb[i].tolist(),
                                              exmy=hex(int(ours[i])), mmasim=hex(int(theirs[i])))
-                    if args.fixtures and kind != "random" or (args.fixtures and len(fixtures) == 0):
-                        fixtures.append((kind, a[:64], b[:64], c[:64], None if sa is None else sa[:64], None if sb is None else sb[:64], theirs[:64]))
+                    if args.fixture_out:
+                        for i in range(min(args.fixture_count, n)):
+                            fixtures.append(dict(preset=p["name"], kind=kind, a=a[i].tolist(), b=b[i].tolist(), c=int(c[i]),
+                                                 sa=None if sa is None else sa[i].tolist(), sb=None if sb is None else sb[i].tolist(),
+                                                 d=int(theirs[i]), nan_payload_free=p["cls"] == "MFMA"))
             total += counts["random"] + counts["adversarial"]
             status = "ok" if bad == 0 else f"MISMATCH {bad}"
             print(f"{p['name']:32s} random {counts['random']:8d} adversarial {counts['adversarial']:7d}  {status}  ({time.time() - t0:.1f} s)", flush=True)
             if first_bad:
                 print(f"    first mismatch: {first_bad}", flush=True)
                 failures += 1
-            if args.fixtures:
-                os.makedirs(args.fixtures, exist_ok=True)
-                arrays = {}
-                for j, (kind, a, b, c, sa, sb, d) in enumerate(fixtures):
-                    arrays[f"{j}_a"] = a.astype(np.uint32)
-                    arrays[f"{j}_b"] = b.astype(np.uint32)
-                    arrays[f"{j}_c"] = c.astype(np.uint32)
-                    arrays[f"{j}_d"] = d.astype(np.uint32)
-                    if sa is not None:
-                        arrays[f"{j}_sa"] = sa.astype(np.uint32)
-                        arrays[f"{j}_sb"] = sb.astype(np.uint32)
-                np.savez_compressed(os.path.join(args.fixtures, p["name"] + ".npz"), **arrays)
+            if args.fixture_out:
+                import json
+                with open(args.fixture_out, "a") as out:
+                    for fx in fixtures:
+                        out.write(json.dumps(fx, separators=(",", ":")) + "\n")
     print(f"{len(presets)} presets, {total} dot products, {failures} presets with mismatches")
     sys.exit(1 if failures else 0)
 

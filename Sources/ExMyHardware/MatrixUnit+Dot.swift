@@ -41,44 +41,63 @@ struct UnitOperand: Sendable {
     }
 }
 
-/// A decoded view of a format's codes: a table for formats of at most 16 bits, else decoded on use.
+/// Storage of a decode table, freed with its last user.
 @usableFromInline
-struct OperandDecoder: Sendable {
+final class OperandTable: @unchecked Sendable {
+    let operands: UnsafeMutableBufferPointer<UnitOperand>
+    let values: UnsafeMutableBufferPointer<Double>
+    init(count: Int) {
+        operands = .allocate(capacity: count)
+        values = .allocate(capacity: count)
+    }
+    deinit {
+        operands.deallocate()
+        values.deallocate()
+    }
+}
+
+/// A decoded view of a format's codes: a table for formats of at most 16 bits, else decoded on use.
+/// The table is read through plain pointers (no reference counting in the inner loops); `storage`
+/// keeps it alive.
+@usableFromInline
+struct OperandDecoder: @unchecked Sendable {
     @usableFromInline let format: FloatFormat
     @usableFromInline let zeroExponent: Int
-    @usableFromInline let table: [UnitOperand]
-    @usableFromInline let values: [Double]
+    let storage: OperandTable?
+    @usableFromInline let table: UnsafePointer<UnitOperand>?
+    @usableFromInline let values: UnsafePointer<Double>?
+    @usableFromInline let mask: UInt64
 
     init(_ format: FloatFormat, zeroExponent: Int) {
         self.format = format
         self.zeroExponent = zeroExponent
+        mask = format.codeMask
         if format.bitWidth <= 16 {
             let n = Int(format.codeCount)
-            var t = [UnitOperand]()
-            var v = [Double]()
-            t.reserveCapacity(n)
-            v.reserveCapacity(n)
-            for code in 0..<UInt64(n) {
-                let x = format.decode(code)
-                v.append(x)
-                t.append(UnitOperand(x, format: format, zeroExponent: zeroExponent))
+            let t = OperandTable(count: n)
+            for code in 0..<n {
+                let x = format.decode(UInt64(code))
+                t.values[code] = x
+                t.operands[code] = UnitOperand(x, format: format, zeroExponent: zeroExponent)
             }
-            table = t
-            values = v
+            storage = t
+            table = UnsafePointer(t.operands.baseAddress)
+            values = UnsafePointer(t.values.baseAddress)
         } else {
-            table = []
-            values = []
+            storage = nil
+            table = nil
+            values = nil
         }
     }
 
     @inlinable func operand(_ code: UInt64) -> UnitOperand {
-        if !table.isEmpty { return table[Int(code & format.codeMask)] }
-        return UnitOperand(format.decode(code & format.codeMask), format: format, zeroExponent: zeroExponent)
+        if let table { return table[Int(code & mask)] }
+        return UnitOperand(format.decode(code & mask), format: format, zeroExponent: zeroExponent)
     }
 
     @inlinable func value(_ code: UInt64) -> Double {
-        if !values.isEmpty { return values[Int(code & format.codeMask)] }
-        return format.decode(code & format.codeMask)
+        if let values { return values[Int(code & mask)] }
+        return format.decode(code & mask)
     }
 }
 

@@ -65,10 +65,17 @@ extension MatrixUnitKernel {
         let workers = max(1, min(threads ?? ProcessInfoCores.count, rows))
         let emptyScales: [UInt64] = [0]
         let sa = x.scaleA ?? emptyScales, sb = x.scaleB ?? emptyScales
+        // B transposed once (batch × n × k): every dot product then reads both operands with stride 1.
+        var bt = [UInt64](repeating: 0, count: x.b.count)
+        for t in 0..<batch {
+            for r in 0..<k {
+                for j in 0..<n { bt[t * k * n + j * k + r] = x.b[t * k * n + r * n + j] }
+            }
+        }
         d.withUnsafeMutableBufferPointer { dBuffer in
             let out = SendablePointer(p: dBuffer.baseAddress!)
             x.a.withUnsafeBufferPointer { aAll in
-                x.b.withUnsafeBufferPointer { bAll in
+                bt.withUnsafeBufferPointer { bAll in
                     sa.withUnsafeBufferPointer { saAll in
                         sb.withUnsafeBufferPointer { sbAll in
                             let aS = SendableBuffer(p: aAll), bS = SendableBuffer(p: bAll), saS = SendableBuffer(p: saAll), sbS = SendableBuffer(p: sbAll)
@@ -81,11 +88,11 @@ extension MatrixUnitKernel {
                                     let t = row / m
                                     let aRow = UnsafeBufferPointer(rebasing: aAll[(row * k)..<(row * k + k)])
                                     for j in 0..<n {
-                                        let bColumn = bAll.baseAddress! + t * k * n + j
+                                        let bColumn = bAll.baseAddress! + t * k * n + j * k
                                         let cIndex = row * n + j
                                         let scaleA = blocks > 0 ? saAll.baseAddress! + row * blocks : nil
                                         let scaleB = blocks > 0 ? sbAll.baseAddress! + t * blocks * n + j : nil
-                                        out.p[cIndex] = self.dot(a: aRow, b: bColumn, bStride: n, c: c[cIndex], scaleA: scaleA, scaleB: scaleB, scaleBStride: n)
+                                        out.p[cIndex] = self.dot(a: aRow, b: bColumn, bStride: 1, c: c[cIndex], scaleA: scaleA, scaleB: scaleB, scaleBStride: n)
                                     }
                                     row += workers
                                 }

@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "TensorIO"),
         .target(name: "Capybara"),
         .target(name: "ExMyAnalysis", dependencies: ["ExMy", "TensorIO", "Capybara"]),
-        .target(name: "ExMyHardware", dependencies: ["ExMy"]),
+        .target(name: "ExMyHardware", dependencies: ["ExMy", "ExMyAnalysis"]),
         .target(
             name: "ExMyCLI",
             dependencies: [
@@ -84,7 +84,7 @@ let package = Package(
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ExMy"]),
         .testTarget(name: "CapybaraTests", dependencies: ["Capybara"]),
         .testTarget(name: "ExMyAnalysisTests", dependencies: ["ExMyAnalysis", "ExMy"]),
-        .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy", "ExMyTestSupport"]),
+        .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy", "ExMyTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy", "ExMyBenchmarks", "ExMyTestSupport"]),
         // Helpers shared by the test targets (in-process CLI runs, scratch paths, subprocesses, fixtures).
         .target(name: "ExMyTestSupport", dependencies: ["ExMyCLI"], path: "Tests/ExMyTestSupport"),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExMy
 import ExMyAnalysis
+import ExMyHardware
 import Foundation
 import TensorIO
 
@@ -57,8 +58,22 @@ struct DotCommand: ParsableCommand {
     @Option(name: .customLong("plot-metric"), help: "What the SVG plots: mean-rel | max-rel | mean-norm | max-norm.") var plotMetric: String = "mean-rel"
 
     @Flag(help: "No progress line on standard error (shown only when standard error is a terminal).") var quiet = false
+    @Option(help: "Matrix-unit models (exmy mma --list), comma-separated: study each one's error against K instead of the accumulator options (synthetic normal data, C = 0, unit block scales).") var model: String?
 
     func run() throws {
+        if let model {
+            let ks = try parsedLengths()
+            guard (1...100_000).contains(trials) else { throw CLIError("--trials must be in 1 … 100000") }
+            var rows: [MatrixUnitStudy.Row] = []
+            for name in model.split(separator: ",").map(String.init) {
+                do {
+                    let unit = try MatrixUnit.preset(named: name)
+                    rows += try MatrixUnitStudy.errorVersusK(unit, lengths: ks, trials: trials, seed: seed)
+                } catch let e as MatrixUnitError { throw CLIError(e.description) }
+            }
+            Console.shared.print(outputFormat == .csv ? MatrixUnitStudy.csv(rows) : "mean relative error |d − exact| / |exact| (\(trials) trials per K)\n" + MatrixUnitStudy.markdown(rows))
+            return
+        }
         // The plot's destination is checked (a directory, a symbolic link, a read-only file are
         // refused) before the study runs, not after.
         var plotOutput: OutputFile?

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExMyAnalysis
+import ExMyHardware
 import Foundation
 import TensorIO
 
@@ -25,10 +26,39 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         // The folder is checked before the minutes of measuring, not after.
         let folder = try ReportFolder(path: out, force: force)
-        let report = try ErrorReport.build { if !quiet { Console.shared.progress($0) } }
+        var report = try ErrorReport.build { if !quiet { Console.shared.progress($0) } }
+        if !quiet { Console.shared.progress("what your accumulator loses") }
+        try Self.addAccumulatorLoss(to: &report)
         if !quiet { Console.shared.progressDone() }
         try folder.write(report.files)
         Console.shared.print("wrote \(report.files.count) files to \(folder.display) (measured in \(String(format: "%.1f", report.seconds)) s): \(report.files.keys.sorted().joined(separator: ", "))")
+    }
+}
+
+extension ReportCommand {
+    /// The "what your accumulator loses" section: mean relative error against K = 256 … 16384 for
+    /// the FP8 and FP4 matrix-unit presets (4 dot products per K: cheap, a few seconds in release).
+    static func addAccumulatorLoss(to report: inout ErrorReport) throws {
+        var rows: [MatrixUnitStudy.Row] = []
+        do {
+            for name in MatrixUnitStudy.reportUnits {
+                rows += try MatrixUnitStudy.errorVersusK(try MatrixUnit.preset(named: name), lengths: [256, 1024, 4096, 16384], trials: 4, seed: 19)
+            }
+        } catch let e as MatrixUnitError { throw CLIError(e.description) }
+        report.files["accumulator-loss.csv"] = MatrixUnitStudy.csv(rows)
+        let section = """
+
+        ## What your accumulator loses
+
+        Mean relative error |d − exact| / |exact| of one dot product of length K (normal data quantized to the \
+        unit's inputs, C = 0, unit block scales, 4 dot products per K) as each matrix-unit model computes it \
+        (`exmy mma --list`, docs/matrix-units.md), against the exact dot product of the same quantized inputs. \
+        The exact reference (p3109-block-dot-e4m3) rounds once into FP32. `exmy dot --model NAME` measures more \
+        lengths and trials. Data: accumulator-loss.csv.
+
+        \(MatrixUnitStudy.markdown(rows))
+        """
+        report.files["README.md", default: ""] += section
     }
 }
 

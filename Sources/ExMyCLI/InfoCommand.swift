@@ -181,7 +181,8 @@ struct ValuesCommand: ParsableCommand {
         var rows: [Row] = []
         for code in 0..<f.codeCount {
             let v = f.decode(code)
-            let valueText: String = v.isNaN ? (f.isNegative(code) && v.sign == .minus ? "-nan" : "nan") : v.isInfinite ? (v < 0 ? "-inf" : "inf") : (v == 0 && v.sign == .minus ? "-0" : f.exactDescription(ofCode: code))
+            let nanText = f.isSignalingNaN(code) ? "snan" : "nan"  // signaling NaNs: IEEE-style formats only
+            let valueText: String = v.isNaN ? (f.isNegative(code) && v.sign == .minus ? "-" + nanText : nanText) : v.isInfinite ? (v < 0 ? "-inf" : "inf") : (v == 0 && v.sign == .minus ? "-0" : f.exactDescription(ofCode: code))
             rows.append(Row(code: FormatInfo.hex(code, f), fields: Self.fields(code, f), value: valueText, class: f.classify(code).rawValue))
         }
         if csv {
@@ -238,6 +239,7 @@ struct ValuesJSON: Encodable {
             try c.put(v.isFinite ? JSONOutput.exactDecimal(v) : nil, "value_exact")
             try c.put(f.isNegative(code) && v.sign == .minus, "negative")
             try c.put(f.classify(code).rawValue, "class")
+            try c.put(f.isSignalingNaN(code), "signaling_nan")
         }
     }
 }

@@ -99,7 +99,7 @@ extension ExMyCommand {
     /// Parses `arguments` and runs the command with output captured (for tests).
     public static func runCapturing(_ arguments: [String]) throws -> (text: String, data: Data) {
         try Console.shared.capture {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(VectorsCommand.translatingTestFloatOptions(arguments))
             try command.run()
         }
     }
@@ -108,7 +108,7 @@ extension ExMyCommand {
     /// message and a non-zero status on any error (a failed write to standard output included).
     public static func runMain() -> Never {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(VectorsCommand.translatingTestFloatOptions(Array(CommandLine.arguments.dropFirst())))
             try command.run()
             try Console.shared.finish()
         } catch {

@@ -64,8 +64,8 @@ let package = Package(
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO"]),
         .testTarget(name: "CapybaraTests", dependencies: ["Capybara"]),
         .testTarget(name: "ExMyAnalysisTests", dependencies: ["ExMyAnalysis", "ExMy"]),
-        .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy"]),
-        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy"]),
+        .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy", "MPFRReference", "ExMyVerification"]),
+        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy", "ExMyHardware"]),
     ],
     swiftLanguageModes: [.v6]
 )

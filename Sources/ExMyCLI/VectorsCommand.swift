@@ -156,6 +156,7 @@ struct VectorsCheckCommand: ParsableCommand {
     @OptionGroup var options: VectorOptions
     @Option(help: "Input file (default: standard input).") var input: String?
     @Flag(name: .customLong("check-nans"), help: "Compare NaN results code for code (TestFloat -checkNaNs).") var checkNaNs = false
+    @Flag(name: .customLong("skip-unmodelled"), help: "Skip and count lines with a signaling NaN operand or mulAdd(0, ∞, NaN): ExMy has no signaling NaNs and raises no invalid for that fma (testfloat_gen writes both).") var skipUnmodelled = false
     @Option(name: .customLong("max-errors"), parsing: .unconditional, help: "Error lines to print (the count goes on; default 20).") var maxErrors: Int = 20
     // TestFloat's -level and -seed are accepted and ignored when checking: the lines say everything.
     @Option(parsing: .unconditional, help: .hidden) var level: Int?
@@ -163,7 +164,7 @@ struct VectorsCheckCommand: ParsableCommand {
 
     func run() throws {
         guard maxErrors >= 0 else { throw CLIError("--max-errors must be at least 0, not \(maxErrors)") }
-        let checker = VectorChecker(try options.model(), checkNaNs: checkNaNs)
+        let checker = VectorChecker(try options.model(), checkNaNs: checkNaNs, skipUnmodelled: skipUnmodelled)
         let reader: ByteReader
         do { reader = try ByteReader(path: input) } catch let e as TensorIOError { throw CLIError.file(e) }
         let summary: VectorChecker.Summary

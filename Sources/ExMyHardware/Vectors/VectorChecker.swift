@@ -13,30 +13,58 @@ public struct VectorChecker: Sendable {
     public let layout: VectorLayout
     /// Compare NaN results code for code (TestFloat's `-checkNaNs`).
     public var checkNaNs: Bool
+    /// Skip (and count) lines whose operands the model does not model (``VectorModel/models(_:)``:
+    /// signaling NaN operands, `mulAdd(0, ∞, NaN)`), instead of checking them.
+    public var skipUnmodelled: Bool
 
     /// Counts of one run.
     public struct Summary: Sendable, Equatable {
         public var tests = 0
         public var errors = 0
+        /// Lines skipped under ``VectorChecker/skipUnmodelled``.
+        public var skipped = 0
+        public init(tests: Int = 0, errors: Int = 0, skipped: Int = 0) {
+            self.tests = tests
+            self.errors = errors
+            self.skipped = skipped
+        }
     }
 
-    public init(_ model: VectorModel, checkNaNs: Bool = false) {
+    public init(_ model: VectorModel, checkNaNs: Bool = false, skipUnmodelled: Bool = false) {
         self.model = model
         self.layout = VectorLayout(model)
         self.checkNaNs = checkNaNs
+        self.skipUnmodelled = skipUnmodelled
     }
 
-    /// Checks one line; returns `nil` when it matches, otherwise the error line.
+    /// The outcome of one line.
+    public enum Outcome: Equatable, Sendable {
+        case pass
+        case skipped
+        /// The TestFloat-style error line.
+        case error(String)
+    }
+
+    /// Checks one line; returns `nil` when it matches (or is skipped), otherwise the error line.
     ///
     /// - Throws: ``VectorError`` for a line that is not a vector of this function.
     public func check(line text: Substring) throws -> String? {
+        if case .error(let e) = try outcome(line: text) { return e }
+        return nil
+    }
+
+    /// Checks one line.
+    ///
+    /// - Throws: ``VectorError`` for a line that is not a vector of this function.
+    public func outcome(line text: Substring) throws -> Outcome {
         let v = try layout.parse(text)
+        if skipUnmodelled && !model.models(v.operands) { return .skipped }
         if model.randomBitCount > 0, v.random >> UInt64(model.randomBitCount) != 0 {
             throw VectorError("the random field '\(LayoutHex.hex(v.random))' has more than \(model.randomBitCount) bits")
         }
         let expected = model.evaluate(v.operands, random: v.random)
-        if matches(v.expected, expected) { return nil }
-        return errorLine(v, expected)
+        if matches(v.expected, expected) { return .pass }
+        return .error(errorLine(v, expected))
     }
 
     func matches(_ got: VectorResult, _ want: VectorResult) -> Bool {
@@ -79,12 +107,15 @@ public struct VectorChecker: Sendable {
             number += 1
             let text = Substring(line).trimmingCharacters(in: .whitespaces)
             if text.isEmpty || text.hasPrefix("#") || text.hasPrefix("//") { continue }
-            let error: String?
-            do { error = try check(line: Substring(text)) } catch let e as VectorError {
+            let outcome: Outcome
+            do { outcome = try self.outcome(line: Substring(text)) } catch let e as VectorError {
                 throw VectorError("line \(number): \(e.message)")
             }
-            summary.tests += 1
-            if let error {
+            switch outcome {
+            case .pass: summary.tests += 1
+            case .skipped: summary.skipped += 1
+            case .error(let error):
+                summary.tests += 1
                 summary.errors += 1
                 if summary.errors <= maxErrors { try report(error) }
             }
@@ -94,9 +125,11 @@ public struct VectorChecker: Sendable {
 
     /// TestFloat's closing line for a run.
     public func summaryLine(_ s: Summary) -> String {
-        let what = "\(model.function.name), rounding \(model.settings.roundingName)"
-        if s.errors == 0 { return "In \(s.tests) tests, no errors found in \(what)." }
-        return "\(s.tests) tests performed; \(s.errors) error\(s.errors == 1 ? "" : "s") found in \(what)."
+        var what = "\(model.function.name), rounding \(model.settings.roundingName)"
+        if model.function.operation == .roundToInt { what += model.settings.exact ? ", exact" : ", not exact" }
+        let skipped = s.skipped == 0 ? "" : " (\(s.skipped) skipped: signaling NaN operands or mulAdd(0, ∞, NaN), which ExMy does not model)"
+        if s.errors == 0 { return "In \(s.tests) tests, no errors found in \(what).\(skipped)" }
+        return "\(s.tests) tests performed; \(s.errors) error\(s.errors == 1 ? "" : "s") found in \(what).\(skipped)"
     }
 }
 

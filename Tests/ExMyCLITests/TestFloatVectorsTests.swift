@@ -71,7 +71,10 @@ struct TestFloatVectorsTests {
             count += chunk.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
             data.append(chunk)
         }
-        if process.isRunning { process.terminate() }
+        // TestFloat catches SIGTERM and stops only between cases, while blocked on a full pipe:
+        // close the pipe (its next write fails) and kill it.
+        try? out.fileHandleForReading.close()
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
         return Array(String(decoding: data, as: UTF8.self).split(separator: "\n").prefix(limit).map(String.init))
     }

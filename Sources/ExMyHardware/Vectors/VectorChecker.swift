@@ -105,10 +105,10 @@ public struct VectorChecker: Sendable {
         var number = 0
         for line in lines {
             number += 1
-            let text = Substring(line).trimmingCharacters(in: .whitespaces)
-            if text.isEmpty || text.hasPrefix("#") || text.hasPrefix("//") { continue }
+            // Skip blank lines and comments (the first non-blank character # or /).
+            guard let first = line.utf8.first(where: { $0 != 32 && $0 != 9 && $0 != 13 }), first != UInt8(ascii: "#"), first != UInt8(ascii: "/") else { continue }
             let outcome: Outcome
-            do { outcome = try self.outcome(line: Substring(text)) } catch let e as VectorError {
+            do { outcome = try self.outcome(line: Substring(line)) } catch let e as VectorError {
                 throw VectorError("line \(number): \(e.message)")
             }
             switch outcome {

@@ -48,28 +48,46 @@ public struct VectorLayout: Sendable {
         return fields.joined(separator: " ")
     }
 
-    /// Reads a line: hex fields as ``line(_:)`` writes them (any case, any width that fits).
+    /// Reads a line: hex fields as ``line(_:)`` writes them (any case, any width that fits),
+    /// separated by spaces or tabs; surrounding white space (a `\r` included) is ignored.
     ///
     /// - Throws: ``VectorError`` saying what is wrong with the line.
-    public func parse(_ text: Substring) throws -> Vector {
-        let fields = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard fields.count == fieldCount else {
-            throw VectorError("expected \(fieldCount) hex fields (\(fieldNames.joined(separator: " "))), found \(fields.count)")
-        }
+    public func parse<S: StringProtocol>(_ text: S) throws -> Vector {
+        // One pass over the bytes: TestFloat files run to millions of lines.
         var values: [UInt64] = []
-        for (i, field) in fields.enumerated() {
-            guard field.count <= 16, let v = UInt64(field, radix: 16) else {
-                throw VectorError("field \(i + 1) '\(field)' is not a hex number of at most 16 digits")
+        values.reserveCapacity(fieldCount)
+        var current: UInt64 = 0, digits = 0, bad = false
+        func finish() throws {
+            guard digits > 0 else { return }
+            if bad || digits > 16 {
+                throw VectorError("field \(values.count + 1) is not a hex number of at most 16 digits")
             }
-            values.append(v)
+            values.append(current)
+            current = 0; digits = 0
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+                try finish()
+                continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): current = current &<< 4 | UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): current = current &<< 4 | UInt64(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): current = current &<< 4 | UInt64(byte - UInt8(ascii: "A") + 10)
+            default: bad = true
+            }
+            digits += 1
+        }
+        try finish()
+        guard values.count == fieldCount else {
+            throw VectorError("expected \(fieldCount) hex fields (\(fieldNames.joined(separator: " "))), found \(values.count)")
         }
         let arity = model.function.operation.arity
         let opMask = model.function.operandFormat.codeMask
         for i in 0..<arity where values[i] & ~opMask != 0 {
-            throw VectorError("operand \(i + 1) '\(fields[i])' has bits above the format's \(model.function.operandFormat.bitWidth)")
+            throw VectorError("operand \(i + 1) '\(Self.hex(values[i], 1))' has bits above the format's \(model.function.operandFormat.bitWidth)")
         }
         let flags = values[fieldCount - 1]
-        guard flags < 32 else { throw VectorError("flags '\(fields[fieldCount - 1])' are not TestFloat flags (0 … 1F)") }
+        guard flags < 32 else { throw VectorError("flags '\(Self.hex(flags, 2))' are not TestFloat flags (00 … 1F)") }
         return Vector(
             operands: Array(values[0..<arity]),
             random: model.randomBitCount > 0 ? values[arity] : 0,

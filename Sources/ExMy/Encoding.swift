@@ -76,17 +76,24 @@ extension FloatFormat {
     /// Encodes an exact nonzero finite value `±significand · 2^exponent`: rounds it once with
     /// `rule`, then applies `overflow`. This is the path every conversion takes.
     ///
+    /// An inexact tiny result raises ``ConversionStatus/underflow``; `options.tininess` says whether
+    /// tininess is judged before rounding (the default) or after (``ArithmeticOptions/Tininess``).
     /// A stochastic variant with a bit count outside 1 … 62 (see ``RoundingRule/validated()``) cannot
     /// round: the result is the format's NaN (code 0 without NaN) with ``ConversionStatus/invalid``.
     @inlinable
     public func encode<G: RandomNumberGenerator>(
         negative: Bool, significand: UInt64, exponent: Int,
-        rounding rule: RoundingRule, overflow: OverflowRule, random: inout G
+        rounding rule: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
         guard rule.isValid else { return Encoded(code: encodeNaN(negative: false).code, status: .invalid) }
         let r = roundMagnitude(significand: significand, exponent: exponent, negative: negative, rule: rule, random: &random)
         var status: ConversionStatus = r.inexact ? .inexact : []
-        if r.inexact && r.tiny { status.insert(.underflow) }
+        if r.inexact && r.tiny {
+            if options.tininess == .beforeRounding
+                || isTinyAfterRounding(significand: significand, exponent: exponent, negative: negative, rule: rule, rounded: r.code) {
+                status.insert(.underflow)
+            }
+        }
         let limit = negative ? maxNegativeMagnitudeCode : maxMagnitudeCode
         if r.code > limit {
             status.formUnion([.overflow, .inexact])
@@ -153,32 +160,111 @@ extension FloatFormat {
     /// ```swift
     /// FloatFormat.e4m3fn.encode(-431.99999999999994).code   // 0xFD (−416), not −448 (0xFE)
     /// ```
+    ///
+    /// With ``ArithmeticOptions/signalingNaNs``, a signaling NaN `x` (quiet bit clear) gives the
+    /// format's quiet NaN with ``ConversionStatus/invalid`` (IEEE 754 §7.2); by default every NaN
+    /// converts without a flag.
     @inlinable
     public func encode<G: RandomNumberGenerator>(
-        _ x: Double, rounding rule: RoundingRule, overflow: OverflowRule, random: inout G
+        _ x: Double, rounding rule: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
         let bits = x.bitPattern
         let negative = bits >> 63 != 0
         let biased = Int((bits >> 52) & 0x7FF)
         let fraction = bits & 0x000F_FFFF_FFFF_FFFF
         if biased == 0x7FF {
-            return fraction == 0 ? encodeInfinity(negative: negative, overflow: overflow) : encodeNaN(negative: negative)
+            if fraction == 0 { return encodeInfinity(negative: negative, overflow: overflow) }
+            if options.signalingNaNs && x.isSignalingNaN { return encodeSignalingNaN() }
+            return encodeNaN(negative: negative)
         }
         if biased == 0 {
             if fraction == 0 { return encodeZero(negative: negative, overflow: overflow) }
-            return encode(negative: negative, significand: fraction, exponent: -1074, rounding: rule, overflow: overflow, random: &random)
+            return encode(
+                negative: negative, significand: fraction, exponent: -1074, rounding: rule, overflow: overflow,
+                options: options, random: &random)
         }
         return encode(
             negative: negative, significand: fraction | (1 << 52), exponent: biased - 1075,
-            rounding: rule, overflow: overflow, random: &random)
+            rounding: rule, overflow: overflow, options: options, random: &random)
     }
 
     /// Encodes a `Double` with a deterministic rule (a stochastic rule draws from the system generator).
     @inlinable
     public func encode(
-        _ x: Double, rounding rule: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none
+        _ x: Double, rounding rule: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none,
+        options: ArithmeticOptions = .default
     ) -> Encoded {
         var g = SystemRandomNumberGenerator()
-        return encode(x, rounding: rule, overflow: overflow, random: &g)
+        return encode(x, rounding: rule, overflow: overflow, options: options, random: &g)
     }
+
+    /// The result of a signaling NaN operand under ``ArithmeticOptions/signalingNaNs``: the quiet
+    /// NaN (code 0 without NaN), flag invalid (IEEE 754 §7.2).
+    @inlinable
+    func encodeSignalingNaN() -> Encoded {
+        Encoded(code: encodeNaN(negative: false).code, status: .invalid)
+    }
+
+    // MARK: Signaling NaNs
+
+    /// Whether `code` is a signaling NaN: a NaN code of an IEEE-style format
+    /// (``SpecialValueEncoding/ieee``) whose quiet bit, the top significand bit, is clear (IEEE 754
+    /// §6.2.1; E5M2 0x7D–0x7F: 0x7D and its negative 0xFD are signaling, 0x7E, 0x7F quiet).
+    /// Formats with FN, FNUZ or P3109 specials have no signaling NaN: always `false` for them.
+    /// Arithmetic treats these codes as signaling only under ``ArithmeticOptions/signalingNaNs``.
+    @inlinable public func isSignalingNaN(_ code: UInt64) -> Bool {
+        guard specials == .ieee, classify(code) == .nan else { return false }
+        return code & (UInt64(1) << UInt64(significandBitCount - 1)) == 0
+    }
+
+    /// The `Double` operand the arithmetic core takes for `code`: ``decode(_:)``, except that a
+    /// signaling NaN code becomes a signaling `Double` NaN (with its sign), so that
+    /// ``ArithmeticOptions/signalingNaNs`` can see it.
+    @inlinable func operand(_ code: UInt64) -> Double {
+        guard isSignalingNaN(code) else { return decode(code) }
+        return isNegative(code) ? -Double.signalingNaN : Double.signalingNaN
+    }
+
+    /// Whether tininess after rounding holds for an inexact result that is tiny before rounding
+    /// (`|x| < 2^emin`, `x = ±significand · 2^exponent`): `x` rounded with `rule` to precision `M + 1`
+    /// and an unbounded exponent range stays below `2^emin`. Only `x` in the binade just below
+    /// `2^emin` can round up to it. Stochastic rules judge the delivered magnitude code `rounded`.
+    @inlinable
+    func isTinyAfterRounding(significand: UInt64, exponent: Int, negative: Bool, rule: RoundingRule, rounded: UInt64) -> Bool {
+        let m = significandBitCount
+        let emin = leastNormalExponent
+        if rule.isStochastic {
+            // The least normal value's magnitude code: 2^M (code 0 when the format has no zero).
+            return rounded < (hasZero ? UInt64(1) << UInt64(m) : 0)
+        }
+        let e = exponent + 63 - significand.leadingZeroBitCount
+        guard e == emin - 1 else { return true }
+        // |x| / 2^(e − M) = n + ν: n has M + 1 bits; only n = 2^(M+1) − 1 can carry into 2^emin.
+        let shift = e - m - exponent  // ≥ 1 − 64 … the low bits of the significand to drop
+        let n: UInt64, fraction: UInt64, extra: Int
+        if shift <= 0 {
+            return true  // exact at precision M + 1: x itself, below 2^emin
+        } else if shift < 64 {
+            n = significand >> UInt64(shift)
+            fraction = significand << UInt64(64 - shift)
+            extra = 0
+        } else {
+            n = 0
+            fraction = significand
+            extra = shift - 64
+        }
+        guard fraction != 0, n == (UInt64(1) << UInt64(m + 1)) - 1 else { return true }
+        // The parity of the lower neighbour, as roundMagnitude reads it (for M = 0 and the
+        // even-code tie break: the code 2^(emin − 1) would have, one below the least normal's).
+        let lowIsOdd = m == 0 && tieBreak == .evenCode ? (hasZero ? false : true) : true
+        var none = NoRandomness()
+        return !Self.roundsUp(n: n, lowIsOdd: lowIsOdd, fraction: fraction, extra: extra, negative: negative, rule: rule, random: &none)
+    }
+}
+
+/// The generator of the deterministic rules' decisions, which never draw.
+@usableFromInline
+struct NoRandomness: RandomNumberGenerator {
+    @inlinable init() {}
+    @inlinable mutating func next() -> UInt64 { 0 }
 }

@@ -2,7 +2,7 @@
 /// the same operations under any rule, with the flags they raise.
 ///
 /// Every operation decodes its operands to their exact `Double` values and calls the arithmetic
-/// core on ``FloatFormat`` (``FloatFormat/add(_:_:rounding:overflow:random:)`` and its siblings),
+/// core on ``FloatFormat`` (``FloatFormat/add(_:_:rounding:overflow:options:random:)`` and its siblings),
 /// which computes the exact result and rounds it once into the format through the one rounding
 /// primitive: IEEE 754's "compute exactly, then round" model, as P3109 states it. `docs/arithmetic.md`
 /// lists the special cases (NaN operands, invalid operations, division by zero, signed zeros).
@@ -22,6 +22,10 @@
 /// is NaN). A format whose default rule is stochastic draws from `SystemRandomNumberGenerator`;
 /// use the `using:` methods for reproducible results.
 extension ExMy {
+    /// The operand the arithmetic core takes: ``doubleValue``, or a signaling `Double` NaN for a
+    /// signaling NaN code (see ``ArithmeticOptions/signalingNaNs``).
+    @inlinable var operand: Double { Format.format.operand(code) }
+
     @inlinable static func value(_ r: FloatFormat.Encoded) -> (value: ExMy, status: ConversionStatus) {
         (ExMy(encoded: r), r.status)
     }
@@ -113,123 +117,150 @@ extension ExMy {
     // MARK: Any rule, with flags
 
     /// The sum under `rounding` and `overflow`, with the flags raised.
-    @inlinable public func adding(_ other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow) -> (value: ExMy, status: ConversionStatus) {
+    @inlinable public func adding(
+        _ other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, options: ArithmeticOptions = .default
+    ) -> (value: ExMy, status: ConversionStatus) {
         var g = SystemRandomNumberGenerator()
-        return adding(other, rounding: rounding, overflow: overflow, using: &g)
+        return adding(other, rounding: rounding, overflow: overflow, options: options, using: &g)
     }
 
     /// The sum; a stochastic rule draws from `generator`.
     @inlinable public func adding<G: RandomNumberGenerator>(
-        _ other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, using generator: inout G
+        _ other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow,
+        options: ArithmeticOptions = .default, using generator: inout G
     ) -> (value: ExMy, status: ConversionStatus) {
-        Self.value(Format.format.add(doubleValue, other.doubleValue, rounding: rounding, overflow: overflow, random: &generator))
+        Self.value(Format.format.add(operand, other.operand, rounding: rounding, overflow: overflow, options: options, random: &generator))
     }
 
     /// The difference under `rounding` and `overflow`, with the flags raised. An exact zero
     /// difference is +0, or −0 under ``RoundingRule/down`` (IEEE 754 §6.3), where the format has −0.
-    @inlinable public func subtracting(_ other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow) -> (value: ExMy, status: ConversionStatus) {
+    @inlinable public func subtracting(
+        _ other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, options: ArithmeticOptions = .default
+    ) -> (value: ExMy, status: ConversionStatus) {
         var g = SystemRandomNumberGenerator()
-        return subtracting(other, rounding: rounding, overflow: overflow, using: &g)
+        return subtracting(other, rounding: rounding, overflow: overflow, options: options, using: &g)
     }
 
     /// The difference; a stochastic rule draws from `generator`.
     @inlinable public func subtracting<G: RandomNumberGenerator>(
-        _ other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, using generator: inout G
+        _ other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow,
+        options: ArithmeticOptions = .default, using generator: inout G
     ) -> (value: ExMy, status: ConversionStatus) {
-        Self.value(Format.format.subtract(doubleValue, other.doubleValue, rounding: rounding, overflow: overflow, random: &generator))
+        Self.value(Format.format.subtract(operand, other.operand, rounding: rounding, overflow: overflow, options: options, random: &generator))
     }
 
     /// The product under `rounding` and `overflow`, with the flags raised.
-    @inlinable public func multiplied(by other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow) -> (value: ExMy, status: ConversionStatus) {
+    @inlinable public func multiplied(
+        by other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, options: ArithmeticOptions = .default
+    ) -> (value: ExMy, status: ConversionStatus) {
         var g = SystemRandomNumberGenerator()
-        return multiplied(by: other, rounding: rounding, overflow: overflow, using: &g)
+        return multiplied(by: other, rounding: rounding, overflow: overflow, options: options, using: &g)
     }
 
     /// The product; a stochastic rule draws from `generator`.
     @inlinable public func multiplied<G: RandomNumberGenerator>(
-        by other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, using generator: inout G
+        by other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow,
+        options: ArithmeticOptions = .default, using generator: inout G
     ) -> (value: ExMy, status: ConversionStatus) {
-        Self.value(Format.format.multiply(doubleValue, other.doubleValue, rounding: rounding, overflow: overflow, random: &generator))
+        Self.value(Format.format.multiply(operand, other.operand, rounding: rounding, overflow: overflow, options: options, random: &generator))
     }
 
     /// The quotient under `rounding` and `overflow`, with the flags raised (`divisionByZero` for a
     /// finite nonzero value divided by zero).
-    @inlinable public func divided(by other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow) -> (value: ExMy, status: ConversionStatus) {
+    @inlinable public func divided(
+        by other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, options: ArithmeticOptions = .default
+    ) -> (value: ExMy, status: ConversionStatus) {
         var g = SystemRandomNumberGenerator()
-        return divided(by: other, rounding: rounding, overflow: overflow, using: &g)
+        return divided(by: other, rounding: rounding, overflow: overflow, options: options, using: &g)
     }
 
     /// The quotient; a stochastic rule draws from `generator`.
     @inlinable public func divided<G: RandomNumberGenerator>(
-        by other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, using generator: inout G
+        by other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow,
+        options: ArithmeticOptions = .default, using generator: inout G
     ) -> (value: ExMy, status: ConversionStatus) {
-        Self.value(Format.format.divide(doubleValue, other.doubleValue, rounding: rounding, overflow: overflow, random: &generator))
+        Self.value(Format.format.divide(operand, other.operand, rounding: rounding, overflow: overflow, options: options, random: &generator))
     }
 
     /// The square root under `rounding` and `overflow`, with the flags raised.
-    @inlinable public func squareRoot(rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow) -> (value: ExMy, status: ConversionStatus) {
+    @inlinable public func squareRoot(
+        rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, options: ArithmeticOptions = .default
+    ) -> (value: ExMy, status: ConversionStatus) {
         var g = SystemRandomNumberGenerator()
-        return squareRoot(rounding: rounding, overflow: overflow, using: &g)
+        return squareRoot(rounding: rounding, overflow: overflow, options: options, using: &g)
     }
 
     /// The square root; a stochastic rule draws from `generator`.
     @inlinable public func squareRoot<G: RandomNumberGenerator>(
-        rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, using generator: inout G
+        rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow,
+        options: ArithmeticOptions = .default, using generator: inout G
     ) -> (value: ExMy, status: ConversionStatus) {
-        Self.value(Format.format.squareRoot(doubleValue, rounding: rounding, overflow: overflow, random: &generator))
+        Self.value(Format.format.squareRoot(operand, rounding: rounding, overflow: overflow, options: options, random: &generator))
     }
 
     /// `self + lhs · rhs` rounded once under `rounding` and `overflow`, with the flags raised.
-    @inlinable public func addingProduct(_ lhs: ExMy, _ rhs: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow) -> (value: ExMy, status: ConversionStatus) {
+    @inlinable public func addingProduct(
+        _ lhs: ExMy, _ rhs: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, options: ArithmeticOptions = .default
+    ) -> (value: ExMy, status: ConversionStatus) {
         var g = SystemRandomNumberGenerator()
-        return addingProduct(lhs, rhs, rounding: rounding, overflow: overflow, using: &g)
+        return addingProduct(lhs, rhs, rounding: rounding, overflow: overflow, options: options, using: &g)
     }
 
     /// `self + lhs · rhs`; a stochastic rule draws from `generator`.
     @inlinable public func addingProduct<G: RandomNumberGenerator>(
-        _ lhs: ExMy, _ rhs: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, using generator: inout G
+        _ lhs: ExMy, _ rhs: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow,
+        options: ArithmeticOptions = .default, using generator: inout G
     ) -> (value: ExMy, status: ConversionStatus) {
-        Self.value(Format.format.fusedMultiplyAdd(lhs.doubleValue, rhs.doubleValue, doubleValue, rounding: rounding, overflow: overflow, random: &generator))
+        Self.value(Format.format.fusedMultiplyAdd(lhs.operand, rhs.operand, operand, rounding: rounding, overflow: overflow, options: options, random: &generator))
     }
 
     /// The IEEE remainder under `rounding` and `overflow` (which matter only where the exact
     /// remainder is not representable), with the flags raised.
-    @inlinable public func remainder(dividingBy other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow) -> (value: ExMy, status: ConversionStatus) {
+    @inlinable public func remainder(
+        dividingBy other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, options: ArithmeticOptions = .default
+    ) -> (value: ExMy, status: ConversionStatus) {
         var g = SystemRandomNumberGenerator()
-        return remainder(dividingBy: other, rounding: rounding, overflow: overflow, using: &g)
+        return remainder(dividingBy: other, rounding: rounding, overflow: overflow, options: options, using: &g)
     }
 
     /// The IEEE remainder; a stochastic rule draws from `generator`.
     @inlinable public func remainder<G: RandomNumberGenerator>(
-        dividingBy other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, using generator: inout G
+        dividingBy other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow,
+        options: ArithmeticOptions = .default, using generator: inout G
     ) -> (value: ExMy, status: ConversionStatus) {
-        Self.value(Format.format.remainder(doubleValue, other.doubleValue, rounding: rounding, overflow: overflow, random: &generator))
+        Self.value(Format.format.remainder(operand, other.operand, rounding: rounding, overflow: overflow, options: options, random: &generator))
     }
 
     /// The truncating remainder under `rounding` and `overflow`, with the flags raised.
-    @inlinable public func truncatingRemainder(dividingBy other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow) -> (value: ExMy, status: ConversionStatus) {
+    @inlinable public func truncatingRemainder(
+        dividingBy other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, options: ArithmeticOptions = .default
+    ) -> (value: ExMy, status: ConversionStatus) {
         var g = SystemRandomNumberGenerator()
-        return truncatingRemainder(dividingBy: other, rounding: rounding, overflow: overflow, using: &g)
+        return truncatingRemainder(dividingBy: other, rounding: rounding, overflow: overflow, options: options, using: &g)
     }
 
     /// The truncating remainder; a stochastic rule draws from `generator`.
     @inlinable public func truncatingRemainder<G: RandomNumberGenerator>(
-        dividingBy other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, using generator: inout G
+        dividingBy other: ExMy, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow,
+        options: ArithmeticOptions = .default, using generator: inout G
     ) -> (value: ExMy, status: ConversionStatus) {
-        Self.value(Format.format.truncatingRemainder(doubleValue, other.doubleValue, rounding: rounding, overflow: overflow, random: &generator))
+        Self.value(Format.format.truncatingRemainder(operand, other.operand, rounding: rounding, overflow: overflow, options: options, random: &generator))
     }
 
     /// The integral value chosen by `rule`, rounded into the format under `rounding` and
     /// `overflow` where it is not representable, with the flags raised.
-    @inlinable public func rounded(_ rule: FloatingPointRoundingRule, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow) -> (value: ExMy, status: ConversionStatus) {
+    @inlinable public func rounded(
+        _ rule: FloatingPointRoundingRule, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, options: ArithmeticOptions = .default
+    ) -> (value: ExMy, status: ConversionStatus) {
         var g = SystemRandomNumberGenerator()
-        return rounded(rule, rounding: rounding, overflow: overflow, using: &g)
+        return rounded(rule, rounding: rounding, overflow: overflow, options: options, using: &g)
     }
 
     /// The integral value chosen by `rule`; a stochastic rule draws from `generator`.
     @inlinable public func rounded<G: RandomNumberGenerator>(
-        _ rule: FloatingPointRoundingRule, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow, using generator: inout G
+        _ rule: FloatingPointRoundingRule, rounding: RoundingRule, overflow: OverflowRule = Format.defaultOverflow,
+        options: ArithmeticOptions = .default, using generator: inout G
     ) -> (value: ExMy, status: ConversionStatus) {
-        Self.value(Format.format.roundToIntegral(doubleValue, rule, rounding: rounding, overflow: overflow, random: &generator))
+        Self.value(Format.format.roundToIntegral(operand, rule, rounding: rounding, overflow: overflow, options: options, random: &generator))
     }
 }

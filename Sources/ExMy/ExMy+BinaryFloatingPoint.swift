@@ -25,8 +25,10 @@
 /// produces for NaN and ∞ results, so `x / 0 == .infinity` style code stays consistent. In a format
 /// without NaN, `ExMy.nan.isNaN` is `false`; in a format without ∞, `ExMy.infinity.isInfinite` is
 /// `false`: generic code must test `isNaN` / `isInfinite` on results rather than assume them.
-/// ``signalingNaN`` is ``nan`` (ExMy formats have no signaling NaNs; ``isSignalingNaN`` is always
-/// `false`).
+/// ``signalingNaN`` is ``nan``, the quiet NaN, kept so for compatibility. IEEE-style formats do have
+/// signaling NaN codes (quiet bit clear, E5M2 0x7D): ``isSignalingNaN`` reports them, build one with
+/// `init(bitPattern:)`, and arithmetic treats them as signaling under
+/// ``ArithmeticOptions/signalingNaNs``. FN, FNUZ and P3109 formats have no signaling NaN.
 ///
 /// Negation (`-x`, ``negate()``) is exact and flips the sign bit where the format has one — NaN
 /// codes included where NaNs carry a sign (ieee, fn); the single NaN of fnuz/P3109 formats and
@@ -79,7 +81,8 @@ extension ExMy: BinaryFloatingPoint {
     @inlinable public static var significandBitCount: Int { Format.format.significandBitCount }
     /// 2.
     @inlinable public static var radix: Int { 2 }
-    /// The same as ``nan``: ExMy formats have no signaling NaNs.
+    /// The same as ``nan`` (quiet; a signaling NaN of an IEEE-style format is built with
+    /// `init(bitPattern:)`, for example E5M2 0x7D).
     @inlinable public static var signalingNaN: ExMy { nan }
 
     /// π rounded toward zero (as IEEE 754 and Swift's `pi` require), or the greatest finite value

@@ -18,8 +18,11 @@ extension ExMy {
     @inlinable public var isNormal: Bool { codeClass == .normal }
     /// Whether the code is the format's canonical encoding of its value.
     @inlinable public var isCanonical: Bool { codeClass != .nonCanonical }
-    /// Always `false`: ExMy formats have no signaling NaNs (IEEE-style formats treat every NaN as quiet).
-    @inlinable public var isSignalingNaN: Bool { false }
+    /// Whether the code is a signaling NaN: a NaN of an IEEE-style format whose quiet bit (the top
+    /// significand bit) is clear (E5M2 0x7D, 0xFD). Always `false` for FN, FNUZ and P3109 formats,
+    /// which have no signaling NaN. Arithmetic treats such a NaN as signaling (invalid, quiet NaN
+    /// result) only under ``ArithmeticOptions/signalingNaNs``; by default every NaN is quiet.
+    @inlinable public var isSignalingNaN: Bool { Format.format.isSignalingNaN(code) }
 
     /// The sign: `.minus` for negative values, −0 and NaNs carrying a sign bit.
     @inlinable public var sign: FloatingPointSign { Format.format.isNegative(code) ? .minus : .plus }

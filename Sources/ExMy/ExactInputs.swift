@@ -5,19 +5,22 @@ extension FloatFormat {
     /// `Float16`, `Float80`, ExMy values), rounding once from the exact value. Reads the value
     /// through `exponent` and `significandBitPattern` only, which ExMy values (every layout) answer
     /// as IEEE types do.
+    ///
+    /// `options` as for the `Double` conversion: tininess, and a
+    /// signaling NaN `x` (`x.isSignalingNaN`) raising invalid under ``ArithmeticOptions/signalingNaNs``.
     @inlinable
     public func encode<T: BinaryFloatingPoint, G: RandomNumberGenerator>(
-        _ x: T, rounding rule: RoundingRule, overflow: OverflowRule, random: inout G
+        _ x: T, rounding rule: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
-        if T.self == Double.self { return encode(x as! Double, rounding: rule, overflow: overflow, random: &random) }
+        if T.self == Double.self { return encode(x as! Double, rounding: rule, overflow: overflow, options: options, random: &random) }
         let negative = x.sign == .minus
-        if x.isNaN { return encodeNaN(negative: negative) }
+        if x.isNaN { return options.signalingNaNs && x.isSignalingNaN ? encodeSignalingNaN() : encodeNaN(negative: negative) }
         if x.isInfinite { return encodeInfinity(negative: negative, overflow: overflow) }
         if x.isZero { return encodeZero(negative: negative, overflow: overflow) }
         let width = T.significandBitCount
         guard width <= 63 else {
             // Wider than any standard type; Double(x) rounds, so report the conversion as inexact.
-            var r = encode(Double(x), rounding: rule, overflow: overflow, random: &random)
+            var r = encode(Double(x), rounding: rule, overflow: overflow, options: options, random: &random)
             r.status.insert(.inexact)
             return r
         }
@@ -25,13 +28,13 @@ extension FloatFormat {
         if x.isNormal {
             return encode(
                 negative: negative, significand: bits | (1 << UInt64(width)), exponent: Int(x.exponent) - width,
-                rounding: rule, overflow: overflow, random: &random)
+                rounding: rule, overflow: overflow, options: options, random: &random)
         }
         // Subnormal (or fixed point): |x| = bits · 2^(exponent − L), L the index of the leading one.
         // (Not `leastNormalMagnitude`: a fixed-point ExMy format has no normal range.)
         return encode(
             negative: negative, significand: bits, exponent: Int(x.exponent) - (63 - bits.leadingZeroBitCount),
-            rounding: rule, overflow: overflow, random: &random)
+            rounding: rule, overflow: overflow, options: options, random: &random)
     }
 
     /// Encodes an integer of any width, rounding once. Integers wider than 64 significant bits keep

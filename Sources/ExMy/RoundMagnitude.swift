@@ -32,7 +32,7 @@ extension FloatFormat {
     /// one is even); `negative` matters for ``RoundingRule/up`` and
     /// ``RoundingRule/down``. Stochastic rules draw from `random`. A stochastic variant whose bit
     /// count lies outside 1 … 62 is rounded with the nearest count in that range (no trap);
-    /// ``encode(negative:significand:exponent:rounding:overflow:random:)`` rejects such a rule
+    /// ``encode(negative:significand:exponent:rounding:overflow:options:random:)`` rejects such a rule
     /// with ``ConversionStatus/invalid`` before it gets here.
     ///
     /// - Precondition: `significand != 0`.

@@ -4,15 +4,23 @@ extension ExactResult {
     /// exactly in a 192-bit window (``sum(aNegative:aHigh:aLow:aExponent:bNegative:bHigh:bLow:bExponent:roundingDown:)``).
     ///
     /// IEEE 754 special cases: 0 · ∞ is invalid (also when z is ∞), ∞ − ∞ between the product and
-    /// z is invalid; a NaN operand gives the quiet NaN without a flag, even in fma(0, ∞, NaN) (IEEE 754
-    /// leaves that flag to the implementation). An exact zero result is the sum of the product's
-    /// zero (sign XOR) and z's zero, or of a cancellation: +0, or −0 when `roundingDown`.
+    /// z is invalid; a NaN operand gives the quiet NaN without a flag, and fma(0, ∞, NaN) too unless
+    /// `zeroTimesInfinityPlusNaNIsInvalid` (IEEE 754 §7.2(c) leaves that flag to the
+    /// implementation). An exact zero result is the sum of the product's zero (sign XOR) and z's
+    /// zero, or of a cancellation: +0, or −0 when `roundingDown`.
     @inlinable
-    static func fusedMultiplyAdd(_ x: Double, _ y: Double, _ z: Double, roundingDown: Bool) -> ExactResult {
+    static func fusedMultiplyAdd(
+        _ x: Double, _ y: Double, _ z: Double, roundingDown: Bool, zeroTimesInfinityPlusNaNIsInvalid: Bool = false
+    ) -> ExactResult {
         let a = ExactOperand(x), b = ExactOperand(y), c = ExactOperand(z)
         if case .nan = a { return .quietNaN }
         if case .nan = b { return .quietNaN }
-        if case .nan = c { return .quietNaN }
+        if case .nan = c {
+            switch (a, b) {
+            case (.infinity, .zero), (.zero, .infinity): return zeroTimesInfinityPlusNaNIsInvalid ? .invalidNaN : .quietNaN
+            default: return .quietNaN
+            }
+        }
         // The product's class, or its exact 128-bit significand.
         switch (a, b) {
         case (.infinity, .zero), (.zero, .infinity):

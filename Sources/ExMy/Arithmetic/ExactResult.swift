@@ -26,12 +26,12 @@ enum ExactResult: Hashable, Sendable {
 
 extension FloatFormat {
     /// Rounds an exact result into this format: finite values through the one rounding primitive
-    /// (``encode(negative:significand:exponent:rounding:overflow:random:)``), the rest through
+    /// (``encode(negative:significand:exponent:rounding:overflow:options:random:)``), the rest through
     /// ``encodeZero(negative:overflow:)``, ``encodeInfinity(negative:overflow:)`` and
     /// ``encodeNaN(negative:)``, exactly as a conversion of that value would.
     @inlinable
     func encode<G: RandomNumberGenerator>(
-        _ result: ExactResult, rounding rule: RoundingRule, overflow: OverflowRule, random: inout G
+        _ result: ExactResult, rounding rule: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions, random: inout G
     ) -> Encoded {
         switch result {
         case .nan(let invalid):
@@ -47,7 +47,7 @@ extension FloatFormat {
         case .finite(let negative, let significand, let exponent):
             return encode(
                 negative: negative, significand: significand, exponent: exponent,
-                rounding: rule, overflow: overflow, random: &random)
+                rounding: rule, overflow: overflow, options: options, random: &random)
         }
     }
 }

@@ -5,12 +5,20 @@ extension ExactResult {
     /// ±∞ stays ±∞.
     @inlinable
     static func integral(_ x: Double, _ rule: FloatingPointRoundingRule) -> ExactResult {
+        integral(x, rule, toOdd: false).result
+    }
+
+    /// `x` rounded to an integral value with `rule`, or to odd when `toOdd` (the truncated integer,
+    /// with its last bit set when the truncation was inexact: SoftFloat's `softfloat_round_odd` in
+    /// `roundToInt`), and whether the integral value differs from `x` (for `roundToIntegralExact`).
+    @inlinable
+    static func integral(_ x: Double, _ rule: FloatingPointRoundingRule, toOdd: Bool) -> (result: ExactResult, inexact: Bool) {
         switch ExactOperand(x) {
-        case .nan: return .quietNaN
-        case .infinity(let n): return .infinity(negative: n, divisionByZero: false)
-        case .zero(let n): return .zero(negative: n)
+        case .nan: return (.quietNaN, false)
+        case .infinity(let n): return (.infinity(negative: n, divisionByZero: false), false)
+        case .zero(let n): return (.zero(negative: n), false)
         case .finite(let negative, let s, let e):
-            if e >= 0 { return .finite(negative: negative, significand: s, exponent: e) }
+            if e >= 0 { return (.finite(negative: negative, significand: s, exponent: e), false) }
             let shift = -e
             // n = ⌊|x|⌋, and the discarded fraction compared with one half.
             let n: UInt64
@@ -28,20 +36,24 @@ extension ExactResult {
                 fractionVersusHalf = -1
             }
             let up: Bool
-            switch rule {
-            case .toNearestOrEven: up = fractionVersusHalf > 0 || (fractionVersusHalf == 0 && n & 1 == 1)
-            case .toNearestOrAwayFromZero: up = fractionVersusHalf >= 0
-            case .towardZero: up = false
-            case .awayFromZero: up = !fractionIsZero
-            case .up: up = !fractionIsZero && !negative
-            case .down: up = !fractionIsZero && negative
-            @unknown default:
-                // A rule added to the standard library later: Double's own (exact) integral rounding.
-                return integral(x.rounded(rule), .towardZero)
+            if toOdd {
+                up = !fractionIsZero && n & 1 == 0
+            } else {
+                switch rule {
+                case .toNearestOrEven: up = fractionVersusHalf > 0 || (fractionVersusHalf == 0 && n & 1 == 1)
+                case .toNearestOrAwayFromZero: up = fractionVersusHalf >= 0
+                case .towardZero: up = false
+                case .awayFromZero: up = !fractionIsZero
+                case .up: up = !fractionIsZero && !negative
+                case .down: up = !fractionIsZero && negative
+                @unknown default:
+                    // A rule added to the standard library later: Double's own (exact) integral rounding.
+                    return (integral(x.rounded(rule), .towardZero), !fractionIsZero)
+                }
             }
             let magnitude = up ? n + 1 : n
-            if magnitude == 0 { return .zero(negative: negative) }
-            return .finite(negative: negative, significand: magnitude, exponent: 0)
+            if magnitude == 0 { return (.zero(negative: negative), !fractionIsZero) }
+            return (.finite(negative: negative, significand: magnitude, exponent: 0), !fractionIsZero)
         }
     }
 }

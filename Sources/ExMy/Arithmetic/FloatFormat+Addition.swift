@@ -24,17 +24,18 @@ extension FloatFormat {
     ///   ``RoundingRule/stochastic`` sees a ν that differs by less than 2^−(64−p).
     @inlinable
     public func add<G: RandomNumberGenerator>(
-        _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G
+        _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
-        encode(ExactResult.sum(x, y, negatingY: false, roundingDown: rounding == .down), rounding: rounding, overflow: overflow, random: &random)
+        if options.signalingNaNs && (x.isSignalingNaN || y.isSignalingNaN) { return encodeSignalingNaN() }
+        return encode(ExactResult.sum(x, y, negatingY: false, roundingDown: rounding == .down), rounding: rounding, overflow: overflow, options: options, random: &random)
     }
 
     /// `x + y` rounded once into this format; a stochastic rule draws from the system generator.
-    /// See ``add(_:_:rounding:overflow:random:)``.
+    /// See ``add(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func add(_ x: Double, _ y: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none) -> Encoded {
+    public func add(_ x: Double, _ y: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none, options: ArithmeticOptions = .default) -> Encoded {
         var g = SystemRandomNumberGenerator()
-        return add(x, y, rounding: rounding, overflow: overflow, random: &g)
+        return add(x, y, rounding: rounding, overflow: overflow, options: options, random: &g)
     }
 
     /// `x − y`, computed exactly and rounded once into this format (IEEE 754 `subtraction`,
@@ -45,19 +46,20 @@ extension FloatFormat {
     /// FloatFormat.e5m2.subtract(1, 1, rounding: .down).code     // 0x80 (−0)
     /// ```
     ///
-    /// Same semantics and departures from IEEE 754 as ``add(_:_:rounding:overflow:random:)``.
+    /// Same semantics and departures from IEEE 754 as ``add(_:_:rounding:overflow:options:random:)``.
     @inlinable
     public func subtract<G: RandomNumberGenerator>(
-        _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G
+        _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
-        encode(ExactResult.sum(x, y, negatingY: true, roundingDown: rounding == .down), rounding: rounding, overflow: overflow, random: &random)
+        if options.signalingNaNs && (x.isSignalingNaN || y.isSignalingNaN) { return encodeSignalingNaN() }
+        return encode(ExactResult.sum(x, y, negatingY: true, roundingDown: rounding == .down), rounding: rounding, overflow: overflow, options: options, random: &random)
     }
 
     /// `x − y` rounded once into this format; a stochastic rule draws from the system generator.
-    /// See ``subtract(_:_:rounding:overflow:random:)``.
+    /// See ``subtract(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func subtract(_ x: Double, _ y: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none) -> Encoded {
+    public func subtract(_ x: Double, _ y: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none, options: ArithmeticOptions = .default) -> Encoded {
         var g = SystemRandomNumberGenerator()
-        return subtract(x, y, rounding: rounding, overflow: overflow, random: &g)
+        return subtract(x, y, rounding: rounding, overflow: overflow, options: options, random: &g)
     }
 }

@@ -14,20 +14,21 @@ extension FloatFormat {
     /// of the signs), encoded as a conversion of ±∞ is: a format without ∞ gives NaN (flag invalid)
     /// or, under sat-finite, ±greatestFiniteMagnitude (flag inexact) — departures from IEEE 754 that
     /// come from the format, stated in `docs/semantics.md` §6. Other departures as for
-    /// ``add(_:_:rounding:overflow:random:)`` (canonical NaN results; stochastic rules round the
+    /// ``add(_:_:rounding:overflow:options:random:)`` (canonical NaN results; stochastic rules round the
     /// 64-bit round-to-odd quotient).
     @inlinable
     public func divide<G: RandomNumberGenerator>(
-        _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G
+        _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
-        encode(ExactResult.quotient(x, y), rounding: rounding, overflow: overflow, random: &random)
+        if options.signalingNaNs && (x.isSignalingNaN || y.isSignalingNaN) { return encodeSignalingNaN() }
+        return encode(ExactResult.quotient(x, y), rounding: rounding, overflow: overflow, options: options, random: &random)
     }
 
     /// `x / y` rounded once into this format; a stochastic rule draws from the system generator.
-    /// See ``divide(_:_:rounding:overflow:random:)``.
+    /// See ``divide(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func divide(_ x: Double, _ y: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none) -> Encoded {
+    public func divide(_ x: Double, _ y: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none, options: ArithmeticOptions = .default) -> Encoded {
         var g = SystemRandomNumberGenerator()
-        return divide(x, y, rounding: rounding, overflow: overflow, random: &g)
+        return divide(x, y, rounding: rounding, overflow: overflow, options: options, random: &g)
     }
 }

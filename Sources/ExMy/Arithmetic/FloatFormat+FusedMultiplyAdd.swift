@@ -9,24 +9,31 @@ extension FloatFormat {
     ///
     /// The product is exact (106 bits); product and addend are summed exactly (192-bit window,
     /// sticky bit below it); the 64-bit round-to-odd sum goes to the one rounding primitive. 0 · ∞ is
-    /// invalid whatever `z` is (unless `z` is NaN: a NaN operand gives NaN without a flag, one of the
-    /// two choices IEEE 754 allows); (±∞) + (∓∞) is invalid. An exact zero result follows IEEE 754
+    /// invalid whatever `z` is, except that fma(0, ∞, quiet NaN) gives NaN without a flag by
+    /// default (one of the two choices IEEE 754 §7.2(c) allows; with
+    /// ``ArithmeticOptions/invalidZeroTimesInfinityPlusNaN`` it raises invalid, as SoftFloat and x86
+    /// do); (±∞) + (∓∞) is invalid. A signaling NaN operand raises invalid under
+    /// ``ArithmeticOptions/signalingNaNs``; tininess follows ``ArithmeticOptions/tininess``. An exact zero result follows IEEE 754
     /// §6.3: the product's zero has the XOR of the signs; a zero sum of opposite signs is +0 (−0
-    /// under ``RoundingRule/down``). Other departures as for ``add(_:_:rounding:overflow:random:)``.
+    /// under ``RoundingRule/down``). Other departures as for ``add(_:_:rounding:overflow:options:random:)``.
     @inlinable
     public func fusedMultiplyAdd<G: RandomNumberGenerator>(
-        _ x: Double, _ y: Double, _ z: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G
+        _ x: Double, _ y: Double, _ z: Double, rounding: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
-        encode(ExactResult.fusedMultiplyAdd(x, y, z, roundingDown: rounding == .down), rounding: rounding, overflow: overflow, random: &random)
+        if options.signalingNaNs && (x.isSignalingNaN || y.isSignalingNaN || z.isSignalingNaN) { return encodeSignalingNaN() }
+        let exact = ExactResult.fusedMultiplyAdd(
+            x, y, z, roundingDown: rounding == .down, zeroTimesInfinityPlusNaNIsInvalid: options.invalidZeroTimesInfinityPlusNaN)
+        return encode(exact, rounding: rounding, overflow: overflow, options: options, random: &random)
     }
 
     /// `x · y + z` rounded once into this format; a stochastic rule draws from the system generator.
-    /// See ``fusedMultiplyAdd(_:_:_:rounding:overflow:random:)``.
+    /// See ``fusedMultiplyAdd(_:_:_:rounding:overflow:options:random:)``.
     @inlinable
     public func fusedMultiplyAdd(
-        _ x: Double, _ y: Double, _ z: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none
+        _ x: Double, _ y: Double, _ z: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none,
+        options: ArithmeticOptions = .default
     ) -> Encoded {
         var g = SystemRandomNumberGenerator()
-        return fusedMultiplyAdd(x, y, z, rounding: rounding, overflow: overflow, random: &g)
+        return fusedMultiplyAdd(x, y, z, rounding: rounding, overflow: overflow, options: options, random: &g)
     }
 }

@@ -12,21 +12,22 @@ extension FloatFormat {
     /// significands (the exponent difference can exceed 2000 bits) and only the conversion into this
     /// format rounds — which happens when `x` and `y` come from a wider format. A zero result has the
     /// sign of `x`. Invalid: `x` infinite, or `y` zero. `x` finite and `y` infinite gives `x`.
-    /// Departures from IEEE 754 as for ``add(_:_:rounding:overflow:random:)`` (canonical NaN
+    /// Departures from IEEE 754 as for ``add(_:_:rounding:overflow:options:random:)`` (canonical NaN
     /// results; −0 becomes +0 in formats without −0).
     @inlinable
     public func remainder<G: RandomNumberGenerator>(
-        _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G
+        _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
-        encode(ExactResult.remainder(x, y, nearest: true), rounding: rounding, overflow: overflow, random: &random)
+        if options.signalingNaNs && (x.isSignalingNaN || y.isSignalingNaN) { return encodeSignalingNaN() }
+        return encode(ExactResult.remainder(x, y, nearest: true), rounding: rounding, overflow: overflow, options: options, random: &random)
     }
 
     /// The IEEE remainder rounded once into this format; a stochastic rule draws from the system
-    /// generator. See ``remainder(_:_:rounding:overflow:random:)``.
+    /// generator. See ``remainder(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func remainder(_ x: Double, _ y: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none) -> Encoded {
+    public func remainder(_ x: Double, _ y: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none, options: ArithmeticOptions = .default) -> Encoded {
         var g = SystemRandomNumberGenerator()
-        return remainder(x, y, rounding: rounding, overflow: overflow, random: &g)
+        return remainder(x, y, rounding: rounding, overflow: overflow, options: options, random: &g)
     }
 
     /// `x − n·y` with `n = x / y` truncated toward zero (C `fmod`, Swift
@@ -37,20 +38,21 @@ extension FloatFormat {
     /// FloatFormat.e4m3fn.truncatingRemainder(-7, 2).code    // 0xB8 (−1): the sign of x
     /// ```
     ///
-    /// Exact, then converted, as ``remainder(_:_:rounding:overflow:random:)``; the result has the
+    /// Exact, then converted, as ``remainder(_:_:rounding:overflow:options:random:)``; the result has the
     /// sign of `x` (a zero result too). Invalid: `x` infinite, or `y` zero.
     @inlinable
     public func truncatingRemainder<G: RandomNumberGenerator>(
-        _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G
+        _ x: Double, _ y: Double, rounding: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
-        encode(ExactResult.remainder(x, y, nearest: false), rounding: rounding, overflow: overflow, random: &random)
+        if options.signalingNaNs && (x.isSignalingNaN || y.isSignalingNaN) { return encodeSignalingNaN() }
+        return encode(ExactResult.remainder(x, y, nearest: false), rounding: rounding, overflow: overflow, options: options, random: &random)
     }
 
     /// The truncating remainder rounded once into this format; a stochastic rule draws from the
-    /// system generator. See ``truncatingRemainder(_:_:rounding:overflow:random:)``.
+    /// system generator. See ``truncatingRemainder(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func truncatingRemainder(_ x: Double, _ y: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none) -> Encoded {
+    public func truncatingRemainder(_ x: Double, _ y: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none, options: ArithmeticOptions = .default) -> Encoded {
         var g = SystemRandomNumberGenerator()
-        return truncatingRemainder(x, y, rounding: rounding, overflow: overflow, random: &g)
+        return truncatingRemainder(x, y, rounding: rounding, overflow: overflow, options: options, random: &g)
     }
 }

@@ -12,25 +12,36 @@ extension FloatFormat {
     ///
     /// The integral value is exact (computed on the integer significand); only the conversion into
     /// this format rounds, with `rounding` — so the result need not be an integer when the format
-    /// cannot hold that integer (5 in E2M1 above, a tie between 4 and 6), and the flags are the conversion's. Departures
-    /// from IEEE 754: the integral step raises no flag (like `roundToIntegral…`, not
-    /// `roundToIntegralExact`); a zero result keeps the sign of `x` (−0.25 → −0), then +0 in
-    /// formats without −0; NaN results are canonical, as for ``add(_:_:rounding:overflow:random:)``.
+    /// cannot hold that integer (5 in E2M1 above, a tie between 4 and 6), and the flags are the conversion's.
+    /// Options: ``ArithmeticOptions/roundToIntegralExact`` adds ``ConversionStatus/inexact`` when the
+    /// integral value differs from `x` (IEEE 754 `roundToIntegralExact`);
+    /// ``ArithmeticOptions/roundToIntegralToOdd`` replaces `integralRule` by rounding to odd
+    /// (truncate, then set the last integer bit when inexact: 2.5 → 3, 0.25 → 1, as SoftFloat's
+    /// `softfloat_round_odd`); a signaling NaN `x` raises invalid under
+    /// ``ArithmeticOptions/signalingNaNs``. Departures from IEEE 754 by default: the integral step
+    /// raises no flag (`roundToIntegral…`, not `roundToIntegralExact`); a zero result keeps the sign
+    /// of `x` (−0.25 → −0), then +0 in formats without −0; NaN results are canonical, as for
+    /// ``add(_:_:rounding:overflow:options:random:)``.
     @inlinable
     public func roundToIntegral<G: RandomNumberGenerator>(
-        _ x: Double, _ integralRule: FloatingPointRoundingRule, rounding: RoundingRule, overflow: OverflowRule, random: inout G
+        _ x: Double, _ integralRule: FloatingPointRoundingRule, rounding: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
-        encode(ExactResult.integral(x, integralRule), rounding: rounding, overflow: overflow, random: &random)
+        if options.signalingNaNs && x.isSignalingNaN { return encodeSignalingNaN() }
+        let (exact, inexact) = ExactResult.integral(x, integralRule, toOdd: options.roundToIntegralToOdd)
+        var r = encode(exact, rounding: rounding, overflow: overflow, options: options, random: &random)
+        if inexact && options.roundToIntegralExact { r.status.insert(.inexact) }
+        return r
     }
 
     /// `x` rounded to an integral value, then into this format; a stochastic `rounding` draws from the
-    /// system generator. See ``roundToIntegral(_:_:rounding:overflow:random:)``.
+    /// system generator. See ``roundToIntegral(_:_:rounding:overflow:options:random:)``.
     @inlinable
     public func roundToIntegral(
         _ x: Double, _ integralRule: FloatingPointRoundingRule,
-        rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none
+        rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none,
+        options: ArithmeticOptions = .default
     ) -> Encoded {
         var g = SystemRandomNumberGenerator()
-        return roundToIntegral(x, integralRule, rounding: rounding, overflow: overflow, random: &g)
+        return roundToIntegral(x, integralRule, rounding: rounding, overflow: overflow, options: options, random: &g)
     }
 }

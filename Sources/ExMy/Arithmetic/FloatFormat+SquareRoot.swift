@@ -11,19 +11,20 @@ extension FloatFormat {
     /// The root is an integer square root with remainder (sticky bit) of the significand; the 64-bit
     /// round-to-odd root goes to the one rounding primitive. √(−0) = −0 (+0 in formats without −0);
     /// √(+∞) = +∞ (encoded as a conversion of +∞ is); the root of a negative nonzero number is
-    /// invalid. Other departures from IEEE 754 as for ``add(_:_:rounding:overflow:random:)``.
+    /// invalid. Other departures from IEEE 754 as for ``add(_:_:rounding:overflow:options:random:)``.
     @inlinable
     public func squareRoot<G: RandomNumberGenerator>(
-        _ x: Double, rounding: RoundingRule, overflow: OverflowRule, random: inout G
+        _ x: Double, rounding: RoundingRule, overflow: OverflowRule, options: ArithmeticOptions = .default, random: inout G
     ) -> Encoded {
-        encode(ExactResult.squareRoot(x), rounding: rounding, overflow: overflow, random: &random)
+        if options.signalingNaNs && x.isSignalingNaN { return encodeSignalingNaN() }
+        return encode(ExactResult.squareRoot(x), rounding: rounding, overflow: overflow, options: options, random: &random)
     }
 
     /// `√x` rounded once into this format; a stochastic rule draws from the system generator.
-    /// See ``squareRoot(_:rounding:overflow:random:)``.
+    /// See ``squareRoot(_:rounding:overflow:options:random:)``.
     @inlinable
-    public func squareRoot(_ x: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none) -> Encoded {
+    public func squareRoot(_ x: Double, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none, options: ArithmeticOptions = .default) -> Encoded {
         var g = SystemRandomNumberGenerator()
-        return squareRoot(x, rounding: rounding, overflow: overflow, random: &g)
+        return squareRoot(x, rounding: rounding, overflow: overflow, options: options, random: &g)
     }
 }

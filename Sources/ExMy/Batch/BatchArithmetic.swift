@@ -3,7 +3,7 @@ import Foundation
 /// Element-wise arithmetic on buffers of codes: `x[i] ⊕ y[i]` for every `i`, rounded once into
 /// the format.
 ///
-/// Every element goes through the scalar arithmetic core (``FloatFormat/add(_:_:rounding:overflow:random:)``
+/// Every element goes through the scalar arithmetic core (``FloatFormat/add(_:_:rounding:overflow:options:random:)``
 /// and its siblings) with the batch's rules — one code path, so element `i` is exactly what the
 /// scalar call gives. Stochastic rules draw element `i`'s random words from the ``CounterRandom``
 /// stream at index `startIndex + i` (``CounterRandomGenerator``), so results depend only on

@@ -52,8 +52,17 @@ struct VectorOptions: ParsableArguments {
     @Option(help: "Overflow rule: sat-finite | sat-propagate | none (default none).")
     var overflow: String?
 
-    @Option(help: "Tininess detection: before (default, ExMy's semantics) | after.")
+    @Option(help: "Tininess detection: before (default, ExMy's semantics) | after (TestFloat's default, x86, RISC-V).")
     var tininess: String?
+
+    @Flag(help: "SoftFloat's (and TestFloat's default) choices: tininess after rounding, signaling NaNs, invalid for mulAdd(0, ∞, qNaN). --tininess overrides the first.")
+    var softfloat = false
+
+    @Flag(name: .customLong("signaling-nans"), help: "IEEE-style NaN codes with the quiet bit clear are signaling: invalid, and generated as operands.")
+    var signalingNaNs = false
+
+    @Flag(name: .customLong("fma-invalid"), help: "mulAdd(0, ∞, qNaN) raises invalid (SoftFloat, x86).")
+    var fmaInvalid = false
 
     @Flag(name: .customLong("exact"), help: "roundToInt: raise inexact when the result differs from the operand (TestFloat -exact).")
     var exact = false
@@ -88,14 +97,17 @@ struct VectorOptions: ParsableArguments {
         } catch let e as ValidationError { throw CLIError(e.message) } catch {
             throw CLIError(RoundingOptions.message(for: error))
         }
+        var options: ArithmeticOptions = softfloat ? .softFloat : .default
         switch tininess {
-        case nil, "before": break
-        case "after":
-            throw CLIError("tininess after rounding is not modelled yet: ExMy detects tininess before rounding (docs/semantics.md); use -tininessbefore (give it to testfloat_gen and testfloat_ver too)")
+        case nil: break
+        case "before": options.tininess = .beforeRounding
+        case "after": options.tininess = .afterRounding
         case let t?: throw CLIError("unknown tininess '\(t)': use before or after")
         }
+        if signalingNaNs { options.signalingNaNs = true }
+        if fmaInvalid { options.invalidZeroTimesInfinityPlusNaN = true }
         if exact && notExact { throw CLIError("--exact and --not-exact contradict each other; give one") }
-        do { return try VectorModel(fn, VectorSettings(rounding: rule, overflow: over, exact: exact)) } catch let e as VectorError {
+        do { return try VectorModel(fn, VectorSettings(rounding: rule, overflow: over, exact: exact, options: options)) } catch let e as VectorError {
             throw CLIError(e.message)
         }
     }

@@ -54,7 +54,7 @@ struct TestFloatVectorsTests {
 
     /// The first `limit` lines a generator writes; the process is stopped once they are read
     /// (TestFloat's level 1 has no smaller size than 6.1 million lines for mulAdd; its first 300 000
-    /// lines hold some 135 000 distinct values of each operand).
+    /// lines hold some 135 000 distinct values of each operand, and -n cannot go below the level).
     static func prefix(_ executable: String, _ arguments: [String], lines limit: Int) throws -> [String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -96,8 +96,9 @@ struct TestFloatVectorsTests {
             for exact in roundToInt ? ["-notexact", "-exact"] : [""] {
                 var args = ["-tininessbefore", mode]
                 if !exact.isEmpty { args.append(exact) }
-                // mulAdd's level 1 is 6.1 million lines: its first 300 000 are sampled.
-                let generated = try Self.prefix(Self.gen, args + [function], lines: 300_000)
+                // mulAdd's level 1 is 6.1 million lines: its first 50 000 are sampled (all of a
+                // binary operation's 46 464).
+                let generated = try Self.prefix(Self.gen, args + [function], lines: 50_000)
                 try #require(generated.count > 300, "testfloat_gen \(args) \(function) wrote \(generated.count) lines")
                 let lines = Self.every(generated, keeping: Self.sample)
                 let path = Self.temporary("\(function).txt")
@@ -145,9 +146,9 @@ struct TestFloatVectorsTests {
             for exact in roundToInt ? [false, true] : [false] {
                 let model = try VectorModel(try VectorFunction(parsing: function), Self.settings(mode, exact: exact))
                 let layout = VectorLayout(model)
-                var lines: [String] = []
-                try VectorGenerator(model, level: 1, seed: 1).generate { lines.append(layout.line($0)) }
-                let kept = Self.every(lines, keeping: Self.sample)
+                // Every 40th vector of ExMy's level 1 (about 1 600 of f16_add's 63 393).
+                var kept: [String] = []
+                try VectorGenerator(model, level: 1, seed: 1).generate(every: 40) { kept.append(layout.line($0)) }
                 let path = Self.temporary("\(function).txt")
                 defer { try? FileManager.default.removeItem(atPath: path) }
                 try (kept.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
@@ -193,6 +194,18 @@ struct TestFloatVectorsTests {
         #expect(verified.output.contains("2 errors found"))
     }
 
+    /// The line `check` expects for `operands` under `options`, read back from its error line:
+    /// a deliberately wrong line (result and flags all ones) is checked, and the expected result
+    /// and flags are taken from the model directly.
+    static func lineFor(_ function: String, _ operands: String, _ options: [String]) throws -> String {
+        let translated = VectorsCommand.translatingTestFloatOptions(["vectors", "check", function] + options)
+        let command = try VectorsCheckCommand.parse(Array(translated.dropFirst(2)))
+        let model = try command.options.model()
+        let ops = operands.split(separator: " ").map { UInt64($0, radix: 16)! }
+        let layout = VectorLayout(model)
+        return layout.line(Vector(operands: ops, expected: model.evaluate(ops)))
+    }
+
     /// The command's options and messages, without TestFloat.
     @Test func commandOptionsAndMessages() throws {
         func run(_ args: String...) throws -> String { try ExMyCommand.runCapturing(args).text }
@@ -207,6 +220,15 @@ struct TestFloatVectorsTests {
         // A stochastic rule adds the random column; a custom format through --format.
         let sr = try run("vectors", "generate", "my4_mul", "--format", "my4=e2m1:specials=none", "--rounding", "stochastic-b", "--random-bits", "6", "-n", "1")
         #expect(sr.split(separator: " ").count == 5)
+        // Tininess after rounding (the semantics branch's ArithmeticOptions): 0x1.ffep-15 (f32
+        // 0x387FF000) rounds to 2^-14, FP16's least normal: underflow before rounding, not after.
+        #expect(try run("vectors", "generate", "f32_to_f16", "-n", "0") == "")
+        let before = try Self.lineFor("f32_to_f16", "387FF000", [])
+        let after = try Self.lineFor("f32_to_f16", "387FF000", ["-tininessafter"])
+        #expect(before == "387FF000 0400 03" && after == "387FF000 0400 01")
+        // Signaling NaNs: an f16 sNaN operand raises invalid with --signaling-nans (or --softfloat).
+        #expect(try Self.lineFor("f16_add", "7C01 3C00", ["--softfloat"]).hasSuffix(" 10"))
+        #expect(try Self.lineFor("f16_add", "7C01 3C00", []).hasSuffix(" 00"))
         // Checking what generate wrote passes.
         let path = Self.temporary("e3m2.txt")
         defer { try? FileManager.default.removeItem(atPath: path) }
@@ -218,7 +240,7 @@ struct TestFloatVectorsTests {
         // Refusals are messages, not traps.
         for (args, words) in [
             (["vectors", "generate", "f32_frob"], "unknown function"),
-            (["vectors", "generate", "f32_add", "-tininessafter"], "tininess after rounding is not modelled"),
+            (["vectors", "generate", "f32_add", "--tininess", "sideways"], "unknown tininess"),
             (["vectors", "generate", "e4m3fn_add", "--rounding", "stochastic"], "exact-probability"),
             (["vectors", "generate", "e4m3fn_add", "-level", "3"], "-level takes 1 or 2"),
             (["vectors", "generate", "e4m3fn_add", "--exact"], "roundToInt only"),

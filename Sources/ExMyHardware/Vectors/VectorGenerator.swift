@@ -53,8 +53,10 @@ public struct VectorGenerator: Sendable {
 
     var scale: Int { level == 1 ? 1 : 10 }
 
-    /// Calls `emit` with every vector, in a fixed order for a given seed.
-    public func generate(_ emit: (Vector) throws -> Void) throws {
+    /// Calls `emit` with every vector, in a fixed order for a given seed; with `stride` > 1, only
+    /// every `stride`-th operand tuple is evaluated and emitted (a cheap even subsample).
+    public func generate(every stride: Int = 1, _ emit: (Vector) throws -> Void) throws {
+        var tuple = 0
         var rng = SplitMix64(seed: seed)
         var written = 0
         let limit = count ?? .max
@@ -64,6 +66,8 @@ public struct VectorGenerator: Sendable {
         var stop = false
         func emitOperands(_ ops: [UInt64]) throws {
             guard model.models(ops) else { return }
+            tuple += 1
+            if stride > 1 && (tuple - 1) % stride != 0 { return }
             for _ in 0..<perOperands {
                 guard written < limit else { stop = true; return }
                 let r = rng.next() & randomMask
@@ -129,7 +133,9 @@ public struct VectorGenerator: Sendable {
 
     /// Whether the engine models `code` as an operand: every code but IEEE-style signaling NaNs
     /// (ExMy treats every NaN as quiet, where TestFloat raises invalid for a signaling one).
-    func modelled(_ code: UInt64) -> Bool { !OperandSource.isSignalingNaN(model.function.operandFormat, code) }
+    func modelled(_ code: UInt64) -> Bool {
+        model.settings.options.signalingNaNs || !OperandSource.isSignalingNaN(model.function.operandFormat, code)
+    }
 
     func unaryConstructed(_ s: OperandSource, _ n: Int, _ rng: inout SplitMix64, _ emit: ([UInt64]) throws -> Void) throws {
         let f = s.format

@@ -40,11 +40,16 @@ public struct VectorSettings: Hashable, Sendable {
     /// `roundToInt` only: raise inexact when the integral value differs from the operand
     /// (IEEE 754 `roundToIntegralExact`; TestFloat's `-exact`).
     public var exact: Bool
+    /// The engine's implementation choices: tininess before or after rounding, signaling NaNs,
+    /// invalid for fma(0, ∞, NaN) (``ArithmeticOptions``; ``ArithmeticOptions/softFloat`` is
+    /// TestFloat's default). Its integral-rounding fields are set from ``exact`` and the rule.
+    public var options: ArithmeticOptions
 
-    public init(rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none, exact: Bool = false) {
+    public init(rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none, exact: Bool = false, options: ArithmeticOptions = .default) {
         self.rounding = rounding
         self.overflow = overflow
         self.exact = exact
+        self.options = options
     }
 
     /// TestFloat's name of the rounding mode (`near_even`, `minMag`, …), or ExMy's spelling.
@@ -73,10 +78,10 @@ public struct VectorResult: Hashable, Sendable {
 
 /// The reference model of a vector function: ExMy's engine, rounded once from the exact result.
 ///
-/// Semantics are ExMy's (`docs/semantics.md`, `docs/arithmetic.md`): tininess is detected before
-/// rounding; every NaN is quiet (no signaling NaNs, so a NaN operand raises no flag except in a
-/// signaling comparison); fma(0, ∞, NaN) gives NaN without invalid; a NaN result is the format's
-/// canonical NaN.
+/// Semantics are ExMy's (`docs/semantics.md`, `docs/arithmetic.md`) with the settings'
+/// ``ArithmeticOptions``: by default tininess is detected before rounding; every NaN is quiet (a NaN
+/// operand raises no flag except in a signaling comparison); fma(0, ∞, NaN) gives NaN without
+/// invalid. A NaN result is the format's canonical NaN.
 public struct VectorModel: Sendable {
     public let function: VectorFunction
     public let settings: VectorSettings
@@ -114,8 +119,8 @@ public struct VectorModel: Sendable {
     /// implementation). The generator leaves such vectors out; the checker still checks them.
     public func models(_ operands: [UInt64]) -> Bool {
         let f = function.operandFormat
-        if operands.contains(where: { OperandSource.isSignalingNaN(f, $0) }) { return false }
-        if function.operation == .mulAdd {
+        if !settings.options.signalingNaNs && operands.contains(where: { OperandSource.isSignalingNaN(f, $0) }) { return false }
+        if function.operation == .mulAdd && !settings.options.invalidZeroTimesInfinityPlusNaN {
             let x = f.decode(operands[0]), y = f.decode(operands[1]), z = f.decode(operands[2])
             if z.isNaN && ((x == 0 && y.isInfinite) || (x.isInfinite && y == 0)) { return false }
         }
@@ -131,57 +136,60 @@ public struct VectorModel: Sendable {
     /// The expected result for `operands` (codes of ``VectorFunction/operandFormat``) and, for a
     /// stochastic rule, the N random bits.
     public func evaluate(_ operands: [UInt64], random: UInt64 = 0) -> VectorResult {
-        let f = function.operandFormat, d = function.resultFormat
+        let d = function.resultFormat
         let rule = settings.rounding, overflow = settings.overflow
+        let o = settings.options
         var g = FixedBits(word: random)
-        let x = f.decode(operands[0])
-        let y = operands.count > 1 ? f.decode(operands[1]) : 0
+        let x = operand(operands[0])
+        let y = operands.count > 1 ? operand(operands[1]) : 0
         func done(_ e: FloatFormat.Encoded) -> VectorResult { VectorResult(result: e.code, flags: TestFloatFlags(e.status)) }
         switch function.operation {
-        case .convert: return done(d.encode(x, rounding: rule, overflow: overflow, random: &g))
-        case .add: return done(d.add(x, y, rounding: rule, overflow: overflow, random: &g))
-        case .sub: return done(d.subtract(x, y, rounding: rule, overflow: overflow, random: &g))
-        case .mul: return done(d.multiply(x, y, rounding: rule, overflow: overflow, random: &g))
-        case .div: return done(d.divide(x, y, rounding: rule, overflow: overflow, random: &g))
-        case .rem: return done(d.remainder(x, y, rounding: rule, overflow: overflow, random: &g))
-        case .sqrt: return done(d.squareRoot(x, rounding: rule, overflow: overflow, random: &g))
+        case .convert: return done(d.encode(x, rounding: rule, overflow: overflow, options: o, random: &g))
+        case .add: return done(d.add(x, y, rounding: rule, overflow: overflow, options: o, random: &g))
+        case .sub: return done(d.subtract(x, y, rounding: rule, overflow: overflow, options: o, random: &g))
+        case .mul: return done(d.multiply(x, y, rounding: rule, overflow: overflow, options: o, random: &g))
+        case .div: return done(d.divide(x, y, rounding: rule, overflow: overflow, options: o, random: &g))
+        case .rem: return done(d.remainder(x, y, rounding: rule, overflow: overflow, options: o, random: &g))
+        case .sqrt: return done(d.squareRoot(x, rounding: rule, overflow: overflow, options: o, random: &g))
         case .mulAdd:
-            return done(d.fusedMultiplyAdd(x, y, f.decode(operands[2]), rounding: rule, overflow: overflow, random: &g))
+            return done(d.fusedMultiplyAdd(x, y, operand(operands[2]), rounding: rule, overflow: overflow, options: o, random: &g))
         case .roundToInt: return roundToInt(x)
-        case .eq, .le, .lt, .eqSignaling, .leQuiet, .ltQuiet: return compare(x, y)
+        case .eq, .le, .lt, .eqSignaling, .leQuiet, .ltQuiet:
+            var r = compare(x, y)
+            if isSignaling(operands[0]) || isSignaling(operands[1]) { r.flags.insert(.invalid) }
+            return r
         case .min, .max: return minMax(operands[0], operands[1], x, y)
         }
     }
 
+    /// A code as the engine's operand: its value, or a signaling `Double` NaN for a signaling NaN
+    /// code when the options model signaling NaNs.
+    func operand(_ code: UInt64) -> Double {
+        let f = function.operandFormat
+        guard settings.options.signalingNaNs, f.isSignalingNaN(code) else { return f.decode(code) }
+        return f.isNegative(code) ? -Double.signalingNaN : Double.signalingNaN
+    }
+
+    func isSignaling(_ code: UInt64) -> Bool {
+        settings.options.signalingNaNs && function.operandFormat.isSignalingNaN(code)
+    }
+
     func roundToInt(_ x: Double) -> VectorResult {
-        let d = function.resultFormat
-        var r: FloatFormat.Encoded
-        if settings.rounding == .toOdd {
-            // Round to odd on integers (SoftFloat's round_odd): truncate, then set the last bit of
-            // an inexact result.
-            let t = x.rounded(.towardZero)
-            var v = t
-            if x.isFinite && t != x && t.magnitude.truncatingRemainder(dividingBy: 2) == 0 {
-                v = t + (x.sign == .minus ? -1 : 1)
-            }
-            r = d.encode(v == 0 ? (x.sign == .minus ? -0.0 : 0.0) : v, rounding: .toOdd, overflow: settings.overflow)
-            // NaN operands stay quiet NaNs without a flag, as in the integral rounding below.
-        } else {
-            let integral: FloatingPointRoundingRule
-            switch settings.rounding {
-            case .towardZero: integral = .towardZero
-            case .up: integral = .up
-            case .down: integral = .down
-            case .awayFromZero: integral = .awayFromZero
-            case .toNearestOrAwayFromZero: integral = .toNearestOrAwayFromZero
-            default: integral = .toNearestOrEven
-            }
-            r = d.roundToIntegral(x, integral, rounding: settings.rounding, overflow: settings.overflow)
+        let integral: FloatingPointRoundingRule
+        switch settings.rounding {
+        case .towardZero, .toOdd: integral = .towardZero
+        case .up: integral = .up
+        case .down: integral = .down
+        case .awayFromZero: integral = .awayFromZero
+        case .toNearestOrAwayFromZero: integral = .toNearestOrAwayFromZero
+        default: integral = .toNearestOrEven
         }
-        if settings.exact && x.isFinite {
-            let v = d.decode(r.code)
-            if v != x { r.status.insert(.inexact) }
-        }
+        var o = settings.options
+        o.roundToIntegralExact = settings.exact
+        // Round to odd on integers (SoftFloat's round_odd, TestFloat's -rodd): truncate, then set
+        // the last bit of an inexact result.
+        o.roundToIntegralToOdd = settings.rounding == .toOdd
+        let r = function.resultFormat.roundToIntegral(x, integral, rounding: settings.rounding, overflow: settings.overflow, options: o)
         return VectorResult(result: r.code, flags: TestFloatFlags(r.status))
     }
 
@@ -202,7 +210,9 @@ public struct VectorModel: Sendable {
 
     func minMax(_ a: UInt64, _ b: UInt64, _ x: Double, _ y: Double) -> VectorResult {
         let f = function.operandFormat
-        if x.isNaN || y.isNaN { return VectorResult(result: f.nanCode() ?? 0, flags: []) }
+        if x.isNaN || y.isNaN {
+            return VectorResult(result: f.nanCode() ?? 0, flags: isSignaling(a) || isSignaling(b) ? .invalid : [])
+        }
         let takeX: Bool
         if x == y {
             // −0 < +0 (IEEE 754-2019 minimum/maximum); equal values otherwise give the first code.

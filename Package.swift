@@ -84,8 +84,16 @@ let package = Package(
         .testTarget(name: "TensorIOTests", dependencies: ["TensorIO", "ExMy"]),
         .testTarget(name: "CapybaraTests", dependencies: ["Capybara"]),
         .testTarget(name: "ExMyAnalysisTests", dependencies: ["ExMyAnalysis", "ExMy"]),
-        .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy", "ExMyTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy", "ExMyBenchmarks", "ExMyTestSupport"]),
+        .testTarget(
+            name: "ExMyHardwareTests",
+            dependencies: [
+                "ExMyHardware", "ExMy", "ExMyTestSupport",
+                .target(name: "MPFRReference", condition: .when(traits: ["MPFR"])),
+                .target(name: "ExMyVerification", condition: .when(traits: ["MPFR"])),
+            ],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy", "ExMyBenchmarks", "ExMyHardware", "ExMyTestSupport"]),
         // Helpers shared by the test targets (in-process CLI runs, scratch paths, subprocesses, fixtures).
         .target(name: "ExMyTestSupport", dependencies: ["ExMyCLI"], path: "Tests/ExMyTestSupport"),
     ],

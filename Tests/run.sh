@@ -21,6 +21,24 @@ if ! pkg-config --exists mpfr 2>/dev/null && ! [ -f /usr/include/mpfr.h ]; then
     fi
 fi
 
+# Icarus Verilog: the exported SystemVerilog is simulated against `exmy vectors` (ExMyHardwareTests).
+# A missing simulator is installed here, or the run fails: CI never skips the simulation silently.
+if ! command -v iverilog >/dev/null || ! command -v vvp >/dev/null; then
+    echo "== installing Icarus Verilog (iverilog)"
+    if command -v apt-get >/dev/null; then
+        SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq iverilog >/dev/null 2>&1 \
+            || { $SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq iverilog >/dev/null; }
+    elif command -v brew >/dev/null; then
+        brew install icarus-verilog
+    else
+        echo "error: Icarus Verilog is missing and neither apt-get nor brew is available; install iverilog" >&2
+        exit 1
+    fi
+    command -v iverilog >/dev/null || { echo "error: installing iverilog failed" >&2; exit 1; }
+fi
+export EXMY_REQUIRE_IVERILOG=1
+
 # Release build: the exhaustive MPFR cross-check runs ~100x faster than in debug. -enable-testing
 # keeps @testable imports working in release.
 echo "== swift test (release, with the MPFR trait for exmy check)"

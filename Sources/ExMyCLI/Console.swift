@@ -115,7 +115,7 @@ extension ExMyCommand {
     /// Parses `arguments` and runs the command with output captured (for tests).
     public static func runCapturing(_ arguments: [String]) throws -> (text: String, data: Data) {
         try Console.capture {
-            var command = try parseAsRoot(arguments)
+            var command = try parseAsRoot(VectorsCommand.translatingTestFloatOptions(arguments))
             try command.run()
         }
     }
@@ -126,7 +126,7 @@ extension ExMyCommand {
         let console = Console()
         do {
             try Console.$current.withValue(console) {
-                var command = try parseAsRoot()
+                var command = try parseAsRoot(VectorsCommand.translatingTestFloatOptions(Array(CommandLine.arguments.dropFirst())))
                 try command.run()
             }
             try console.finish()

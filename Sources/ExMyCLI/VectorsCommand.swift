@@ -1,0 +1,231 @@
+import ArgumentParser
+import ExMy
+import ExMyHardware
+import TensorIO
+
+/// `exmy vectors generate|check FUNCTION`: TestFloat-compatible test vectors for every format.
+struct VectorsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vectors",
+        abstract: "Write and check test vectors in Berkeley TestFloat's line format, for every format, operation and rounding rule.",
+        discussion: """
+            FUNCTION uses TestFloat's names (f16_add, f32_mulAdd, f64_sqrt, f32_to_f16, f32_to_bf16, bf16_to_f32, \
+            f16_roundToInt, f32_eq, f32_le, f32_lt, …) and the same pattern for every ExMy format (e4m3fn_mul, \
+            binary8p3se_add, e2m1fn_to_f32, f32_to_e4m3fn, e4m3fn_min, …). TestFloat's single-dash options are accepted: \
+            -rnear_even -rminMag -rmin -rmax -rnear_maxMag -rodd, -tininessbefore -tininessafter, -level N, -seed N, \
+            -n N, -exact -notexact, -checkNaNs. A line is the operands in hex, the random bits (stochastic rules), \
+            the result in hex and the flags as two hex digits (1 inexact, 2 underflow, 4 overflow, 8 infinite, 16 invalid). \
+            See docs/hardware-vectors.md.
+            """,
+        subcommands: [VectorsGenerateCommand.self, VectorsCheckCommand.self]
+    )
+
+    /// TestFloat's single-dash spellings, as this command's options (the one place they are translated).
+    static let testFloatSpellings: [String: [String]] = [
+        "-rnear_even": ["--rounding", "nearest-even"], "-rminMag": ["--rounding", "toward-zero"],
+        "-rmin": ["--rounding", "down"], "-rmax": ["--rounding", "up"],
+        "-rnear_maxMag": ["--rounding", "nearest-away"], "-rodd": ["--rounding", "odd"],
+        "-tininessbefore": ["--tininess", "before"], "-tininessafter": ["--tininess", "after"],
+        "-level": ["--level"], "-seed": ["--seed"], "-n": ["--count"],
+        "-exact": ["--exact"], "-notexact": ["--not-exact"], "-checkNaNs": ["--check-nans"],
+    ]
+
+    /// Rewrites TestFloat's single-dash options after `vectors` into this command's spellings;
+    /// other arguments (and every argument of other commands) pass unchanged.
+    static func translatingTestFloatOptions(_ arguments: [String]) -> [String] {
+        guard arguments.first == "vectors" else { return arguments }
+        return arguments.flatMap { testFloatSpellings[$0] ?? [$0] }
+    }
+}
+
+/// What `generate` and `check` share: the function, the rounding, overflow and tininess rules.
+struct VectorOptions: ParsableArguments {
+    @Argument(help: "The function: FORMAT_OP (add sub mul div rem sqrt mulAdd roundToInt eq le lt eq_signaling le_quiet lt_quiet min max) or SOURCE_to_DESTINATION.")
+    var function: String
+
+    @Option(help: "Rounding rule: nearest-even | nearest-away | nearest-zero | toward-zero | up | down | away | odd | stochastic-a | stochastic-b | stochastic-c (default nearest-even; TestFloat's -rnear_even -rminMag -rmin -rmax -rnear_maxMag -rodd too).")
+    var rounding: String?
+
+    @Option(name: .customLong("random-bits"), parsing: .unconditional, help: "Random bits N of a stochastic rule (1…62, default 8): a column of the vectors.")
+    var randomBits: Int?
+
+    @Option(help: "Overflow rule: sat-finite | sat-propagate | none (default none).")
+    var overflow: String?
+
+    @Option(help: "Tininess detection: before (default, ExMy's semantics) | after (TestFloat's default, x86, RISC-V).")
+    var tininess: String?
+
+    @Flag(help: "SoftFloat's (and TestFloat's default) choices: tininess after rounding, signaling NaNs, invalid for mulAdd(0, ∞, qNaN). --tininess overrides the first.")
+    var softfloat = false
+
+    @Flag(name: .customLong("signaling-nans"), help: "IEEE-style NaN codes with the quiet bit clear are signaling: invalid, and generated as operands.")
+    var signalingNaNs = false
+
+    @Flag(name: .customLong("fma-invalid"), help: "mulAdd(0, ∞, qNaN) raises invalid (SoftFloat, x86).")
+    var fmaInvalid = false
+
+    @Flag(name: .customLong("exact"), help: "roundToInt: raise inexact when the result differs from the operand (TestFloat -exact).")
+    var exact = false
+
+    @Flag(name: .customLong("not-exact"), help: "roundToInt: no inexact (the default; TestFloat -notexact).")
+    var notExact = false
+
+    @Option(name: .customLong("format"), help: "Define a format token for FUNCTION: NAME=SPEC (e.g. my6=e3m2:bias=2,specials=none). Repeatable.")
+    var formats: [String] = []
+
+    func model() throws -> VectorModel {
+        var custom: [String: FloatFormat] = [:]
+        for definition in formats {
+            guard let eq = definition.firstIndex(of: "="), eq != definition.startIndex else {
+                throw CLIError("--format takes NAME=SPEC (e.g. my6=e3m2:bias=2), not '\(definition)'")
+            }
+            let name = String(definition[..<eq])
+            guard !name.contains("_") else { throw CLIError("--format: the name '\(name)' may not contain '_' (it separates the format from the operation)") }
+            custom[name] = try FormatArgument.parse(String(definition[definition.index(after: eq)...])).named(name)
+        }
+        let fn: VectorFunction
+        do { fn = try VectorFunction(parsing: function, customFormats: custom) } catch let e as VectorError { throw CLIError(e.message) }
+        // The rule through the shared rounding options, so the names and their checks are the same.
+        var words: [String] = []
+        if let rounding { words += ["--rounding", rounding] }
+        if let randomBits { words += ["--random-bits", String(randomBits)] }
+        if let overflow { words += ["--overflow", overflow] }
+        let rule: RoundingRule, over: OverflowRule
+        do {
+            let ro = try RoundingOptions.parse(words)
+            (rule, over) = (try ro.rule(), try ro.overflowRule())
+        } catch let e as ValidationError { throw CLIError(e.message) } catch {
+            throw CLIError(RoundingOptions.message(for: error))
+        }
+        var options: ArithmeticOptions = softfloat ? .softFloat : .default
+        switch tininess {
+        case nil: break
+        case "before": options.tininess = .beforeRounding
+        case "after": options.tininess = .afterRounding
+        case let t?: throw CLIError("unknown tininess '\(t)': use before or after")
+        }
+        if signalingNaNs { options.signalingNaNs = true }
+        if fmaInvalid { options.invalidZeroTimesInfinityPlusNaN = true }
+        if exact && notExact { throw CLIError("--exact and --not-exact contradict each other; give one") }
+        do { return try VectorModel(fn, VectorSettings(rounding: rule, overflow: over, exact: exact, options: options)) } catch let e as VectorError {
+            throw CLIError(e.message)
+        }
+    }
+}
+
+/// `exmy vectors generate FUNCTION`.
+struct VectorsGenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Write test vectors: exhaustive where it fits, else boundary operands, ties and neighbours, thresholds, cancellation and seeded random operands.",
+        discussion: "Exhaustive: every code for unary operations and conversions from formats of at most 16 bits, every pair for binary operations on at most 8 bits, every triple for mulAdd on at most 6 bits. --hex writes one $readmemh word per vector: {a, b, c, random, result, flags[4:0]}."
+    )
+
+    @OptionGroup var options: VectorOptions
+    @Option(parsing: .unconditional, help: "Testing level: 1 or 2 (denser; TestFloat -level).") var level: Int = 1
+    @Option(parsing: .unconditional, help: "Exactly this many vectors (TestFloat -n): the constructed cases, cut short or filled up with random ones.") var count: Int?
+    @Option(parsing: .unconditional, help: "Seed of the random operands and random bits (0 … 2^64−1, default 1).", transform: ArgumentValues.seed("--seed")) var seed: UInt64 = 1
+    @Flag(help: "Write $readmemh words (one fixed-width hex word per vector, a // header naming the fields) instead of TestFloat lines.") var hex = false
+    @Option(help: "Output file (default: standard output).") var output: String?
+
+    func run() throws {
+        let model = try options.model()
+        let generator: VectorGenerator
+        do { generator = try VectorGenerator(model, level: level, count: count, seed: seed) } catch let e as VectorError { throw CLIError(e.message) }
+        let layout = VectorLayout(model)
+        let sink: any OutputSink
+        if let output, output != "-", output != "/dev/stdout" {
+            do { sink = try OutputFile(path: output) } catch let e as TensorIOError { throw CLIError.file(e) }
+        } else {
+            sink = ConsoleSink()
+        }
+        var buffer = ""
+        buffer.reserveCapacity(1 << 17)
+        if hex { buffer += layout.hexHeader + "\n" }
+        do {
+            try generator.generate { v in
+                buffer += hex ? layout.hexWord(v) : layout.line(v)
+                buffer += "\n"
+                if buffer.utf8.count >= 1 << 16 {
+                    try sink.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try sink.write(buffer)
+            try sink.commit()
+        } catch let e as TensorIOError { throw CLIError.file(e) }
+    }
+}
+
+/// `exmy vectors check FUNCTION`.
+struct VectorsCheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check test-vector lines (from testfloat_gen, exmy vectors generate, or a device) against ExMy; exits non-zero on any error.",
+        discussion: "NaN results match any NaN code of the result format unless --check-nans. Lines that are empty or start with # or // are skipped."
+    )
+
+    @OptionGroup var options: VectorOptions
+    @Option(help: "Input file (default: standard input).") var input: String?
+    @Flag(name: .customLong("check-nans"), help: "Compare NaN results code for code (TestFloat -checkNaNs).") var checkNaNs = false
+    @Flag(name: .customLong("skip-unmodelled"), help: "Skip and count lines with a signaling NaN operand or mulAdd(0, ∞, NaN): ExMy has no signaling NaNs and raises no invalid for that fma (testfloat_gen writes both).") var skipUnmodelled = false
+    @Option(name: .customLong("max-errors"), parsing: .unconditional, help: "Error lines to print (the count goes on; default 20).") var maxErrors: Int = 20
+    // TestFloat's -level and -seed are accepted and ignored when checking: the lines say everything.
+    @Option(parsing: .unconditional, help: .hidden) var level: Int?
+    @Option(parsing: .unconditional, help: .hidden) var seed: UInt64?
+
+    func run() throws {
+        guard maxErrors >= 0 else { throw CLIError("--max-errors must be at least 0, not \(maxErrors)") }
+        let checker = VectorChecker(try options.model(), checkNaNs: checkNaNs, skipUnmodelled: skipUnmodelled)
+        let reader: ByteReader
+        do { reader = try ByteReader(path: input) } catch let e as TensorIOError { throw CLIError.file(e) }
+        let summary: VectorChecker.Summary
+        let lines = LineSequence(reader: reader)
+        do {
+            summary = try checker.check(lines: lines, maxErrors: maxErrors) { Console.shared.print($0) }
+            if let error = lines.box.error { throw error }
+        } catch let e as VectorError {
+            throw CLIError("\(reader.path): \(e.message)")
+        } catch let e as TensorIOError { throw CLIError.file(e) }
+        Console.shared.print(checker.summaryLine(summary))
+        if summary.errors > 0 { throw ExitCode(1) }
+    }
+}
+
+/// The lines of a ``ByteReader``, read in 1 MiB chunks. A read error ends the sequence and is
+/// kept in ``Box/error`` for the caller to throw.
+struct LineSequence: Sequence, IteratorProtocol {
+    final class Box { var error: Error? }
+    let reader: ByteReader
+    let box = Box()
+    private var pending: [UInt8] = []
+    private var start = 0
+    private var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    private var finished = false
+
+    init(reader: ByteReader) { self.reader = reader }
+
+    mutating func next() -> String? {
+        while true {
+            if let nl = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[start..<nl], as: UTF8.self)
+                start = nl + 1
+                return line
+            }
+            if finished {
+                guard start < pending.count else { return nil }
+                defer { pending.removeAll(); start = 0 }
+                return String(decoding: pending[start...], as: UTF8.self)
+            }
+            pending.removeSubrange(..<start)
+            start = 0
+            do {
+                let got = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) }
+                if got == 0 { finished = true } else { pending.append(contentsOf: chunk[..<got]) }
+            } catch {
+                box.error = error
+                finished = true
+            }
+        }
+    }
+}

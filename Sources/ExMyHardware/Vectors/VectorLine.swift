@@ -1,0 +1,159 @@
+import ExMy
+
+/// One test vector: operand codes, the random bits of a stochastic rule, the result and the flags.
+///
+/// The text form is TestFloat's: fields in upper-case hex separated by one space, each as wide as
+/// its format (`ceil(bits / 4)` digits), a comparison's result as one digit, the flags as two hex
+/// digits (1 inexact, 2 underflow, 4 overflow, 8 infinite, 16 invalid). A stochastic rule's random
+/// bits come after the operands, `ceil(N / 4)` digits:
+///
+///     3F800000 33800000 3F800000 01        f32_add: 1 + 2^-24, a tie, rounds to 1 (inexact)
+///     47E8 60 1 03                         f16_to_e4m3fn… (example layout only)
+public struct Vector: Hashable, Sendable {
+    public var operands: [UInt64]
+    /// The stochastic rule's random bits (0 for a deterministic rule).
+    public var random: UInt64
+    public var expected: VectorResult
+
+    public init(operands: [UInt64], random: UInt64 = 0, expected: VectorResult) {
+        self.operands = operands
+        self.random = random
+        self.expected = expected
+    }
+}
+
+/// Text and `$readmemh` layouts of a model's vectors.
+public struct VectorLayout: Sendable {
+    public let model: VectorModel
+
+    public init(_ model: VectorModel) { self.model = model }
+
+    var operandDigits: Int { (model.function.operandFormat.bitWidth + 3) / 4 }
+    var randomDigits: Int { (model.randomBitCount + 3) / 4 }
+    var resultBits: Int { model.function.operation.isComparison ? 1 : model.function.resultFormat.bitWidth }
+    var resultDigits: Int { (resultBits + 3) / 4 }
+    var fieldCount: Int { model.function.operation.arity + (model.randomBitCount > 0 ? 1 : 0) + 2 }
+
+    static func hex(_ value: UInt64, _ digits: Int) -> String {
+        let h = String(value, radix: 16, uppercase: true)
+        return h.count >= digits ? h : String(repeating: "0", count: digits - h.count) + h
+    }
+
+    /// The TestFloat line of a vector.
+    public func line(_ v: Vector) -> String {
+        var fields = v.operands.map { Self.hex($0, operandDigits) }
+        if model.randomBitCount > 0 { fields.append(Self.hex(v.random, randomDigits)) }
+        fields.append(Self.hex(v.expected.result, resultDigits))
+        fields.append(Self.hex(UInt64(v.expected.flags.rawValue), 2))
+        return fields.joined(separator: " ")
+    }
+
+    /// Reads a line: hex fields as ``line(_:)`` writes them (any case, any width that fits),
+    /// separated by spaces or tabs; surrounding white space (a `\r` included) is ignored.
+    ///
+    /// - Throws: ``VectorError`` saying what is wrong with the line.
+    public func parse<S: StringProtocol>(_ text: S) throws -> Vector {
+        // One pass over the bytes: TestFloat files run to millions of lines.
+        var values: [UInt64] = []
+        values.reserveCapacity(fieldCount)
+        var current: UInt64 = 0, digits = 0, bad = false
+        func finish() throws {
+            guard digits > 0 else { return }
+            if bad || digits > 16 {
+                throw VectorError("field \(values.count + 1) is not a hex number of at most 16 digits")
+            }
+            values.append(current)
+            current = 0; digits = 0
+        }
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"):
+                try finish()
+                continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): current = current &<< 4 | UInt64(byte - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): current = current &<< 4 | UInt64(byte - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): current = current &<< 4 | UInt64(byte - UInt8(ascii: "A") + 10)
+            default: bad = true
+            }
+            digits += 1
+        }
+        try finish()
+        guard values.count == fieldCount else {
+            throw VectorError("expected \(fieldCount) hex fields (\(fieldNames.joined(separator: " "))), found \(values.count)")
+        }
+        let arity = model.function.operation.arity
+        let opMask = model.function.operandFormat.codeMask
+        for i in 0..<arity where values[i] & ~opMask != 0 {
+            throw VectorError("operand \(i + 1) '\(Self.hex(values[i], 1))' has bits above the format's \(model.function.operandFormat.bitWidth)")
+        }
+        let flags = values[fieldCount - 1]
+        guard flags < 32 else { throw VectorError("flags '\(Self.hex(flags, 2))' are not TestFloat flags (00 … 1F)") }
+        return Vector(
+            operands: Array(values[0..<arity]),
+            random: model.randomBitCount > 0 ? values[arity] : 0,
+            expected: VectorResult(result: values[fieldCount - 2], flags: TestFloatFlags(rawValue: UInt8(flags))))
+    }
+
+    /// The names of a line's fields, for messages and headers.
+    public var fieldNames: [String] {
+        var names = (0..<model.function.operation.arity).map { ["a", "b", "c"][$0] }
+        if model.randomBitCount > 0 { names.append("random") }
+        return names + ["result", "flags"]
+    }
+
+    // MARK: $readmemh
+
+    /// The width of one `$readmemh` word: every operand, the random bits, the result and the five
+    /// flag bits, packed most significant first.
+    public var hexWordBits: Int {
+        model.function.operation.arity * model.function.operandFormat.bitWidth + model.randomBitCount + resultBits + 5
+    }
+
+    /// The `$readmemh` word of a vector, `ceil(hexWordBits / 4)` hex digits:
+    /// `{a, b, c, random, result, flags[4:0]}` (fields a function does not have are absent).
+    public func hexWord(_ v: Vector) -> String {
+        var bits: [(UInt64, Int)] = v.operands.map { ($0, model.function.operandFormat.bitWidth) }
+        if model.randomBitCount > 0 { bits.append((v.random, model.randomBitCount)) }
+        bits.append((v.expected.result, resultBits))
+        bits.append((UInt64(v.expected.flags.rawValue), 5))
+        // Pack into 4-bit nibbles from the least significant end.
+        var words: [UInt64] = []  // little-endian 64-bit limbs
+        var used = 0
+        for (value, width) in bits.reversed() {
+            var remaining = width, val = value & (width == 64 ? .max : (1 << UInt64(width)) - 1)
+            while remaining > 0 {
+                let limb = used / 64, offset = used % 64
+                if limb == words.count { words.append(0) }
+                let take = min(remaining, 64 - offset)
+                let chunk = take == 64 ? val : val & ((1 << UInt64(take)) - 1)
+                words[limb] |= chunk << UInt64(offset)
+                val = take == 64 ? 0 : val >> UInt64(take)
+                remaining -= take
+                used += take
+            }
+        }
+        let digits = (hexWordBits + 3) / 4
+        var text = ""
+        for i in (0..<digits).reversed() {
+            let bit = i * 4, limb = bit / 64, offset = bit % 64
+            let nibble = limb < words.count ? (words[limb] >> UInt64(offset)) & 0xF : 0
+            text.append(Character(String(nibble, radix: 16, uppercase: true)))
+        }
+        return text
+    }
+
+    /// A `//` comment naming the packed fields, most significant first (Verilog part-selects).
+    public var hexHeader: String {
+        var fields: [String] = []
+        var top = hexWordBits - 1
+        func field(_ name: String, _ width: Int) {
+            fields.append("\(name)[\(top):\(top - width + 1)]")
+            top -= width
+        }
+        for i in 0..<model.function.operation.arity { field(["a", "b", "c"][i], model.function.operandFormat.bitWidth) }
+        if model.randomBitCount > 0 { field("random", model.randomBitCount) }
+        field("result", resultBits)
+        field("flags", 5)
+        return "// exmy vectors \(model.function.name) rounding \(model.settings.roundingName) overflow \(model.settings.overflow.rawValue): \(hexWordBits)-bit words {\(fields.joined(separator: ", "))}; flags: 16 invalid, 8 infinite, 4 overflow, 2 underflow, 1 inexact"
+    }
+}

@@ -5,8 +5,11 @@ import PackageDescription
 //
 // Modules, one job each:
 //   ExMy           the format engine: descriptions, the rounding primitive, typed values, batch conversion
-//   CExMyKernels   the batch encoder's hot loops in C, compiled for AVX2 by function attribute and
-//                  chosen by a run-time CPU check (no compiler flags: ExMy stays usable as a dependency)
+//   CExMyKernels   the batch engine's loops in C, written once: a portable instance (any CPU, arm64
+//                  NEON) and AVX2/AVX-512 instances by function attribute, chosen by a run-time CPU
+//                  check (no compiler flags: ExMy stays usable as a dependency)
+//   ExMyBenchmarks the batch-conversion benchmark (`exmy bench`) and its memory-bandwidth limit
+//                  kernels (CExMyBenchmarkKernels)
 //   CMPFR          system-library module over GNU MPFR (libmpfr-dev), with a small C shim
 //   MPFRReference  the oracle: correctly rounded reference conversions built only on MPFR
 //   ExMyVerification  the cross-check of the engine against the oracle (tests, `exmy check`, fuzzing)
@@ -29,6 +32,7 @@ let package = Package(
         .library(name: "ExMy", targets: ["ExMy"]),
         .library(name: "ExMyAnalysis", targets: ["ExMyAnalysis", "Capybara", "TensorIO"]),
         .library(name: "ExMyHardware", targets: ["ExMyHardware"]),
+        .library(name: "ExMyBenchmarks", targets: ["ExMyBenchmarks"]),
         .library(name: "MPFRReference", targets: ["MPFRReference", "ExMyVerification"]),
         // The CLI as a library, for the in-process CLI fuzzer (Fuzz/, target fuzz-cli).
         .library(name: "ExMyCLI", targets: ["ExMyCLI"]),
@@ -43,6 +47,8 @@ let package = Package(
     targets: [
         .target(name: "CExMyKernels"),
         .target(name: "ExMy", dependencies: ["CExMyKernels"]),
+        .target(name: "CExMyBenchmarkKernels", dependencies: ["CExMyKernels"]),
+        .target(name: "ExMyBenchmarks", dependencies: ["ExMy", "CExMyKernels", "CExMyBenchmarkKernels"]),
         .systemLibrary(
             name: "CMPFR",
             pkgConfig: "mpfr",
@@ -57,7 +63,7 @@ let package = Package(
         .target(
             name: "ExMyCLI",
             dependencies: [
-                "ExMy", "ExMyAnalysis", "ExMyHardware", "TensorIO", "Capybara",
+                "ExMy", "ExMyAnalysis", "ExMyHardware", "ExMyBenchmarks", "TensorIO", "Capybara",
                 .target(name: "ExMyVerification", condition: .when(traits: ["MPFR"])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -79,7 +85,7 @@ let package = Package(
         .testTarget(name: "CapybaraTests", dependencies: ["Capybara"]),
         .testTarget(name: "ExMyAnalysisTests", dependencies: ["ExMyAnalysis", "ExMy"]),
         .testTarget(name: "ExMyHardwareTests", dependencies: ["ExMyHardware", "ExMy", "ExMyTestSupport"]),
-        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy", "ExMyTestSupport"]),
+        .testTarget(name: "ExMyCLITests", dependencies: ["ExMyCLI", "ExMy", "ExMyBenchmarks", "ExMyTestSupport"]),
         // Helpers shared by the test targets (in-process CLI runs, scratch paths, subprocesses, fixtures).
         .target(name: "ExMyTestSupport", dependencies: ["ExMyCLI"], path: "Tests/ExMyTestSupport"),
     ],

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Whole-process file conversion, side by side in one run: `exmy encode`/`decode` against
 # numpy + ml_dtypes doing the same in a fresh process, against the file-copy limit (reading the
-# input plus writing and syncing an output of the same size), and text at 10^7 lines; peak RSS of
-# each from /usr/bin/time. Medians of ROUNDS alternating rounds.
+# input plus writing an output of the same size to a new file), and text at 10^7 lines; then a
+# .safetensors checkpoint of CKPT_MIB MiB through `exmy analyze`, `quantize` and `dequantize`
+# against the read limit (`cat` of the checkpoint). Peak RSS of each from /usr/bin/time. Medians of
+# ROUNDS alternating rounds. Every output goes to a new name (removed before each run), for every
+# tool alike: exmy syncs only a file it replaces (docs/files.md).
 #
-#   bash Benchmarks/files.sh                 # 256 MiB float32 .npy, 10^7 text lines, 3 rounds
+#   bash Benchmarks/files.sh                 # 256 MiB float32 .npy, 10^7 text lines, 1 GiB checkpoint, 3 rounds
 #   MIB=1024 ROUNDS=1 bash Benchmarks/files.sh   # the 1 GiB memory check
+#   CKPT_MIB=0 bash Benchmarks/files.sh      # without the checkpoint part
 #
 # Needs: a release build (swift build -c release --product exmy), python3 with numpy and
 # ml_dtypes (pip install numpy ml_dtypes), GNU time (/usr/bin/time, Debian package `time`).
@@ -14,6 +18,7 @@ cd "$(dirname "$0")/.."
 MIB=${MIB:-256}
 ROUNDS=${ROUNDS:-3}
 LINES=${LINES:-10000000}
+CKPT_MIB=${CKPT_MIB:-1024}
 EXMY=${EXMY:-.build/release/exmy}
 WORK=${WORK:-$(mktemp -d /tmp/exmy-files-XXXXXX)}
 [ -x "$EXMY" ] || { echo "build first: swift build -c release --product exmy" >&2; exit 1; }
@@ -22,9 +27,9 @@ python3 -c "import numpy, ml_dtypes" || { echo "needs: pip install numpy ml_dtyp
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), ml_dtypes $(python3 -c 'import ml_dtypes; print(ml_dtypes.__version__)'), numpy $(python3 -c 'import numpy; print(numpy.__version__)')"
 echo "work: $WORK, input: $MIB MiB float32, rounds: $ROUNDS"
-python3 - "$WORK" "$MIB" "$LINES" <<'EOF'
-import sys, numpy as np
-work, mib, lines = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+python3 - "$WORK" "$MIB" "$LINES" "$CKPT_MIB" <<'EOF'
+import sys, json, struct, numpy as np
+work, mib, lines, ckpt_mib = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 rng = np.random.default_rng(1)
 n = mib * 1024 * 1024 // 4
 x = np.empty(n, dtype=np.float32)
@@ -36,6 +41,20 @@ t = (rng.standard_normal(lines) * 100).astype(np.float32)
 with open(f"{work}/x.txt", "w") as f:
     f.write("\n".join(repr(float(v)) for v in t))
     f.write("\n")
+# A checkpoint of F32 matrices [rows, 4096], 64 MiB each (safetensors: u64 header size, JSON, data).
+if ckpt_mib > 0:
+    count, rows = ckpt_mib // 64, 4096
+    header, offset = {"__metadata__": {"format": "pt"}}, 0
+    for i in range(count):
+        size = rows * 4096 * 4
+        header[f"layers.{i}.weight"] = {"dtype": "F32", "shape": [rows, 4096], "data_offsets": [offset, offset + size]}
+        offset += size
+    text = json.dumps(header).encode()
+    text += b" " * (-len(text) % 8)
+    with open(f"{work}/ckpt.safetensors", "wb") as f:
+        f.write(struct.pack("<Q", len(text)) + text)
+        for i in range(count):
+            f.write((rng.standard_normal(rows * 4096) * 0.02).astype(np.float32).tobytes())
 EOF
 cat > "$WORK/mld_encode.py" <<'EOF'
 import sys, numpy as np, ml_dtypes
@@ -57,18 +76,29 @@ measure() {
 }
 : > "$WORK/results"
 for r in $(seq "$ROUNDS"); do
-    measure copy-limit-encode bash -c "cat '$WORK/x.npy' > /dev/null && head -c $out_bytes /dev/zero > '$WORK/w' && sync '$WORK/w'"
+    rm -f "$WORK"/w "$WORK"/y.npy "$WORK"/y2.npy "$WORK"/z.npy "$WORK"/z2.npy "$WORK"/x.codes
+    measure copy-limit-encode bash -c "cat '$WORK/x.npy' > /dev/null && head -c $out_bytes /dev/zero > '$WORK/w'"
     measure exmy-encode "$EXMY" encode e4m3fn --input "$WORK/x.npy" --output "$WORK/y.npy" --quiet
     measure mldtypes-encode python3 "$WORK/mld_encode.py" "$WORK/x.npy" "$WORK/y2.npy"
-    measure copy-limit-decode bash -c "cat '$WORK/codes.npy' > /dev/null && head -c $in_bytes /dev/zero > '$WORK/w' && sync '$WORK/w'"
+    rm -f "$WORK"/w
+    measure copy-limit-decode bash -c "cat '$WORK/codes.npy' > /dev/null && head -c $in_bytes /dev/zero > '$WORK/w'"
     measure exmy-decode "$EXMY" decode e4m3fn --input "$WORK/codes.npy" --output "$WORK/z.npy" --quiet
     measure mldtypes-decode python3 "$WORK/mld_decode.py" "$WORK/codes.npy" "$WORK/z2.npy"
     measure exmy-text-encode "$EXMY" encode e4m3fn --input "$WORK/x.txt" --output "$WORK/x.codes" --quiet
+    if [ "$CKPT_MIB" -gt 0 ]; then
+        rm -f "$WORK"/q*.safetensors "$WORK"/dq.safetensors
+        measure ckpt-read-limit cat "$WORK/ckpt.safetensors"
+        measure ckpt-analyze-mxfp4 "$EXMY" analyze --scheme mxfp4 --input "$WORK/ckpt.safetensors" --quiet
+        measure ckpt-quantize-mxfp4 "$EXMY" quantize mxfp4 --input "$WORK/ckpt.safetensors" --output "$WORK/q4.safetensors" --quiet
+        measure ckpt-quantize-e4m3fn "$EXMY" quantize e4m3fn --input "$WORK/ckpt.safetensors" --output "$WORK/q8.safetensors" --quiet
+        measure ckpt-dequantize-mxfp4 "$EXMY" dequantize --input "$WORK/q4.safetensors" --output "$WORK/dq.safetensors" --quiet
+    fi
     measure baseline-process "$EXMY" info e4m3fn
 done
 cmp "$WORK/y.npy" "$WORK/y2.npy" && echo "encode output identical to ml_dtypes"
 cmp "$WORK/z.npy" "$WORK/z2.npy" && echo "decode output identical to ml_dtypes"
-python3 - "$WORK/results" "$in_bytes" <<'EOF'
+ckpt_bytes=$( [ "$CKPT_MIB" -gt 0 ] && stat -c %s "$WORK/ckpt.safetensors" || echo 0)
+python3 - "$WORK/results" "$in_bytes" "$ckpt_bytes" <<'EOF'
 import sys, statistics, collections
 rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
@@ -85,5 +115,12 @@ print()
 print(f"encode: {med['mldtypes-encode'] / med['exmy-encode']:.1f}x numpy+ml_dtypes, {med['exmy-encode'] / med['copy-limit-encode']:.2f}x the copy limit")
 print(f"decode: {med['mldtypes-decode'] / med['exmy-decode']:.1f}x numpy+ml_dtypes, {med['exmy-decode'] / med['copy-limit-decode']:.2f}x the copy limit")
 print(f"input rate: encode {int(sys.argv[2]) / med['exmy-encode'] / 2**20:.0f} MiB/s")
+ckpt = int(sys.argv[3])
+if ckpt:
+    limit = ckpt / med["ckpt-read-limit"] / 2**20
+    print(f"checkpoint {ckpt / 2**20:.0f} MiB, read limit {limit:.0f} MiB/s:")
+    for k in ("ckpt-analyze-mxfp4", "ckpt-quantize-mxfp4", "ckpt-quantize-e4m3fn", "ckpt-dequantize-mxfp4"):
+        rate = ckpt / med[k] / 2**20
+        print(f"  {k[5:]}: {rate:.0f} MiB/s of the checkpoint, {rate / limit:.2f} of the read limit")
 EOF
 rm -rf "$WORK"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite. Installs MPFR's headers where they are missing (Debian/Ubuntu apt, or brew),
-# then runs `swift test` with the MPFR cross-check, then each fuzz target for a short smoke period.
+# then runs `swift test` with the MPFR cross-check, then the arm64 check of the C kernels
+# (Tests/arm64/check.sh, qemu-aarch64), then each fuzz target for a short smoke period.
 #
 #   bash Tests/run.sh            # everything (what .ci/run runs)
 #   EXMY_LONG=1 bash Tests/run.sh  # also the opt-in long sweeps (all 2^32 Float inputs per 8-bit format)
@@ -28,6 +29,10 @@ swift test -c release --traits MPFR -Xswiftc -enable-testing 2>&1 | tee "$log"
 # Swift Testing's count (XCTest's "Executed 0 tests" line only means no XCTest cases exist).
 passed="$(grep -oE "Test run with [0-9]+ tests" "$log" | tail -1 | grep -oE "[0-9]+" || true)"
 rm -f "$log"
+
+# The C kernels' portable instance cross-compiled for aarch64 and run under qemu-aarch64, against
+# the x86-64 instances on the same inputs (installs gcc-aarch64-linux-gnu and qemu-user if missing).
+bash Tests/arm64/check.sh
 
 if [ -x Fuzz/run.sh ]; then
     echo "== fuzz smoke"

@@ -2,8 +2,8 @@
 // scalar fix-up): the kernel-only figures of docs/performance.md. Built against the sources, not
 // the package (x86-64 with AVX2 only; the AVX-512 rows only where the CPU has AVX-512 F/BW/VL/DQ):
 //
-//   clang -O2 -ISources/CExMyKernels/include -ISources/CExMyKernels Benchmarks/kernels/harness.c \
-//       Sources/CExMyKernels/*.c -lm -o /tmp/exmy-kernels
+//   clang -O2 -ISources/CExMyKernels/include -ISources/CExMyBenchmarkKernels/include Benchmarks/kernels/harness.c \
+//       Sources/CExMyKernels/*.c Sources/CExMyBenchmarkKernels/*.c -lm -o /tmp/exmy-kernels
 //   /tmp/exmy-kernels encode     # E2M1FN, packed: nearest-even, toward-zero, stochastic A8 (ns per element)
 //   /tmp/exmy-kernels decode     # E4M3FN one-byte codes -> Float: arithmetic kernel vs a table loop
 //   /tmp/exmy-kernels narrow     # Double -> Float-to-odd narrowing, 2048 doubles (ns per element)
@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "CExMyBenchmarkKernels.h"
 #include "CExMyKernels.h"
 
 static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }

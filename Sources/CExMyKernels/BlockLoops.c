@@ -1,13 +1,16 @@
-// The per-block loops around the encode kernels, compiled for AVX2 and AVX-512 (Target.h): the Double → Float-to-odd
-// narrowing (SourceWidening.widen's job, done by the hardware's conversion) and the underflow pre-scan
-// (FastEncodePlan.anyTinyNonzero); and the random bits of stochastic rounding written out
-// (BatchEncoder.fillRandom: the kernels compute the same words in their loop, CounterRandom.h).
-// (FP4 packing happens in the encode kernels' stores.)
+// The per-block loops around the encode kernels, one source per loop, compiled per instance
+// (Target.h): the widening of `Double` (to `Float` rounded to odd; AVX2 and AVX-512 by the
+// hardware's conversion, portable by integer arithmetic giving the same bits), Float16 and bfloat16
+// inputs to kernel lanes; the flag scans (FastEncodePlan.anyInexact, anyTinyNonzero,
+// anyTinyInexact); and the random
+// bits of stochastic rounding written out (BatchEncoder.fillRandom, for the tests: the kernels
+// compute the same words in their loop, CounterRandom.h). (FP4 packing happens in the encode
+// kernels' stores.)
 #include "CExMyKernels.h"
 #include "Target.h"
 #include "CounterRandom.h"
 
-EXMY_AVX2 void exmy_avx2_fill_random(uint32_t *restrict dst, intptr_t n, const ExMyCounterRandom *random) {
+EXMY_INLINE int fill_random(uint32_t *restrict dst, intptr_t n, const ExMyCounterRandom *random) {
     // Whole groups of 32 words through a buffer (the last group may run past n).
     for (intptr_t i = 0; i < n; i += 32) {
         exmy_v8u words[4];
@@ -15,6 +18,60 @@ EXMY_AVX2 void exmy_avx2_fill_random(uint32_t *restrict dst, intptr_t n, const E
         const intptr_t count = n - i < 32 ? n - i : 32;
         __builtin_memcpy(dst + i, words, (size_t)count * 4);
     }
+    return 0;
+}
+
+EXMY_ALL_ISAS(int, exmy_fill_random_isa, fill_random, (uint32_t *restrict dst, intptr_t n, const ExMyCounterRandom *random), (dst, n, random))
+
+void exmy_simd_fill_random(int isa, uint32_t *dst, intptr_t n, const ExMyCounterRandom *random) { (void)exmy_fill_random_isa(isa, dst, n, random); }
+
+/// One double (its bits) narrowed to `Float` bits rounded to odd, by integer arithmetic: the bits
+/// the hardware's conversion toward zero gives (Float subnormals included; a NaN quieted, its
+/// payload's top bits kept), with the odd bit set where the conversion was inexact or the input a
+/// NaN (`exmy_simd_widen_double`).
+EXMY_INLINE uint32_t narrow_to_odd_bits(uint64_t u) {
+    const uint32_t sign = (uint32_t)(u >> 32) & 0x80000000u;
+    const uint32_t e = (uint32_t)(u >> 52) & 0x7FF;
+    const uint64_t f = u & 0xFFFFFFFFFFFFFull;
+    if (e == 0x7FF) return f == 0 ? sign | 0x7F800000u : sign | 0x7FC00000u | (uint32_t)(f >> 29) | 1u;
+    if (e >= 1151) return sign | 0x7F7FFFFFu;  // 2^128 and above: FLT_MAX, inexact
+    if (e >= 897) return sign | ((e - 896) << 23 | (uint32_t)(f >> 29)) | ((f & 0x1FFFFFFF) != 0);
+    // Below 2^−126: a Float subnormal or zero, the significand shifted right by 926 − e (at least 30;
+    // a double subnormal has the exponent of e = 1).
+    const uint64_t m = e ? f | 1ull << 52 : f;
+    const uint32_t shift = e ? 926 - e : 925;
+    if (shift >= 64) return sign | (m != 0);
+    return sign | (uint32_t)(m >> shift) | ((m & ((1ull << shift) - 1)) != 0);
+}
+
+EXMY_INLINE int widen_double_portable_body(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
+    for (intptr_t i = 0; i < n; i++) dst[i] = (int32_t)narrow_to_odd_bits((uint64_t)s[2 * i] | (uint64_t)s[2 * i + 1] << 32);
+    return 0;
+}
+
+__attribute__((noinline)) static void widen_double_portable(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
+    (void)widen_double_portable_body(s, dst, n);
+}
+
+EXMY_INLINE int widen_half(const uint16_t *restrict s, int32_t *restrict dst, intptr_t n, int bfloat16) {
+    if (bfloat16) {
+        for (intptr_t i = 0; i < n; i++) dst[i] = (int32_t)((uint32_t)s[i] << 16);
+        return 0;
+    }
+    for (intptr_t i = 0; i < n; i++) {
+        const uint32_t h = s[i], sign = (h & 0x8000u) << 16, magnitude = h & 0x7FFFu;
+        // Exact: |h| << 13 is h's significand and exponent in a Float 2^112 too small.
+        const uint32_t widened = exmy_bits(exmy_float(magnitude << 13) * 0x1p112f);
+        dst[i] = (int32_t)((magnitude >= 0x7C00u ? (uint32_t)EXMY_SPECIAL_MARKER : widened) | sign);
+    }
+    return 0;
+}
+
+EXMY_ALL_ISAS(int, exmy_widen_half_isa, widen_half, (const uint16_t *restrict s, int32_t *restrict dst, intptr_t n, int bfloat16),
+              (s, dst, n, bfloat16))
+
+void exmy_simd_widen_half(int isa, const uint16_t *src, int32_t *dst, intptr_t n, int bfloat16) {
+    (void)exmy_widen_half_isa(isa, src, dst, n, bfloat16);
 }
 
 #if defined(__x86_64__)
@@ -47,13 +104,11 @@ EXMY_AVX2 EXMY_INLINE void narrow_to_odd(const double *restrict s, int32_t *rest
     }
 }
 
-/// `SourceWidening.widen` for `Double` inputs, by the hardware: every double becomes its `Float`
-/// rounded to odd, so the lanes are those of the Swift loop except where that loop writes the
-/// special marker: Float subnormals and zeros stay values (the kernels take `Float` subnormals as
-/// they take `Float` inputs), ±∞ stays ±∞, a NaN stays a NaN, and |x| > FLT_MAX becomes
-/// ±FLT_MAX with the odd bit, ±0x7F7FFFFF, which every plan treats as special
-/// (`FastEncodePlan`'s `special` is at most the greatest `Float` below FLT_MAX). The caller's
-/// MXCSR is restored before returning.
+/// `exmy_simd_widen_double` by the hardware: every double becomes its `Float` rounded to odd
+/// (Float subnormals and zeros stay values: the kernels take `Float` subnormals as they take
+/// `Float` inputs; ±∞ stays ±∞, a NaN stays a NaN, and |x| > FLT_MAX becomes ±FLT_MAX with the odd
+/// bit, ±0x7F7FFFFF, which every plan treats as special: `FastEncodePlan`'s `special` is at most the
+/// greatest `Float` below FLT_MAX). The caller's MXCSR is restored before returning.
 EXMY_AVX2 EXMY_INLINE void widen_double(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
     const double *d = (const double *)s;
     uint32_t caller, towardZero = 0x7F80;  // every exception masked, round toward zero, no FTZ/DAZ
@@ -110,13 +165,18 @@ EXMY_AVX2 __attribute__((noinline)) static void widen_double_avx2(const uint32_t
 }
 
 void exmy_simd_widen_double(int isa, const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
-    if (isa == EXMY_ISA_AVX512) widen_double_avx512(s, dst, n); else widen_double_avx2(s, dst, n);
+    if (isa == EXMY_ISA_AVX512) widen_double_avx512(s, dst, n);
+    else if (isa == EXMY_ISA_AVX2) widen_double_avx2(s, dst, n);
+    else widen_double_portable(s, dst, n);
 }
 #else
-void exmy_simd_widen_double(int isa, const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) { (void)isa; (void)s; (void)dst; (void)n; }
+void exmy_simd_widen_double(int isa, const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {
+    (void)isa;
+    widen_double_portable(s, dst, n);
+}
 #endif
 
-EXMY_AVX2 EXMY_INLINE int any_tiny_nonzero(const int32_t *restrict src, intptr_t n, int32_t limit) {
+EXMY_INLINE int any_tiny_nonzero(const int32_t *restrict src, intptr_t n, int32_t limit) {
     // 0 < a < 2^emin iff a − 1 < bits(2^emin) − 1, unsigned (a = 0 wraps to the greatest value):
     // the least a − 1 decides, one minimum per lane (measured: half the instructions of ORing
     // per-lane comparisons, which matters for data with no tiny values, where the scan never stops).
@@ -129,4 +189,47 @@ EXMY_AVX2 EXMY_INLINE int any_tiny_nonzero(const int32_t *restrict src, intptr_t
     return least < (uint32_t)limit;
 }
 
-EXMY_BOTH_ISAS(int, exmy_simd_any_tiny_nonzero, any_tiny_nonzero, (const int32_t *restrict src, intptr_t n, int32_t limit), (src, n, limit))
+EXMY_ALL_ISAS(int, exmy_simd_any_tiny_nonzero, any_tiny_nonzero, (const int32_t *restrict src, intptr_t n, int32_t limit), (src, n, limit))
+
+/// Whether some non-special lane of `src[0 ..< n]` is inexact (`tinyOnly` 0) or tiny and inexact
+/// (`tinyOnly` 1): a tiny lane (`|x| < 2^emin`) is inexact where adding and subtracting `magic`
+/// (2^(emin − M + 23): the subnormal quantum's `Float` grid) changes it, or always where the format
+/// flushes (`tinyAlwaysInexact`; zero lanes aside); another lane where a bit of `lowMask` (the
+/// dropped significand bits) is set. Groups of 256 lanes, stopping after the first group with a
+/// hit. Branch-free within a group, so that each instance vectorises it.
+EXMY_INLINE int scan_inexact_body(const ExMyKernelParameters *p, int sign, int tinyOnly, int tinyAlwaysInexact, uint32_t lowMask,
+                                  float magic, const int32_t *restrict src, intptr_t n) {
+    const ExMyKernelParameters q = *p;
+    for (intptr_t start = 0; start < n; start += 256) {
+        const intptr_t end = n - start < 256 ? n : start + 256;
+        uint32_t acc = 0;
+        for (intptr_t i = start; i < end; i++) {
+            const int32_t x = src[i], a = x & 0x7FFFFFFF;
+            const uint32_t ua = (uint32_t)a;
+            const int ordinary = exmy_lane_special(&q, sign, x) >= 0;
+            const uint32_t tinyInexact = tinyAlwaysInexact ? ua : exmy_bits((exmy_float(ua) + magic) - magic) ^ ua;
+            const uint32_t inexact = a < q.tinyBits ? tinyInexact : (tinyOnly ? 0 : ua & lowMask);
+            acc |= ordinary ? inexact : 0;
+        }
+        if (acc != 0) return 1;
+    }
+    return 0;
+}
+
+/// `scan_inexact_body` with its mode arguments constant (one loop per combination).
+EXMY_INLINE int scan_inexact(const ExMyKernelParameters *p, int sign, int tinyOnly, int tinyAlwaysInexact, uint32_t lowMask, float magic,
+                             const int32_t *restrict src, intptr_t n) {
+#define EXMY_SCAN(S) \
+    (tinyOnly ? (tinyAlwaysInexact ? scan_inexact_body(p, S, 1, 1, lowMask, magic, src, n) : scan_inexact_body(p, S, 1, 0, lowMask, magic, src, n)) \
+              : (tinyAlwaysInexact ? scan_inexact_body(p, S, 0, 1, lowMask, magic, src, n) : scan_inexact_body(p, S, 0, 0, lowMask, magic, src, n)))
+    switch (sign) {
+    case EXMY_SIGN_UNSIGNED: return EXMY_SCAN(EXMY_SIGN_UNSIGNED);
+    default: return EXMY_SCAN(EXMY_SIGN_MAGNITUDE);  // every signed encoding has the same special lanes
+    }
+#undef EXMY_SCAN
+}
+
+EXMY_ALL_ISAS(int, exmy_simd_scan_inexact, scan_inexact,
+              (const ExMyKernelParameters *p, int sign, int tinyOnly, int tinyAlwaysInexact, uint32_t lowMask, float magic,
+               const int32_t *restrict src, intptr_t n),
+              (p, sign, tinyOnly, tinyAlwaysInexact, lowMask, magic, src, n))

@@ -1,26 +1,44 @@
-// The width-generic body of the encode kernels (EncodeKernels.c, EncodeKernels512.c), included
-// once per instruction set with
-//   EXMY_W          the lanes per vector: 8 (256-bit, AVX2) or 16 (512-bit, AVX-512),
-//   EXMY_LANE_ATTR  the target attribute of the lane functions (Target.h),
-//   EXMY_IOTA       the vector {0, 1, …, EXMY_W − 1};
+// The width-generic body of the encode kernels (the batch encoder's vector path), included once per
+// instance with
+//   EXMY_W              the lanes per vector: 8 (256-bit: portable and AVX2) or 16 (512-bit, AVX-512),
+//   EXMY_LANE_ATTR      the target attribute of the lane functions (Target.h; empty for portable),
+//   EXMY_IOTA           the vector {0, 1, …, EXMY_W − 1},
+//   EXMY_PORTABLE_BODY  defined for the portable instance (EncodeKernelsPortable.c): its stores are
+//                       plain C (`__builtin_convertvector`), for any CPU;
 // it defines the kernels and the macro EXMY_KERNELS(ATTR, ISA), which instantiates them.
 //
-// The arithmetic is the Swift loops' (Sources/ExMy/Batch/EncodeKernels.swift), lane for lane,
-// written with clang's vector extensions (`+`, `>>`, `&`, comparisons giving −1/0 masks, casts
-// between vector types of one size are bit casts), so that the same source runs on either width;
-// only the narrowing store (`store_group`) has a form per width. Each Swift generic parameter (sign
-// mode, tiny mode, rule shape, code type) is a constant argument here; `always_inline` bodies are
-// instantiated once per combination by EXMY_KERNELS, so every loop is branch-free. Swift's
-// wrapping operators (&+, &-, &<<, &>>) are unsigned C arithmetic here; Swift's masked shifts
-// (`&>>` takes the count modulo 32) are written with `& 31`.
+// Written with clang's vector extensions (`+`, `>>`, `&`, comparisons giving −1/0 masks, casts
+// between vector types of one size are bit casts), so that the same source runs on every width and
+// CPU; only the narrowing store (`store_group`) has a form per instance. The format and the rule
+// enter as parameters (ExMyKernelParameters, computed by Swift's FastEncodePlan) and as constant
+// arguments (sign encoding, tiny mode, rule shape, code layout); `always_inline` bodies are
+// instantiated once per combination by EXMY_KERNELS, so every loop is branch-free. Unsigned C
+// arithmetic wraps; shifts are written with `& 31` where a count could reach 32.
 //
-// Three places where the work is arranged differently from the Swift loops, with the same codes for
-// every ordinary lane: the stochastic kernels compute their random words in the loop
-// (CounterRandom.h) instead of reading them from a buffer; the special summary keeps the greatest
-// magnitude instead of ORing per-lane signs (same answer: a lane is special iff its magnitude
-// exceeds `special`); and the general kernels put the sign of byte and packed FP4 codes of
+// The special summary keeps the greatest magnitude (a lane is special iff its magnitude exceeds
+// `special`); the x86 instances' general kernels put the sign of byte and packed FP4 codes of
 // sign-magnitude formats onto the narrowed bytes, a group at a time (`signs_on_bytes`). Special
-// lanes may hold other raw codes than in Swift; the driver re-encodes them with the scalar engine.
+// lanes may hold different raw codes in different instances; the driver (Swift's BatchEncoder)
+// re-encodes them with the scalar engine.
+//
+// Every lane that a kernel does not handle exactly is *special* (NaN, ±∞, a magnitude above the
+// greatest finite value, a negative value into an unsigned format, zero into a format without
+// zero): the kernel reports that the block has one, and the driver re-encodes exactly those
+// elements with the scalar engine, so every code is the scalar engine's.
+//
+// How a magnitude `a` (the bits of `|x|`, a normal `Float` at or above `2^emin`) is rounded: with
+// `sh = 23 − M` bits to drop, the code of a normal result is `(a >> sh) − off` with
+// `off = (127 − bias) << M`, and a rule rounds up by adding a constant before the shift: a carry
+// out of the dropped bits increments the code, carrying into the exponent field when the
+// significand overflows. Ties-to-even adds `2^(sh−1) − 1 + lsb`; toward zero adds 0; stochastic
+// variant A with `N` random bits `R` adds `R << (sh − N)` (a carry happens iff
+// `⌊ν·2^N⌋ + R ≥ 2^N`), and so on (FastEncodePlan). Below `2^emin` the grid is fixed-point. The
+// nearest-even kernel rounds there with one `Float` addition of a power of two
+// `2^(emin − M + 23)`, whose quantum is exactly the subnormal quantum, so the hardware's
+// ties-to-even rounding is the format's. The general kernel needs the dropped bits themselves: it
+// computes `T = ⌊|x| / 2^(emin − 23)⌋` exactly (one addition, one subtraction, one comparison), ORs
+// a sticky bit for the bits below `T` where the rule needs it, and then rounds `T` with the same
+// integer add-and-shift as the normal lanes.
 #include "CExMyKernels.h"
 #include "Target.h"
 #include "CounterRandom.h"
@@ -55,10 +73,16 @@ EXMY_INLINE int reads_whole_magnitude(int sign) { return sign == EXMY_SIGN_NO_NE
 /// lane by lane in `sign_code`: for the general kernels' byte and packed FP4 codes of
 /// sign-magnitude formats (their magnitude codes are exact, below 2^(K−1), so the packs keep them).
 EXMY_INLINE int signs_on_bytes(int sign, int codeBytes, int exact) {
+#if defined(EXMY_PORTABLE_BODY)
+    (void)sign; (void)codeBytes; (void)exact;
+    return 0;  // the portable store narrows by truncation: the lanes carry their sign
+#endif
     return exact && (codeBytes == 1 || codeBytes == EXMY_PACKED4) && (sign == EXMY_SIGN_MAGNITUDE || sign == EXMY_SIGN_NO_NEGATIVE_ZERO);
 }
 
-/// `S.code(m, x, p)`.
+/// The code of a lane with input bits `x` and rounded magnitude code `m`: a sign bit above the
+/// magnitude (−0 kept), a sign bit but no −0 (a zero magnitude stays +0), no sign (negative lanes
+/// are special), or two's complement (`−m` modulo `2^K`).
 EXMY_VINLINE vu sign_code(int sign, vu m, vi x, const P *p) {
     switch (sign) {
     case EXMY_SIGN_MAGNITUDE:
@@ -76,7 +100,7 @@ EXMY_VINLINE vu sign_code(int sign, vu m, vi x, const P *p) {
     }
 }
 
-/// `S.special(x, a, p)`: sign bit set iff the lane is special.
+/// Sign bit set iff the lane is special (`exmy_lane_special` on vectors).
 EXMY_VINLINE vi sign_special(int sign, vi x, vi a, const P *p) {
     if (sign == EXMY_SIGN_UNSIGNED) {
         return (vi)(((uint32_t)p->special - (vu)x) | ((vu)x - (uint32_t)p->lowSpecial));
@@ -84,7 +108,7 @@ EXMY_VINLINE vi sign_special(int sign, vi x, vi a, const P *p) {
     return (vi)((uint32_t)p->special - (vu)a);
 }
 
-/// Accumulates `S.special` over lanes into `acc` (the OR of `part`s for unsigned formats; else the
+/// Accumulates `sign_special` over lanes into `acc` (the OR of `part`s for unsigned formats; else the
 /// greatest `a`, which is enough: a lane is special iff `a > special`). `summarize_special` turns it
 /// into `Summary.special`.
 EXMY_VINLINE vi combine_special(int sign, vi acc, vi part) {
@@ -103,7 +127,7 @@ EXMY_VINLINE int32_t summarize_special(int sign, vi acc, const P *p) {
     return summary;
 }
 
-/// `EncodeKernels.nearestEven`, one group of EXMY_W lanes.
+/// Round to nearest, ties to even, one group of EXMY_W lanes.
 EXMY_VINLINE vu nearest_even_lanes(const P *p, int sign, int tinyGeneral, int codeBytes, uint32_t c0, vi x,
                                     vi *accSpecial) {
     const uint32_t sh = p->sh & 31, tinyShift = p->tinyShift & 31;
@@ -120,7 +144,7 @@ EXMY_VINLINE vu nearest_even_lanes(const P *p, int sign, int tinyGeneral, int co
     return sign_code(sign, magnitude, x, p);
 }
 
-/// `EncodeKernels.generalLoop`, one group of EXMY_W lanes: `add = g0 + (lsb ? gL : 0) + (negative ? gN : 0) +
+/// Every other rule, one group of EXMY_W lanes: `add = g0 + (lsb ? gL : 0) + (negative ? gN : 0) +
 /// (R << sR)` before the shift; `lsb`, `negative`, `sticky` and `random` are the rule shape's terms
 /// (EncodeRuleShape).
 EXMY_VINLINE vu general_lanes(const P *p, int sign, int tinyGeneral, int unsignedCodes, int lsb, int negative, int sticky,
@@ -152,7 +176,49 @@ EXMY_VINLINE vu general_lanes(const P *p, int sign, int tinyGeneral, int unsigne
 
 EXMY_VINLINE vi load_lanes(const int32_t *s) { vi v; __builtin_memcpy(&v, s, sizeof v); return v; }
 
-#if defined(__x86_64__) && EXMY_W == 8
+#if defined(EXMY_PORTABLE_BODY) && EXMY_W == 8
+typedef uint16_t vh __attribute__((vector_size(2 * EXMY_W)));
+typedef uint8_t vb __attribute__((vector_size(EXMY_W)));
+typedef uint8_t vb32 __attribute__((vector_size(4 * EXMY_W)));
+typedef uint8_t vb16 __attribute__((vector_size(2 * EXMY_W)));
+/// Stores 32 codes `c0 … c3` (8 each, in order) in the layout `codeBytes`, narrowing by truncation
+/// (`__builtin_convertvector`): the code bits of ordinary lanes are the same as in the x86 forms,
+/// which narrow by saturating packs after masking; special lanes may differ (the driver rewrites
+/// them). Packed FP4: nibble pairs of the byte codes, masked to 4 bits. No streaming stores.
+EXMY_INLINE void store_group(int codeBytes, int exact, int sign, const P *p, void *dst, intptr_t i, vu c0, vu c1, vu c2,
+                             vu c3, vi x0, vi x1, vi x2, vi x3, int streaming) {
+    (void)exact; (void)sign; (void)x0; (void)x1; (void)x2; (void)x3; (void)streaming;
+    if (codeBytes == 4) {
+        __builtin_memcpy((uint32_t *)dst + i, &c0, sizeof c0);
+        __builtin_memcpy((uint32_t *)dst + i + 8, &c1, sizeof c1);
+        __builtin_memcpy((uint32_t *)dst + i + 16, &c2, sizeof c2);
+        __builtin_memcpy((uint32_t *)dst + i + 24, &c3, sizeof c3);
+        return;
+    }
+    if (codeBytes == 2) {
+        const vh h[4] = {__builtin_convertvector(c0, vh), __builtin_convertvector(c1, vh), __builtin_convertvector(c2, vh),
+                         __builtin_convertvector(c3, vh)};
+        __builtin_memcpy((uint16_t *)dst + i, h, sizeof h);
+        return;
+    }
+    const vb b0 = __builtin_convertvector(c0, vb), b1 = __builtin_convertvector(c1, vb);
+    const vb b2 = __builtin_convertvector(c2, vb), b3 = __builtin_convertvector(c3, vb);
+    const vb16 b01 = __builtin_shufflevector(b0, b1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const vb16 b23 = __builtin_shufflevector(b2, b3, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const vb32 b = __builtin_shufflevector(b01, b23, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,
+                                           21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31);
+    if (codeBytes == 1) {
+        __builtin_memcpy((uint8_t *)dst + i, &b, sizeof b);
+        return;
+    }
+    // Packed FP4: byte j of the output is code 2j | code 2j+1 << 4.
+    const vb16 even = __builtin_shufflevector(b, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const vb16 odd = __builtin_shufflevector(b, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const vb16 packed = (even & (uint8_t)0x0F) | ((odd & (uint8_t)0x0F) << 4);
+    (void)p;
+    __builtin_memcpy((uint8_t *)dst + i / 2, &packed, sizeof packed);
+}
+#elif defined(__x86_64__) && EXMY_W == 8
 /// Stores 32 codes `c0 … c3` (8 each, in order) in the layout `codeBytes`. Special lanes may
 /// hold anything (the driver rewrites them), and the narrowing packs saturate, so the code bits
 /// of ordinary lanes must be all that is left before a pack: with `exact` (the general kernels),
@@ -259,11 +325,7 @@ EXMY_VINLINE void store_group(int codeBytes, int exact, int sign, const P *p, vo
     exmy_store32((uint8_t *)dst + i / 2, _mm512_cvtepi16_epi8(w), streaming);
 }
 #else
-EXMY_INLINE void store_group(int codeBytes, int exact, int sign, const P *p, void *dst, intptr_t i, vu c0, vu c1, vu c2,
-                             vu c3, vi x0, vi x1, vi x2, vi x3, int streaming) {
-    (void)codeBytes; (void)exact; (void)sign; (void)p; (void)dst; (void)i; (void)c0; (void)c1; (void)c2; (void)c3;
-    (void)x0; (void)x1; (void)x2; (void)x3; (void)streaming;
-}
+#error "EncodeBody.h: no store_group for this instance"
 #endif
 
 #if EXMY_W == 16
@@ -329,8 +391,7 @@ EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t coun
 // MARK: Kernels
 
 /// The loop shared by both kernels: groups of G = 4 · EXMY_W lanes (32 or 64), each step of 256
-/// lanes (1 KiB of input) first prefetching ahead (`exmy_prefetch_ahead`; the Swift loops have no
-/// prefetch; it changes no result); then the last `n mod G` lanes EXMY_W at a time,
+/// lanes (1 KiB of input) first prefetching ahead (`exmy_prefetch_ahead`; it changes no result); then the last `n mod G` lanes EXMY_W at a time,
 /// zero-padded, with the padding kept out of the special summary. `LANES(x, r)` is one group of
 /// EXMY_W lanes; `EXACT` is `store_group`'s. With `streaming` (Target.h), the groups of G are
 /// stored past the caches and the tail is not; the caller fences (`exmy_streaming_fence`).
@@ -360,7 +421,8 @@ EXMY_VINLINE void store_tail(int codeBytes, void *dst, intptr_t i, intptr_t coun
     }                                                                                                  \
     return summarize_special(sign, accSpecial, &p);
 
-/// `EncodeKernels.nearestEven`.
+/// Round to nearest, ties to even: normal lanes `(a + c0 − (off << sh) + lsb) >> sh`, tiny lanes
+/// by the `Float` addition of `magic`.
 EXMY_VINLINE int32_t nearest_even(const P *pp, int sign, int tinyGeneral, int codeBytes,
                                   const int32_t *restrict src, void *restrict dst, intptr_t n, int streaming) {
     const P p = *pp;
@@ -374,7 +436,8 @@ EXMY_VINLINE int32_t nearest_even(const P *pp, int sign, int tinyGeneral, int co
 #undef NE_LANES_INTO
 }
 
-/// `EncodeKernels.generalLoop`.
+/// Every other rule: `add = g0 + (lsb ? gL : 0) + (negative ? gN : 0) + (R << sR)` before the
+/// shift, with the terms a rule does not use compiled out (`lsb`, `negative`, `sticky`, `random`).
 EXMY_VINLINE int32_t general(const P *pp, int sign, int tinyGeneral, int codeBytes,
                              int lsb, int negative, int sticky, int random,
                              const int32_t *restrict src, void *restrict dst, intptr_t n,

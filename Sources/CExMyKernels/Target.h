@@ -1,14 +1,15 @@
-// The attributes that compile a function for AVX2 or for AVX-512 (x86-64 only; elsewhere the
-// functions compile for the baseline and are never called, because exmy_avx2_supported() returns 0).
+// The attributes that compile a function for AVX2 or for AVX-512, and the macro that instantiates
+// a loop once per instruction set.
 //
-// Each loop is written once and compiled for both instruction sets, in one of two ways
-// (docs/performance.md, *How the C loops are reached*). The encode kernels and the decoder are
-// width-generic bodies (EncodeBody.h, DecodeBody.h) included at 8 lanes under EXMY_AVX2 and at 16
-// lanes (512-bit vectors) under EXMY_AVX512. The other loops are `always_inline` bodies on 8-lane
-// vectors instantiated twice by EXMY_BOTH_ISAS: inlined into an AVX-512 function, the same source
-// gets the wider instruction set's encodings on the same 256-bit vectors (three-operand masks,
-// ternary logic, narrowing moves, embedded broadcasts). One of those has an AVX-512 form of its
-// own: the `Double` narrowing (BlockLoops.c), which uses embedded rounding instead of an MXCSR write.
+// Each loop is written once, with clang's vector extensions, and compiled up to three times: the
+// portable instance (no target attribute: the baseline of the target, SSE2 on x86-64, NEON on
+// arm64, plain scalar code elsewhere), and on x86-64 an AVX2 and an AVX-512 instance chosen at run
+// time (docs/performance.md, *How the C loops are reached*). The encode kernels and the decoder are
+// width-generic bodies (EncodeBody.h, DecodeBody.h) included at 8 lanes for the portable instance
+// and AVX2 and at 16 lanes (512-bit vectors) for AVX-512. The other loops are `always_inline`
+// bodies instantiated by EXMY_ALL_ISAS: inlined into a function with a target attribute, the same
+// source gets that instruction set's encodings. One of those has an AVX-512 form of its own: the
+// `Double` narrowing (BlockLoops.c), which uses embedded rounding instead of an MXCSR write.
 #ifndef CEXMYKERNELS_TARGET_H
 #define CEXMYKERNELS_TARGET_H
 
@@ -22,23 +23,43 @@
 // a fused `a * b + c` in one would round differently from the other.
 #pragma clang fp contract(off)
 
+// The lane helpers take and return 256- and 512-bit vectors by value; they are `always_inline` and
+// static, so no call crosses a function of another instruction set and the ABI note clang makes
+// for the portable instance (no AVX: such vectors would be passed in memory) does not apply.
+#pragma clang diagnostic ignored "-Wpsabi"
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+/// 1 where the AVX2 and AVX-512 instances are compiled (x86-64), else 0.
+#define EXMY_X86 1
 #define EXMY_AVX2 __attribute__((target("avx2")))
 #define EXMY_AVX512 __attribute__((target("avx2,bmi2,fma,avx512f,avx512bw,avx512vl,avx512dq")))
 #else
+#define EXMY_X86 0
 #define EXMY_AVX2
 #define EXMY_AVX512
 #endif
 
-/// Defines `NAME_avx2` and `NAME_avx512`, two non-inlined copies of the `always_inline` body `BODY`
-/// compiled for each instruction set, and the exported `NAME(int isa, …)` that calls the copy `isa`
-/// names (EXMY_ISA_AVX2 or EXMY_ISA_AVX512). `PARAMS` is the parenthesised parameter list, `ARGS`
-/// the parenthesised argument list.
-#define EXMY_BOTH_ISAS(RET, NAME, BODY, PARAMS, ARGS)                                                  \
+/// Defines `NAME_portable` (and on x86-64 `NAME_avx2` and `NAME_avx512`), non-inlined copies of
+/// the `always_inline` body `BODY` (which carries no target attribute of its own) compiled for each
+/// instruction set, and the exported `NAME(int isa, …)` that calls the copy `isa` names
+/// (EXMY_ISA_PORTABLE, EXMY_ISA_AVX2 or EXMY_ISA_AVX512; elsewhere than x86-64 every `isa` runs
+/// the portable copy). `PARAMS` is the parenthesised parameter list, `ARGS` the parenthesised
+/// argument list.
+#if EXMY_X86
+#define EXMY_ALL_ISAS(RET, NAME, BODY, PARAMS, ARGS)                                                   \
+    __attribute__((noinline)) static RET NAME##_portable PARAMS { return BODY ARGS; }                \
     EXMY_AVX2 __attribute__((noinline)) static RET NAME##_avx2 PARAMS { return BODY ARGS; }          \
     EXMY_AVX512 __attribute__((noinline)) static RET NAME##_avx512 PARAMS { return BODY ARGS; }      \
-    RET NAME(int isa, EXMY_UNPAREN PARAMS) { return isa == EXMY_ISA_AVX512 ? NAME##_avx512 ARGS : NAME##_avx2 ARGS; }
-/// EXMY_BOTH_ISAS for a body that returns nothing.
+    RET NAME(int isa, EXMY_UNPAREN PARAMS) {                                                          \
+        return isa == EXMY_ISA_AVX512 ? NAME##_avx512 ARGS : isa == EXMY_ISA_AVX2 ? NAME##_avx2 ARGS : NAME##_portable ARGS; \
+    }
+#else
+#define EXMY_ALL_ISAS(RET, NAME, BODY, PARAMS, ARGS)                                                   \
+    __attribute__((noinline)) static RET NAME##_portable PARAMS { return BODY ARGS; }                \
+    RET NAME(int isa, EXMY_UNPAREN PARAMS) { (void)isa; return NAME##_portable ARGS; }
+#endif
+/// The AVX2 and AVX-512 copies only (x86-64; the benchmark's stream kernel), for a body that
+/// returns nothing.
 #define EXMY_BOTH_ISAS_VOID(NAME, BODY, PARAMS, ARGS)                                                  \
     EXMY_AVX2 __attribute__((noinline)) static void NAME##_avx2 PARAMS { BODY ARGS; }                \
     EXMY_AVX512 __attribute__((noinline)) static void NAME##_avx512 PARAMS { BODY ARGS; }            \

@@ -1,3 +1,5 @@
+internal import CExMyKernels
+
 /// SplitMix64 (Steele, Lea and Flood 2014): the mixer and the sequential generator of ExMy's one
 /// random family.
 ///
@@ -32,16 +34,10 @@ public struct SplitMix64: RandomNumberGenerator, Hashable, Sendable {
     public static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     /// SplitMix64's output function (Stafford's variant 13 of the MurmurHash3 finalizer), a bijection
-    /// of 64-bit words.
-    @inlinable @inline(__always)
-    public static func mix(_ v: UInt64) -> UInt64 {
-        var z = v
-        z = (z ^ (z &>> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z &>> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z &>> 31)
-    }
+    /// of 64-bit words. Written once, in C (`exmy_splitmix64` in `CExMyKernels`), which the counter
+    /// stream's kernels use too.
+    public static func mix(_ v: UInt64) -> UInt64 { exmy_splitmix64(v &- increment) }
 
     /// The first word of the generator seeded with `v`: `mix(v &+ increment)` (a hash of `v`).
-    @inlinable @inline(__always)
-    public static func hash(_ v: UInt64) -> UInt64 { mix(v &+ increment) }
+    public static func hash(_ v: UInt64) -> UInt64 { exmy_splitmix64(v) }
 }

@@ -39,6 +39,11 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(name: .customLong("output-format"), help: "text | markdown | csv | json | latex.") var outputFormat: TableFormat = .text
     @Flag(help: "Same as --output-format json.") var json = false
     @Flag(help: "No progress line or timing on standard error (shown only when standard error is a terminal).") var quiet = false
+    @Option(parsing: .unconditional, help: "Threads (default: all cores). The results never depend on it.") var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 || threads > 4096 { throw ValidationError("--threads must be 1…4096, got \(threads)") }
+    }
 
     func run() throws {
         let schemes = try buildSchemes()
@@ -46,7 +51,7 @@ struct AnalyzeCommand: ParsableCommand {
         let started = Date()
         let rows: [StudyRow]
         do {
-            rows = try Study.run(schemes, on: source, perTensor: perTensor, seed: seed) { done, total in
+            rows = try Study.run(schemes, on: source, perTensor: perTensor, seed: seed, threads: threads) { done, total in
                 if !quiet { Console.shared.progress("analyze: \(done)/\(total) scheme runs") }
             }
         } catch let e as AnalysisError {

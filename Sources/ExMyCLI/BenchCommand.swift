@@ -1,5 +1,6 @@
 import ArgumentParser
 import ExMy
+import ExMyBenchmarks
 
 /// `exmy bench`: batch conversion throughput against this machine's memory-bandwidth limit.
 struct BenchCommand: ParsableCommand {

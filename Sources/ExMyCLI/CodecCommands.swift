@@ -324,38 +324,152 @@ struct EncodeCommand: ParsableCommand {
     }
 
     /// Text: one number per line, each rounded once from its exact value; bytes in, bytes out.
+    ///
+    /// The input is read in batches of whole lines; each batch is split at line ends into one piece
+    /// per thread. A first parallel pass counts each piece's lines and numbers, so that every piece
+    /// knows its first line number and the input index of its first number (the stochastic rules
+    /// draw from `(seed, index)`); the second pass converts the pieces in parallel into their own
+    /// buffers, written in order. The output, and the first error reported, never depend on the
+    /// number of threads.
     func encodeText(_ reader: ByteReader, _ converter: Converter, _ sink: any OutputSink) throws {
-        // Everything the loop needs as locals: the closure runs once per line.
-        let source = stream.source
-        let hasNaN = converter.format.nanCode() != nil
-        let rejectsNaN = converter.nanPolicy == .error
-        let digits = (converter.format.bitWidth + 3) / 4
-        let hex = Array("0123456789ABCDEF".utf8)
+        let job = TextEncodeJob(converter: converter, source: stream.source)
+        let threads = stream.threads ?? ProcessInfo.processInfo.activeProcessorCount
         var index = 0
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 20 + 64)
         var progress = Progress("encode", total: reader.regularFileSize, quiet: stream.quiet)
-        try forEachLine(reader, source: source) { line, number in
-            guard let first = line.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }), line[first] != 0x23 /* # */ else { return }
-            guard let parsed = converter.encode(utf8: line, index: UInt64(index)) else {
-                throw CLIError("\(source) line \(number): '\(quoted(line))' is not a number")
+        try forEachLineBatch(reader, source: stream.source) { batch, firstLine in
+            let pieces = TextPieces(batch, count: min(threads, max(1, batch.count / TextBatch.minimumPieceBytes)))
+            // Line numbers matter here only for line 1's byte-order mark: a later piece starts at
+            // least one line after the batch's first.
+            let counts = pieces.map { piece, i in job.count(piece, firstLine: i == 0 ? firstLine : firstLine + 1) }
+            var lines = firstLine, numbers = index
+            var starts: [(line: Int, index: Int)] = []
+            for c in counts {
+                starts.append((lines, numbers))
+                lines += c.lines
+                numbers += c.numbers
             }
-            if parsed.isNaN && !hasNaN && rejectsNaN {
-                throw converter.nanError(source: source, index: index)
+            let first = starts
+            let results = pieces.map { piece, i in job.encode(piece, firstLine: first[i].line, firstIndex: first[i].index) }
+            for r in results {
+                try r.bytes.withUnsafeBytes { try sink.write($0) }
+                if let error = r.error { throw error }
             }
-            let code = parsed.encoded.code
-            out.append(0x30); out.append(0x78)  // "0x"
-            for k in stride(from: digits - 1, through: 0, by: -1) { out.append(hex[Int(code >> UInt64(4 * k) & 0xF)]) }
-            out.append(0x0A)
-            index += 1
-            if out.count >= 1 << 20 {
-                try sink.write(out)
-                out.removeAll(keepingCapacity: true)
-                progress.update(bytes: reader.offset)
-            }
+            index = numbers
+            progress.update(bytes: reader.offset)
+            return lines - firstLine
         }
-        try sink.write(out)
         progress.done()
+    }
+}
+
+/// Batches of text input.
+enum TextBatch {
+    /// Bytes read per batch (tests lower it to put batch boundaries inside small inputs).
+    @TaskLocal static var bytes = 1 << 22
+    /// The least piece of a batch worth a thread of its own (tests lower it to split small inputs).
+    @TaskLocal static var minimumPieceBytes = 1 << 16
+}
+
+/// A batch of whole lines split at line ends into `count` pieces of about equal size (fewer when
+/// the lines are long).
+struct TextPieces: @unchecked Sendable {
+    let batch: UnsafeRawBufferPointer
+    let bounds: [Int]
+
+    init(_ batch: UnsafeRawBufferPointer, count: Int) {
+        self.batch = batch
+        var bounds = [0]
+        for k in 1..<max(count, 1) {
+            let target = max(batch.count * k / count, bounds.last!)
+            guard target < batch.count, let hit = memchr(batch.baseAddress! + target, 0x0A, batch.count - target) else { break }
+            let end = UnsafeRawPointer(hit) - batch.baseAddress! + 1
+            if end < batch.count && end > bounds.last! { bounds.append(end) }
+        }
+        bounds.append(batch.count)
+        self.bounds = bounds
+    }
+
+    /// `body(piece, i)` for every piece, on one thread per piece; the results in order.
+    func map<R>(_ body: @Sendable (UnsafeRawBufferPointer, Int) -> R) -> [R] {
+        let n = bounds.count - 1
+        if n == 1 { return [body(batch, 0)] }
+        let results = PieceResults<R>(n)
+        DispatchQueue.concurrentPerform(iterations: n) { i in
+            let piece = UnsafeRawBufferPointer(rebasing: batch[bounds[i]..<bounds[i + 1]])
+            let r = body(piece, i)
+            results.slots[i] = r
+        }
+        return results.slots.map { $0! }
+    }
+}
+
+/// One result slot per piece, each written by one thread.
+final class PieceResults<R>: @unchecked Sendable {
+    var slots: [R?]
+    init(_ n: Int) { slots = Array(repeating: nil, count: n) }
+}
+
+/// The per-line work of text encoding, shared by the threads (immutable).
+struct TextEncodeJob: @unchecked Sendable {
+    let converter: Converter
+    let source: String
+    let hasNaN: Bool
+    let rejectsNaN: Bool
+    let digits: Int
+
+    init(converter: Converter, source: String) {
+        self.converter = converter
+        self.source = source
+        hasNaN = converter.format.nanCode() != nil
+        rejectsNaN = converter.nanPolicy == .error
+        digits = (converter.format.bitWidth + 3) / 4
+    }
+
+    /// Whether a line holds a number: not blank, not a `#` comment.
+    @inline(__always)
+    static func holdsNumber(_ line: UnsafeRawBufferPointer) -> Bool {
+        guard let first = line.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return false }
+        return line[first] != 0x23
+    }
+
+    /// The lines and the numbers in a piece.
+    func count(_ piece: UnsafeRawBufferPointer, firstLine: Int) -> (lines: Int, numbers: Int) {
+        var numbers = 0
+        let lines = forEachLine(in: piece, firstNumber: firstLine) { line, _ in
+            if Self.holdsNumber(line) { numbers += 1 }
+        }
+        return (lines, numbers)
+    }
+
+    /// The codes of a piece's numbers as `0x…` lines, up to its first error.
+    func encode(_ piece: UnsafeRawBufferPointer, firstLine: Int, firstIndex: Int) -> (bytes: [UInt8], error: CLIError?) {
+        let hex: StaticString = "0123456789ABCDEF"
+        var out: [UInt8] = []
+        out.reserveCapacity(piece.count / 4 * (digits + 3) + 64)
+        var index = firstIndex
+        do {
+            _ = try forEachLine(in: piece, firstNumber: firstLine) { line, number in
+                guard Self.holdsNumber(line) else { return }
+                guard let parsed = converter.encode(utf8: line, index: UInt64(index)) else {
+                    throw CLIError("\(source) line \(number): '\(quoted(line))' is not a number")
+                }
+                if parsed.isNaN && !hasNaN && rejectsNaN {
+                    throw converter.nanError(source: source, index: index)
+                }
+                let code = parsed.encoded.code
+                out.append(0x30); out.append(0x78)  // "0x"
+                hex.withUTF8Buffer { h in
+                    for k in stride(from: digits - 1, through: 0, by: -1) { out.append(h[Int(code >> UInt64(4 * k) & 0xF)]) }
+                }
+                out.append(0x0A)
+                index += 1
+            }
+        } catch let e as CLIError {
+            return (out, e)
+        } catch {
+            return (out, CLIError("\(error)"))
+        }
+        return (out, nil)
     }
 }
 
@@ -367,40 +481,63 @@ func quoted(_ line: UnsafeRawBufferPointer) -> String {
 }
 
 /// Calls `body` with the bytes of each line of text (without its `\n` or `\r\n`, and without a
-/// UTF-8 byte-order mark at the start) and its 1-based number, reading the input in pieces: memory
-/// holds one piece and one line (a line longer than 64 MiB is an error).
+/// UTF-8 byte-order mark at the start) and its 1-based number, reading the input in batches:
+/// memory holds one batch and one line (a line longer than 64 MiB is an error).
 func forEachLine(_ reader: ByteReader, source: String, _ body: (UnsafeRawBufferPointer, Int) throws -> Void) throws {
-    let chunk = ChunkBuffer(byteCount: 1 << 20)
-    var carry: [UInt8] = []
-    var number = 0
-    func emit(_ bytes: UnsafeRawBufferPointer) throws {
-        number += 1
-        var b = bytes
-        if b.last == 0x0D { b = UnsafeRawBufferPointer(rebasing: b.dropLast()) }
-        if number == 1 && b.starts(with: [0xEF, 0xBB, 0xBF]) { b = UnsafeRawBufferPointer(rebasing: b.dropFirst(3)) }
-        try body(b, number)
+    try forEachLineBatch(reader, source: source) { batch, first in
+        try forEachLine(in: batch, firstNumber: first, body)
     }
+}
+
+/// Calls `body(batch, firstLineNumber)` with the input in batches of whole lines (about
+/// ``TextBatch/bytes`` each; every batch but the last ends with `\n`); `body` returns the number
+/// of lines it found. Memory holds one batch and one line (a line longer than 64 MiB is an error).
+func forEachLineBatch(_ reader: ByteReader, source: String, _ body: (UnsafeRawBufferPointer, Int) throws -> Int) throws {
+    let chunk = ChunkBuffer(byteCount: TextBatch.bytes)
+    var carry: [UInt8] = []
+    var line = 1
     while true {
         let n: Int
         do { n = try reader.read(into: chunk.raw) } catch let e as TensorIOError { throw CLIError.file(e) }
         if n == 0 { break }
         let bytes = UnsafeRawBufferPointer(chunk.prefix(n))
-        var start = 0
-        while start < n, let hit = memchr(bytes.baseAddress! + start, 0x0A, n - start) {
-            let nl = UnsafeRawPointer(hit) - bytes.baseAddress!
-            if carry.isEmpty {
-                try emit(UnsafeRawBufferPointer(rebasing: bytes[start..<nl]))
-            } else {
-                carry += bytes[start..<nl]
-                try carry.withUnsafeBytes { try emit($0) }
-                carry.removeAll(keepingCapacity: true)
-            }
-            start = nl + 1
+        guard let last = bytes.lastIndex(of: 0x0A) else {
+            carry += bytes
+            if carry.count > 1 << 26 { throw CLIError("\(source) line \(line): longer than 64 MiB; is this text?") }
+            continue
         }
-        carry += bytes[start...]
-        if carry.count > 1 << 26 { throw CLIError("\(source) line \(number + 1): longer than 64 MiB; is this text?") }
+        let cut = last + 1
+        if carry.isEmpty {
+            line += try body(UnsafeRawBufferPointer(rebasing: bytes[..<cut]), line)
+        } else {
+            carry += bytes[..<cut]
+            line += try carry.withUnsafeBytes { try body($0, line) }
+            carry.removeAll(keepingCapacity: true)
+        }
+        carry += bytes[cut...]
     }
-    if !carry.isEmpty { try carry.withUnsafeBytes { try emit($0) } }
+    if !carry.isEmpty { _ = try carry.withUnsafeBytes { try body($0, line) } }
+}
+
+/// Calls `body` with each line of `batch` (whole lines, the first numbered `firstNumber`; without
+/// `\n` or `\r\n`, and line 1 without a UTF-8 byte-order mark) and its number; returns the number
+/// of lines.
+@discardableResult
+func forEachLine(in batch: UnsafeRawBufferPointer, firstNumber: Int, _ body: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows -> Int {
+    guard let base = batch.baseAddress, batch.count > 0 else { return 0 }
+    var number = firstNumber
+    var start = 0
+    let n = batch.count
+    while start < n {
+        let end = memchr(base + start, 0x0A, n - start).map { UnsafeRawPointer($0) - base } ?? n
+        var line = UnsafeRawBufferPointer(rebasing: batch[start..<end])
+        if line.last == 0x0D { line = UnsafeRawBufferPointer(rebasing: line.dropLast()) }
+        if number == 1 && line.starts(with: [0xEF, 0xBB, 0xBF]) { line = UnsafeRawBufferPointer(rebasing: line.dropFirst(3)) }
+        try body(line, number)
+        number += 1
+        start = end + 1
+    }
+    return number - firstNumber
 }
 
 /// `exmy decode FORMAT`: codes in, values out.

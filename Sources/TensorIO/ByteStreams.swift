@@ -111,9 +111,12 @@ public final class ByteReader {
 /// - A character device (`/dev/null`) or a FIFO: opened for writing as a stream, never replaced
 ///   (a FIFO with no reader is an error, not a wait).
 /// - A regular file or a new name: written to a uniquely named temporary file created exclusively
-///   in the same directory, flushed to disk and renamed over the path only by ``commit()``. On any
-///   error, on `deinit` without `commit()`, and on SIGINT or SIGTERM, the temporary file is removed
-///   and the path keeps what it had. An existing file is replaced only if it is a regular file the
+///   in the same directory and renamed over the path only by ``commit()``. On any error, on
+///   `deinit` without `commit()`, and on SIGINT or SIGTERM, the temporary file is removed and the
+///   path keeps what it had. When the path names an existing file, the temporary file is synced to
+///   disk (`fsync`) before the rename, so that a power failure leaves the old content or the new,
+///   never a truncated file in its place; a new name has no old content to protect and is not
+///   synced (as `cp` and `numpy.save` do not), which keeps writing at the speed of the page cache. An existing file is replaced only if it is a regular file the
 ///   user may write (owner with write permission): a read-only file, or another user's, is refused;
 ///   the new file keeps the replaced file's permission bits.
 /// - A directory, a symbolic link (other than `/dev/stdout`), a socket: refused.
@@ -127,6 +130,8 @@ public final class OutputFile {
     private let ownsDescriptor: Bool
     private var temporaryPath: String?
     private var mode: mode_t = 0o644
+    /// Whether ``commit()`` replaces an existing file (and so syncs before renaming).
+    private var replacesExisting = false
     private var slot: Int?
     private var buffer: [UInt8] = []
     private var prepared = false
@@ -205,6 +210,7 @@ public final class OutputFile {
                     throw TensorIOError(path: path, kind: .unusableOutput("\(why); not replacing it (remove it or choose another path)"))
                 }
                 mode = info.st_mode & 0o7777
+                replacesExisting = true
             default:
                 throw TensorIOError(path: path, kind: .invalidArgument("is not a regular file, device or FIFO"))
             }
@@ -330,8 +336,8 @@ public final class OutputFile {
         byteCount += count
     }
 
-    /// The first half of ``commit()``: flushes, and for a file, syncs the temporary file to disk
-    /// and closes it, without renaming it. Writing several files that must appear together (a
+    /// The first half of ``commit()``: flushes, and for a file, closes the temporary file (synced
+    /// to disk first when it will replace an existing file), without renaming it. Writing several files that must appear together (a
     /// report) calls this on each, and ``commit()`` on each only when every one succeeded: a full
     /// disk then leaves none of them. On error the temporary file is removed.
     public func prepareCommit() throws {
@@ -340,7 +346,7 @@ public final class OutputFile {
             try flush()
             guard temporaryPath != nil else { prepared = true; return }
             guard fchmod(descriptor, mode) == 0 else { throw TensorIOError(path: path, kind: .ioFailure(operation: "fchmod", errno: errno)) }
-            guard fsync(descriptor) == 0 else { throw TensorIOError(path: path, kind: .ioFailure(operation: "fsync", errno: errno)) }
+            guard !replacesExisting || fsync(descriptor) == 0 else { throw TensorIOError(path: path, kind: .ioFailure(operation: "fsync", errno: errno)) }
             let fd = descriptor
             descriptor = -1
             guard close(fd) == 0 else { throw TensorIOError(path: path, kind: .ioFailure(operation: "close", errno: errno)) }
@@ -351,8 +357,8 @@ public final class OutputFile {
         }
     }
 
-    /// Finishes the output: flushes, and for a file, syncs it to disk and renames it over the
-    /// destination. Nothing appears at the destination before this succeeds.
+    /// Finishes the output: flushes, and for a file, renames it over the destination (synced to
+    /// disk first when it replaces an existing file). Nothing appears at the destination before this succeeds.
     public func commit() throws {
         do {
             try prepareCommit()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import ExMyCLI
 @testable import ExMy
+import ExMyBenchmarks
 import ExMyAnalysis
 import TensorIO
 

@@ -3,6 +3,7 @@ import Testing
 import ExMyTestSupport
 @testable import ExMyCLI
 @testable import ExMy
+import ExMyBenchmarks
 @testable import ExMyAnalysis
 @testable import TensorIO
 

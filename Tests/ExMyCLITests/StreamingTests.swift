@@ -69,7 +69,7 @@ import TensorIO
                 let xs = values(n, seed: UInt64(n)).map { format.nanCode() == nil && $0.isNaN ? 1 : $0 }
                 let expected = xs.enumerated().map { i, x -> UInt64 in
                     var g = CounterRandomGenerator(seed: 7, index: UInt64(i))
-                    return format.encode(stored(x, type), rounding: rule, overflow: .none, random: &g).code
+                    return format.encode(stored(x, type), rounding: rule, overflow: OverflowRule.none, random: &g).code
                 }
                 let input = dir + "/in-\(n).bin"
                 try rawBytes(xs, type).write(to: URL(fileURLWithPath: input))
@@ -172,5 +172,77 @@ import TensorIO
         let lines = out.split(separator: "\n")
         #expect(lines.count == 250_002)
         #expect(lines[0] == "0x2A" && lines[1] == "0x38" && lines[2] == "0xC2" && lines.last == "0xC2")
+    }
+
+    /// Text encoding splits each batch of lines into one piece per thread: the codes, their
+    /// order, the stochastic draws (element i from `(seed, i)`) and the first error's line must not
+    /// depend on the thread count, the batch size or where the pieces fall. The expectation is
+    /// the scalar engine on the `Double` each line spells (the texts are shortest round-trip
+    /// spellings, so the `Double` is the text's exact value).
+    @Test(arguments: ["nearest-even", "stochastic-a"])
+    func textIsTheSameForEveryThreadCountAndBatch(rounding: String) throws {
+        let xs = values(300, seed: 9)
+        var text = "\u{FEFF}# header\r\n"
+        var numbers: [Double] = []
+        for (i, x) in xs.enumerated() {
+            let spelled = x.isNaN ? "nan" : "\(x)"
+            text += i % 7 == 3 ? "  \(spelled)\r\n" : spelled + "\n"
+            numbers.append(x)
+            if i % 11 == 0 { text += "\n   \n# comment \(i)\n" }
+        }
+        let path = dir + "/pieces.txt"
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let f = try FloatFormat(parsing: "e5m2")
+        let rule: RoundingRule = rounding == "nearest-even" ? .toNearestOrEven : .stochasticA(bits: 8)
+        let expected = numbers.enumerated().map { i, x in
+            var g = CounterRandomGenerator(seed: 77, index: UInt64(i))
+            let code = f.encode(x, rounding: rule, overflow: OverflowRule.none, random: &g).code
+            let hex = String(code, radix: 16, uppercase: true)
+            return "0x" + (hex.count < 2 ? "0" + hex : hex)
+        }.joined(separator: "\n") + "\n"
+        var args = ["encode", "e5m2", "--input", path, "--rounding", rounding, "--overflow", "none", "--seed", "77"]
+        if rounding != "nearest-even" { args += ["--random-bits", "8"] }
+        for batch in [5, 64, 1 << 22] {
+            for threads in [1, 2, 3, 8] {
+                let out = try TextBatch.$bytes.withValue(batch) {
+                    try TextBatch.$minimumPieceBytes.withValue(1) {
+                        try ExMyCommand.runCapturing(args + ["--threads", "\(threads)"]).text
+                    }
+                }
+                #expect(out == expected, "batch \(batch), \(threads) threads")
+            }
+        }
+        // The first bad line is reported, whatever the pieces.
+        try (text + "1\nbad\n2\nworse\n").write(toFile: path, atomically: false, encoding: .utf8)
+        let badLine = text.utf8.filter { $0 == 0x0A }.count + 2  // after the text's lines and "1"
+        for threads in [1, 4] {
+            var message = ""
+            do {
+                _ = try TextBatch.$bytes.withValue(64) {
+                    try TextBatch.$minimumPieceBytes.withValue(1) {
+                        try ExMyCommand.runCapturing(args + ["--threads", "\(threads)"])
+                    }
+                }
+                Issue.record("a bad line was accepted")
+            } catch {
+                message = "\(error)"
+            }
+            #expect(message.contains("line \(badLine): 'bad' is not a number"), "\(threads) threads: \(message)")
+        }
+    }
+
+    /// `exmy analyze --threads N`: the metrics are merged chunk by chunk in a fixed order, so every
+    /// thread count prints the same bits (stochastic rounding included: element i draws from
+    /// `(seed, i)`).
+    @Test func analyzeIsTheSameForEveryThreadCount() throws {
+        var outputs: [String] = []
+        for threads in [1, 2, 5] {
+            for scheme in [["--scheme", "mxfp4", "--rounding", "stochastic-a", "--random-bits", "6"], ["--format", "e4m3fn,e3m2fn", "--scheme", "absmax"]] {
+                outputs.append(try ExMyCommand.runCapturing(["analyze", "--count", "600000", "--seed", "5", "--json", "--threads", "\(threads)"] + scheme).text)
+            }
+        }
+        #expect(outputs[0] == outputs[2] && outputs[0] == outputs[4])
+        #expect(outputs[1] == outputs[3] && outputs[1] == outputs[5])
+        #expect(outputs[0] != outputs[1])
     }
 }

@@ -1,26 +1,25 @@
-// CExMyKernels: the batch engine's hot loops compiled for AVX2 and for AVX-512, chosen at run time.
+// CExMyKernels: the batch engine's loops, written once in C and compiled per instruction set.
 //
 // Why C: Swift has no per-function target attributes, and SwiftPM refuses `unsafeFlags` (such as
 // `-target-cpu`) in a package that is used as a dependency, so Swift code in ExMy is always built
-// for the x86-64 baseline (SSE2). A C function can carry `__attribute__((target("avx2")))` and be
-// called only after a run-time CPU check; no compiler flag is needed.
+// for the target's baseline. A C function can carry `__attribute__((target("avx2")))` and be called
+// only after a run-time CPU check; no compiler flag is needed.
 //
-// What: every encoder loop here is a transcription of a loop in Sources/ExMy/Batch
-// (EncodeKernels.swift, FastEncodePlan.swift, SourceWidening.swift, BatchEncoder.fillRandom): the
-// same arithmetic on the same parameters, so the same codes (the encode kernels on 8-lane vectors,
-// 32 lanes per iteration, for FP4 with the packing of CodePacking.packRange in their store, and for
-// the stochastic rules with the random words of fillRandom computed in their loop). The parameters
-// are computed only in Swift (FastEncodePlan); the rounding decisions that are not made by these
-// loops (special lanes, whose raw lanes may differ between the two) stay with the scalar engine.
-// The decoder of one-byte codes (DecodeKernels.c) computes values from code bits where the Swift
-// path reads a table; Swift's DecodePlan accepts it for a format only after it reproduced that
-// table for all 256 bytes. The batch tests run every case through the Swift loops and each copy of
-// the C loops this CPU runs (AVX2, AVX-512) and compare them all with the scalar engine.
+// What: the batch encoder's loops (the encode kernels, for FP4 with the packing in their store
+// and for the stochastic rules with the counter stream's words computed in their loop; the
+// widening of `Double`, Float16 and bfloat16 inputs to `Float` lanes; the underflow pre-scan), the
+// arithmetic decoder of one-byte codes, and the counter random stream itself (scalar, for Swift's
+// `CounterRandom`, and on vectors in the kernels). The parameters are computed only in Swift
+// (FastEncodePlan, DecodePlan); the rounding decisions these loops do not make (special lanes)
+// stay with the scalar engine, which is the reference: the batch tests compare every instance
+// this CPU runs with it.
 //
-// Each loop is written once, for AVX2, and compiled twice (Target.h): the AVX-512 copy is the same
-// source under `target("avx2,bmi2,fma,avx512f,avx512bw,avx512vl,avx512dq")`, on the same 8-lane
-// vectors, run where `exmy_avx512_supported()` says so. On a CPU without AVX2, and on other
-// architectures, `exmy_avx2_supported()` returns 0 and ExMy runs its Swift loops.
+// Instances (Target.h): every encoder loop is compiled as the *portable* instance (no target
+// attribute: SSE2 on x86-64, NEON on arm64, whatever the target has elsewhere) and, on x86-64, as
+// an AVX2 and an AVX-512 instance (the encode kernels and the decoder at 16 lanes there), chosen
+// at run time by `exmy_avx2_supported()` / `exmy_avx512_supported()`. The decoder has no portable
+// instance (it gathers with x86 instructions): without AVX2, Swift decodes through a table.
+// Tests/arm64/check.sh runs the portable instance under qemu-aarch64 against the x86 instances.
 #ifndef CEXMYKERNELS_H
 #define CEXMYKERNELS_H
 
@@ -100,11 +99,13 @@ void exmy_fp_restore(uint32_t saved);
 /// thread reads the output (x86-64: `sfence`; elsewhere nothing).
 void exmy_streaming_fence(void);
 
-/// The instruction set of a loop's copy: each `exmy_simd_*` loop is compiled twice from one source
-/// (Target.h), and `isa` picks the copy. The caller passes only what this CPU runs.
+/// The instruction set of a loop's copy: each `exmy_simd_*` loop is compiled per instruction set from
+/// one source (Target.h), and `isa` picks the copy. The caller passes only what this CPU runs
+/// (EXMY_ISA_PORTABLE runs everywhere; off x86-64 every value runs the portable copy).
 enum {
-    EXMY_ISA_AVX2 = 0,
-    EXMY_ISA_AVX512 = 1,
+    EXMY_ISA_PORTABLE = 0,
+    EXMY_ISA_AVX2 = 1,
+    EXMY_ISA_AVX512 = 2,
 };
 
 /// The `codeBytes` value for FP4 codes packed two per byte, the first in the low nibble
@@ -137,17 +138,86 @@ int32_t exmy_simd_encode(int isa, const ExMyKernelParameters *parameters, int ke
 
 /// The words the stochastic kernels draw, written out: element t (`t < n ≤ 65 536`) of `random`'s
 /// run gets its word (`BatchEncoder.fillRandom`; the tests compare it with `CounterRandom.word`).
-void exmy_avx2_fill_random(uint32_t *dst, intptr_t n, const ExMyCounterRandom *random);
+void exmy_simd_fill_random(int isa, uint32_t *dst, intptr_t n, const ExMyCounterRandom *random);
 
-/// `SourceWidening.widen`'s job for `Double` inputs: `n` doubles (as 2n little-endian 32-bit words)
-/// into `Float` bit patterns rounded to odd, by the hardware's conversion toward zero (AVX2: under
-/// MXCSR round-toward-zero, the caller's MXCSR restored; AVX-512: embedded rounding). Where the
-/// Swift loop writes the special marker, these lanes hold Float subnormals and zeros, ±∞, NaN, or
-/// ±0x7F7FFFFF for |x| > FLT_MAX (special in every plan).
+/// `Double` inputs to kernel lanes: `n` doubles (as 2n little-endian 32-bit words) into `Float` bit
+/// patterns rounded to odd (truncated toward zero, Float subnormals included, with the last bit set
+/// where anything was dropped; a NaN stays a NaN with that bit). ±∞ stays ±∞, and |x| > FLT_MAX
+/// becomes ±0x7F7FFFFF (FLT_MAX with the odd bit), special in every plan. AVX2: the hardware's
+/// conversion under MXCSR round-toward-zero (the caller's MXCSR restored); AVX-512: embedded
+/// rounding; portable: the same bits by integer arithmetic.
 void exmy_simd_widen_double(int isa, const uint32_t *src, int32_t *dst, intptr_t n);
+
+/// The `Float` lane a kernel sees for an input it must leave to the scalar engine (a quiet NaN:
+/// special in every plan).
+enum { EXMY_SPECIAL_MARKER = 0x7FC00000 };
+
+/// Float16 (`bfloat16` 0) or bfloat16 (`bfloat16` 1) inputs to kernel lanes, exactly: bfloat16
+/// bits shifted left by 16; Float16 by `|h| << 13` read as a `Float` times 2^112 (subnormals
+/// included), ±∞ and NaN as ±EXMY_SPECIAL_MARKER.
+void exmy_simd_widen_half(int isa, const uint16_t *src, int32_t *dst, intptr_t n, int bfloat16);
 
 /// `FastEncodePlan.anyTinyNonzero`: 1 when some lane has 0 < |x| < 2^emin (`limit` = bits(2^emin) − 1).
 int exmy_simd_any_tiny_nonzero(int isa, const int32_t *src, intptr_t n, int32_t limit);
+
+/// Whether some lane of `src[0 ..< n]` that is not special (`exmy_lane_special`) is inexact
+/// (`tinyOnly` 0) or tiny and inexact (`tinyOnly` 1, underflow), for a plan with kernel parameters
+/// `p` and sign encoding `sign`: `lowMask` is 2^(23 − M) − 1, `magic` 2^(emin − M + 23), and
+/// `tinyAlwaysInexact` 1 for formats without subnormals (`FastEncodePlan.anyInexact`).
+int exmy_simd_scan_inexact(int isa, const ExMyKernelParameters *p, int sign, int tinyOnly, int tinyAlwaysInexact, uint32_t lowMask, float magic,
+                           const int32_t *src, intptr_t n);
+
+/// A value whose sign bit is set iff the lane with bits `x` is special for an encode kernel with
+/// parameters `p` and sign encoding `sign` (EncodeBody.h's `sign_special`, one lane): a magnitude
+/// above `special`, and for unsigned formats a negative `x` or one below `lowSpecial`.
+static inline int32_t exmy_lane_special(const ExMyKernelParameters *p, int sign, int32_t x) {
+    if (sign == EXMY_SIGN_UNSIGNED) return (int32_t)(((uint32_t)p->special - (uint32_t)x) | ((uint32_t)x - (uint32_t)p->lowSpecial));
+    return (int32_t)((uint32_t)p->special - (uint32_t)(x & 0x7FFFFFFF));
+}
+
+// MARK: The counter random stream (Swift's `CounterRandom` documents the definition)
+
+/// `mix16` on `x` in place: a bijection of 16-bit values, on a scalar or on the 16-bit lanes of a
+/// vector (16-bit multiplies wrap).
+#define EXMY_MIX16(x)                                                                                  \
+    do {                                                                                               \
+        (x) ^= (x) >> 8;                                                                               \
+        (x) *= (uint16_t)0x6B53;                                                                       \
+        (x) ^= (x) >> 7;                                                                               \
+        (x) *= (uint16_t)0x3C4D;                                                                       \
+        (x) ^= (x) >> 9;                                                                               \
+    } while (0)
+
+/// The 16-bit mixing bijection of the counter stream.
+static inline uint16_t exmy_mix16(uint16_t v) {
+    uint16_t x = v;
+    EXMY_MIX16(x);
+    return x;
+}
+
+/// SplitMix64's output function (Steele, Lea and Flood 2014).
+static inline uint64_t exmy_splitmix64(uint64_t v) {
+    uint64_t z = v + 0x9E3779B97F4A7C15ull;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/// The four 16-bit keys (κ₀ in the low bits) of the 65 536-element counter block `block` for `draw`,
+/// in the stream whose seed hashes to `seedHash` (`exmy_splitmix64(seed)`).
+static inline uint64_t exmy_counter_block_keys(uint64_t seedHash, uint64_t block, uint64_t draw) {
+    return exmy_splitmix64(exmy_splitmix64(seedHash ^ block) ^ draw);
+}
+
+/// The 64-bit word number `draw` of element `index`: `Σ_j mix16(p ^ κ_j) << 16·j` with
+/// `p = index mod 2^16` and the keys of block `index >> 16`.
+static inline uint64_t exmy_counter_word(uint64_t seedHash, uint64_t index, uint64_t draw) {
+    const uint64_t keys = exmy_counter_block_keys(seedHash, index >> 16, draw);
+    const uint16_t p = (uint16_t)index;
+    uint64_t w = 0;
+    for (int j = 0; j < 4; j++) w |= (uint64_t)exmy_mix16((uint16_t)(p ^ (uint16_t)(keys >> (16 * j)))) << (16 * j);
+    return w;
+}
 
 /// The parameters of the arithmetic decoder (`DecodeKernels.c`, derived and checked by Swift's
 /// `DecodePlan`) for a format of K ≤ 8 bits with M significand bits.
@@ -178,13 +248,6 @@ void exmy_simd_decode_bytes_double(int isa, const ExMyDecodeParameters *paramete
 /// codes packed two per byte at `src` (element 0 in the low nibble of `src[0]`).
 void exmy_simd_decode_packed4(int isa, const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, void *dst, intptr_t n,
                               int wide, int streaming);
-
-/// The benchmark's SIMD stream kernel: for each of `blocks` blocks, reads `srcBlockBytes` bytes
-/// from `src` and writes `dstBlockBytes` bytes to `dst` (both multiples of 32), with the encode
-/// kernels' prefetching and no arithmetic beyond XOR (`ExMyBenchmark`'s strongest limit kernel);
-/// with `streaming`, the stores are non-temporal, as the conversion's are for the same job.
-void exmy_simd_stream_blocks(int isa, const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks,
-                             int streaming);
 
 #ifdef __cplusplus
 }

@@ -32,13 +32,13 @@ public struct BatchDecoder: Sendable {
     }
 
     /// Whether one-byte codes decode into `kind` by the checked arithmetic kernel.
-    func usesArithmeticKernel(_ kind: BatchElementKind) -> Bool {
+    package func usesArithmeticKernel(_ kind: BatchElementKind) -> Bool {
         guard let plan else { return false }
         return kind == .float || (kind == .double && plan.decodesDoubles)
     }
 
     /// Which copy of the arithmetic kernel runs (`.portable`: the table path).
-    var loops: EncodeLoops { plan?.loops ?? .portable }
+    package var loops: EncodeLoops { plan?.loops ?? .portable }
 
     /// The same decoder with the table path only (the tests compare both).
     func withTablesOnly() -> BatchDecoder {

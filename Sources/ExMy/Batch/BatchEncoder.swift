@@ -16,10 +16,10 @@ internal import CExMyKernels
 /// let (packed, _) = try fp4.encodePacked(values, options: .init(seed: 42))   // two codes per byte
 /// ```
 ///
-/// Speed: the vector path runs 8 lanes wide on x86-64 CPUs with AVX2 (C loops compiled for AVX2, and
-/// for AVX-512 where the CPU has it, chosen by a run-time CPU check, no build flags needed) and 4
-/// lanes elsewhere (Swift loops for the target's baseline); all give the same codes.
-/// `EXMY_KERNELS=portable|avx2` in the environment caps the choice (``EncodeLoops``). See
+/// Speed: the vector path runs C loops written once with vector extensions: on x86-64 CPUs with
+/// AVX2 their AVX2 instance (and AVX-512 where the CPU has it, chosen by a run-time CPU check, no
+/// build flags needed), elsewhere (arm64, older x86-64) their portable instance; all give the same
+/// codes. `EXMY_KERNELS=portable|avx2` in the environment caps the choice (``EncodeLoops``). See
 /// `docs/performance.md`.
 ///
 /// Flags: the returned ``ConversionStatus`` is the union of every element's flags. Memory: the
@@ -67,11 +67,11 @@ public struct BatchEncoder: Sendable {
     /// Whether `Double` inputs, narrowed to `Float` precision rounding to odd, run on the vector
     /// kernels too (every rule that reads no bit as low as the odd bit); otherwise they go through
     /// the scalar engine element by element.
-    var runsDoublesOnVectorKernel: Bool { plan?.acceptsNarrowedDoubles ?? false }
+    package var runsDoublesOnVectorKernel: Bool { plan?.acceptsNarrowedDoubles ?? false }
 
     /// Which loops the vector path runs (``EncodeLoops/selected``); `.portable` when there is no
     /// vector path.
-    var loops: EncodeLoops { plan?.loops ?? .portable }
+    package var loops: EncodeLoops { plan?.loops ?? .portable }
 
     /// The same encoder running `loops` (where this CPU can: else the widest loops below them).
     /// Results are identical by construction; the tests run every variant.
@@ -305,15 +305,13 @@ public struct BatchEncoder: Sendable {
     private func encodeChunk<C: BatchCode>(_ job: Job, _ range: Range<Int>, _ plan: FastEncodePlan, _: C.Type) -> ChunkResult {
         let blockSize = BatchParallel.blockSize
         let direct = job.layout == .codes(byteCount: MemoryLayout<C>.size)
-        // FP4 packed by the C kernel itself, straight into the output (blocks start on even
-        // elements); the Swift loops write byte codes to scratch and pack them in `store`.
-        let packedDirect = job.layout == .packed(bitWidth: 4) && plan.loops != .portable && plan.kernel != .identity
-        // Scratch: kernel lanes, codes, random bits (one block each, 4 bytes per element).
-        let scratch = UnsafeMutableRawPointer.allocate(byteCount: blockSize * 12, alignment: 64)
+        // FP4 packed by the kernel itself, straight into the output (blocks start on even elements).
+        let packedDirect = job.layout == .packed(bitWidth: 4) && plan.kernel != .identity
+        // Scratch: kernel lanes and codes (one block each, 4 bytes per element).
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: blockSize * 8, alignment: 64)
         defer { scratch.deallocate() }
         let lanes = scratch.bindMemory(to: Int32.self, capacity: blockSize)
         let codeScratch = (scratch + blockSize * 4).bindMemory(to: C.self, capacity: blockSize)
-        let randomScratch = (scratch + blockSize * 8).bindMemory(to: UInt32.self, capacity: blockSize)
         let stochastic = plan.kernel == .stochasticAB || plan.kernel == .stochasticC
 
         var result = ChunkResult()
@@ -326,23 +324,10 @@ public struct BatchEncoder: Sendable {
             if job.kind == .float {
                 bits = job.source!.assumingMemoryBound(to: Int32.self) + b
             } else {
-                if job.kind == .double, let isa = plan.loops.isa {
-                    exmy_simd_widen_double(isa, job.source!.assumingMemoryBound(to: UInt32.self) + 2 * b, lanes, m)
-                } else {
-                    SourceWidening.widen(job.kind, job.source!, b, m, into: lanes)
-                }
+                SourceWidening.widen(job.kind, job.source!, b, m, into: lanes, loops: plan.loops)
                 bits = UnsafePointer(lanes)
             }
-            var random: FastEncodePlan.KernelRandom?
-            if stochastic {
-                let run = Self.counterRun(job.stream, job.startIndex &+ UInt64(b), plan.randomBits)
-                if plan.loops != .portable {
-                    random = .init(run: run, words: nil)
-                } else {
-                    Self.fillRandom(randomScratch, run, m, .portable)
-                    random = .init(run: run, words: UnsafePointer(randomScratch))
-                }
-            }
+            let random = stochastic ? Self.counterRun(job.stream, job.startIndex &+ UInt64(b), plan.randomBits) : nil
             if packedDirect {
                 let out = job.output!.assumingMemoryBound(to: UInt8.self) + b / 2
                 if plan.runPacked4(bits, UnsafeMutableRawPointer(out), m, random, streaming: job.streaming).hasSpecial {
@@ -453,26 +438,11 @@ public struct BatchEncoder: Sendable {
     }
 
     /// The random bits of the first `m ≤ 65 536` elements of `run`: the low bits of word 0 of each
-    /// (`CounterRandom`'s 16-bit lanes, the second only for more than 16 bits). The Swift loops
-    /// read them from `dst`; the C kernels compute the same words in their loop, and
-    /// `exmy_avx2_fill_random` writes those out (for the tests).
+    /// (`CounterRandom`'s 16-bit lanes, the second only for more than 16 bits), as the stochastic
+    /// kernels of instance `loops` compute them in their loop (`exmy_simd_fill_random` writes them
+    /// out with the kernels' own code; for the tests).
     static func fillRandom(_ dst: UnsafeMutablePointer<UInt32>, _ run: ExMyCounterRandom, _ m: Int, _ loops: EncodeLoops) {
         precondition(m <= 65536, "a counter run spans at most two counter blocks")
-        if loops != .portable {
-            withUnsafePointer(to: run) { exmy_avx2_fill_random(dst, m, $0) }
-            return
-        }
-        var position = run.position
-        var t = 0
-        while t < m {
-            // A position below the run's first has wrapped into the next block.
-            let next = position < run.position
-            let k0 = next ? run.nextKey0 : run.key0, k1 = next ? run.nextKey1 : run.key1
-            var word = UInt32(CounterRandom.mix16(position ^ k0))
-            if run.wide != 0 { word |= UInt32(CounterRandom.mix16(position ^ k1)) &<< 16 }
-            dst[t] = word & run.mask
-            position &+= 1
-            t &+= 1
-        }
+        withUnsafePointer(to: run) { exmy_simd_fill_random(loops.isa, dst, m, $0) }
     }
 }

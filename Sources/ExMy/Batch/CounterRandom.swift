@@ -1,3 +1,5 @@
+internal import CExMyKernels
+
 /// A counter-based random stream: the random word for element `i` is a pure function of
 /// `(seed, i, draw)`, so stochastic rounding gives the same answer for element `i` whatever the
 /// thread count, the chunking or the order in which elements are converted.
@@ -26,49 +28,39 @@
 ///
 /// Stochastic rounding variants A/B/C with `N` bits use the low `N` bits of `word(i, 0)`;
 /// exact-probability stochastic rounding uses words 0, 1, 2, … of element `i` (``CounterRandomGenerator``).
+///
+/// One implementation: this type calls the C definition (`exmy_counter_word` in `CExMyKernels`),
+/// the one the batch kernels compute on vectors.
 public struct CounterRandom: Hashable, Sendable {
     /// The caller's seed.
     public let seed: UInt64
     @usableFromInline let seedHash: UInt64
 
     /// A stream for `seed`.
-    @inlinable public init(seed: UInt64) {
+    public init(seed: UInt64) {
         self.seed = seed
         self.seedHash = Self.splitmix64(seed)
     }
 
     /// The 64-bit random word number `draw` of element `index`.
-    @inlinable public func word(index: UInt64, draw: UInt64 = 0) -> UInt64 {
-        let keys = blockKeys(block: index >> 16, draw: draw)
-        let p = UInt16(truncatingIfNeeded: index)
-        var w: UInt64 = 0
-        for j in 0..<4 {
-            let k = UInt16(truncatingIfNeeded: keys >> UInt64(16 * j))
-            w |= UInt64(Self.mix16(p ^ k)) << UInt64(16 * j)
-        }
-        return w
+    public func word(index: UInt64, draw: UInt64 = 0) -> UInt64 {
+        exmy_counter_word(seedHash, index, draw)
     }
 
     /// The four 16-bit keys (κ₀ in the low bits) of the 65 536-element block `block` for `draw`.
-    @inlinable public func blockKeys(block: UInt64, draw: UInt64 = 0) -> UInt64 {
-        Self.splitmix64(Self.splitmix64(seedHash ^ block) ^ draw)
+    public func blockKeys(block: UInt64, draw: UInt64 = 0) -> UInt64 {
+        exmy_counter_block_keys(seedHash, block, draw)
     }
 
     /// The 16-bit mixing bijection (see the type's documentation).
-    @inlinable @inline(__always)
     public static func mix16(_ v: UInt16) -> UInt16 {
-        var x = v
-        x ^= x &>> 8
-        x &*= 0x6B53
-        x ^= x &>> 7
-        x &*= 0x3C4D
-        x ^= x &>> 9
-        return x
+        exmy_mix16(v)
     }
 
     /// SplitMix64's output function (Steele, Lea and Flood 2014).
-    @inlinable @inline(__always)
-    public static func splitmix64(_ v: UInt64) -> UInt64 { SplitMix64.hash(v) }
+    public static func splitmix64(_ v: UInt64) -> UInt64 {
+        exmy_splitmix64(v)
+    }
 }
 
 /// A `RandomNumberGenerator` that yields the words of one element of a ``CounterRandom`` stream:

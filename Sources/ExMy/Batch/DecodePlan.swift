@@ -26,12 +26,13 @@ struct DecodePlan: Sendable {
     let decodesDoubles: Bool
 
     /// The plan for `loops` (``EncodeLoops/selected`` unless the tests choose), or nil where those
-    /// loops are the Swift ones or the check fails. `table` holds the format's 256 `Float` values,
+    /// loops are the portable instance (the decoder has none) or the check fails. `table` holds the format's 256 `Float` values,
     /// `doubleTable` its 256 `Double` values.
     init?(format f: FloatFormat, table: UnsafePointer<Float>, doubleTable: UnsafePointer<Double>, loops: EncodeLoops = .selected) {
         let loops = loops.available
-        guard let isa = loops.isa, f.bitWidth <= 8, f.signedness != .twosComplement else { return nil }
+        guard loops != .portable, f.bitWidth <= 8, f.signedness != .twosComplement else { return nil }
         self.loops = loops
+        let isa = loops.isa
         let k = f.bitWidth, m = f.significandBitCount
         let signed = f.signedness == .signMagnitude
         var p = ExMyDecodeParameters()
@@ -97,14 +98,14 @@ struct DecodePlan: Sendable {
     func decodePacked4<T>(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<T>, _ n: Int, streaming: Bool) {
         let wide = T.self == Double.self
         precondition(wide ? decodesDoubles : T.self == Float.self, "packed codes decode into Float, or Double where checked")
-        withUnsafePointer(to: parameters) { exmy_simd_decode_packed4(loops.isa!, $0, table, src, dst, n, wide ? 1 : 0, streaming ? 1 : 0) }
+        withUnsafePointer(to: parameters) { exmy_simd_decode_packed4(loops.isa, $0, table, src, dst, n, wide ? 1 : 0, streaming ? 1 : 0) }
     }
 
     /// Decodes `n` one-byte codes into `Float`s (`T` = `Float`) or `Double`s (only where
     /// ``decodesDoubles``); `streaming` as in ``StreamingStores``.
     func decodeBytes<T>(_ table: UnsafePointer<Float>, _ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<T>, _ n: Int, streaming: Bool) {
-        // A plan exists only for C loops (`init` requires `loops.isa`).
-        let isa = loops.isa!, nt: Int32 = streaming ? 1 : 0
+        // A plan exists only for the x86 instances (`init` refuses `.portable`).
+        let isa = loops.isa, nt: Int32 = streaming ? 1 : 0
         let raw = UnsafeMutableRawPointer(dst)
         withUnsafePointer(to: parameters) {
             if T.self == Double.self {

@@ -1,38 +1,36 @@
 internal import CExMyKernels
 import Foundation
 
-/// Which implementation of the batch encoder's loops runs: the Swift loops (portable, built for the
-/// target's baseline: SSE2 on x86-64) or their C transcriptions, compiled for AVX2 and, from the
-/// same source, for AVX-512.
+/// Which instance of the batch engine's C loops (`CExMyKernels`) runs: the portable instance (any
+/// CPU: clang vector extensions compiled for the target's baseline, SSE2 on x86-64, NEON on arm64)
+/// or, on x86-64, the AVX2 or the AVX-512 instance of the same source.
 ///
-/// All compute the same codes from the same ``KernelParameters``: every encoder loop in
-/// `CExMyKernels` is a transcription of one in this folder, the same arithmetic lane for lane (the
-/// encode kernels, on 8-lane vectors, with FP4 packing in their store and the random bits of
-/// stochastic rounding computed in their loop; the underflow pre-scan; the `Double` narrowing).
-/// Special lanes, flags and every rounding the kernels do not finish go through the scalar engine
-/// on every path. The same selection decides whether ``BatchDecoder`` may use its arithmetic
-/// kernel (``DecodePlan``), and in which copy.
+/// All compute the same codes from the same ``KernelParameters``: each loop is written once
+/// (`CExMyKernels/Target.h`; the encode kernels in EncodeBody.h, with FP4 packing in their store and
+/// the random bits of stochastic rounding computed in their loop; the input widening, the flag
+/// scans). Special lanes, and every rounding the kernels do not finish, go through the scalar
+/// engine on every instance. The same selection decides whether ``BatchDecoder`` may use its
+/// arithmetic kernel (``DecodePlan``: x86 instances only), and in which copy.
 ///
-/// The AVX-512 copy is the AVX2 source compiled under
-/// `target("avx2,bmi2,fma,avx512f,avx512bw,avx512vl,avx512dq")` (`CExMyKernels/Target.h`), run where
-/// the CPU has all of those: the same 256-bit vectors, with the wider instruction set's encodings
-/// (masks, ternary logic, narrowing moves), which measured 25–30 % fewer nanoseconds per element in
-/// the kernels (docs/performance.md).
+/// The AVX-512 instance is the same source at 16 lanes under
+/// `target("avx2,bmi2,fma,avx512f,avx512bw,avx512vl,avx512dq")`, run where the CPU has all of those.
 ///
-/// Selection, once per process: the widest copy the CPU and OS support (`__builtin_cpu_supports`),
-/// capped by the environment variable `EXMY_KERNELS` (`portable`, `avx2` or `avx512`; other values
-/// are ignored); `EXMY_PORTABLE_KERNELS=1` is the same as `EXMY_KERNELS=portable`. Why C: SwiftPM accepts no
-/// `unsafeFlags` (such as `-target-cpu`) in a package used as a dependency, and Swift has no
-/// per-function target attributes, so Swift code in ExMy is always built for the baseline.
-enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
-    /// The Swift loops.
+/// Selection, once per process: the widest instance the CPU and OS support
+/// (`__builtin_cpu_supports`), capped by the environment variable `EXMY_KERNELS` (`portable`,
+/// `avx2` or `avx512`; other values are ignored); `EXMY_PORTABLE_KERNELS=1` is the same as
+/// `EXMY_KERNELS=portable` (how the tests run the portable instance on an x86 machine). Why C:
+/// SwiftPM accepts no `unsafeFlags` (such as `-target-cpu`) in a package used as a dependency, and
+/// Swift has no per-function target attributes, so Swift code in ExMy is always built for the
+/// baseline.
+package enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
+    /// The portable C instance (every CPU).
     case portable
-    /// The C loops compiled for AVX2 (x86-64 CPUs with AVX2 only).
+    /// The C instance compiled for AVX2 (x86-64 CPUs with AVX2 only).
     case avx2
-    /// The same C loops compiled for AVX-512 F/BW/VL/DQ (x86-64 CPUs with those only).
+    /// The C instance compiled for AVX-512 F/BW/VL/DQ (x86-64 CPUs with those only).
     case avx512
 
-    static func < (a: EncodeLoops, b: EncodeLoops) -> Bool { a.rawValue < b.rawValue }
+    package static func < (a: EncodeLoops, b: EncodeLoops) -> Bool { a.rawValue < b.rawValue }
 
     /// Whether this CPU (and OS) runs AVX2 code.
     static let avx2Supported: Bool = exmy_avx2_supported() != 0
@@ -56,15 +54,15 @@ enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
     }()
 
     /// The loops new encoders run.
-    static let selected: EncodeLoops = min(widestSupported, environmentCap ?? .avx512)
+    package static let selected: EncodeLoops = min(widestSupported, environmentCap ?? .avx512)
 
     /// `self`, or the widest loops below it that this CPU runs.
-    var available: EncodeLoops { min(self, Self.widestSupported) }
+    package var available: EncodeLoops { min(self, Self.widestSupported) }
 
-    /// Whether these are C loops (`exmy_simd_*`), and which copy: nil for the Swift loops.
-    var isa: Int32? {
+    /// The instance's `isa` argument for the C loops (`exmy_simd_*`).
+    package var isa: Int32 {
         switch self {
-        case .portable: return nil
+        case .portable: return Int32(EXMY_ISA_PORTABLE)
         case .avx2: return Int32(EXMY_ISA_AVX2)
         case .avx512: return Int32(EXMY_ISA_AVX512)
         }
@@ -72,5 +70,5 @@ enum EncodeLoops: Int, Sendable, Equatable, Comparable, CaseIterable {
 
     /// `portable`, `avx2` or `avx512` (benchmark output, test messages): the case's name, as
     /// `EXMY_KERNELS` spells it.
-    var name: String { String(describing: self) }
+    package var name: String { String(describing: self) }
 }

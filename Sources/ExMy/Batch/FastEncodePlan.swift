@@ -1,5 +1,10 @@
 internal import CExMyKernels
 
+/// The run-time parameters of every encode kernel, derived from the format and the rule by
+/// ``FastEncodePlan``: the C struct `ExMyKernelParameters` (Sources/CExMyKernels/include, which
+/// documents each field; EncodeBody.h has the arithmetic that reads them).
+typealias KernelParameters = ExMyKernelParameters
+
 /// Which (format, rule) pairs the vector kernels handle, and their parameters.
 ///
 /// Eligible: formats of at most 32 bits with `M ≤ 21` and `−126 ≤ emin ≤ 100`, sign-magnitude,
@@ -13,6 +18,11 @@ internal import CExMyKernels
 /// variants A (`N ≤ 23 − M`), B (`N ≤ 22 − M`) and C (`N ≤ 21 − M`), `N ≤ 32`. Exact-probability
 /// stochastic rounding and wider formats go through the scalar engine element by element (still
 /// no allocation per element).
+///
+/// The kernels are the C loops of `CExMyKernels` (EncodeBody.h): one set serves every eligible
+/// format, which enters only through these parameters. Every lane that a kernel does not handle
+/// exactly is *special*; the driver (``BatchEncoder``) re-encodes exactly those elements with the
+/// scalar engine, so every code is the scalar engine's.
 struct FastEncodePlan: Sendable {
     enum Kernel: Sendable { case nearestEven, general, truncate, stochasticAB, stochasticC, identity }
     enum Sign: Sendable { case signMagnitude, noNegativeZero, unsigned, twosComplement }
@@ -26,7 +36,7 @@ struct FastEncodePlan: Sendable {
     /// N for the stochastic kernels.
     let randomBits: Int
     /// Whether the kernel gives the scalar engine's codes on `Double` inputs narrowed to odd
-    /// (`SourceWidening`): the odd bit stands for all dropped bits, so a rule may read the lane's
+    /// (`exmy_simd_widen_double`): the odd bit stands for all dropped bits, so a rule may read the lane's
     /// bits only down to one place above it. Every deterministic rule and stochastic C do
     /// (`N ≤ 21 − M`); stochastic A reads N bits below the rounding position (exact for
     /// `N ≤ 22 − M`) and B reads N + 1 (exact for `N ≤ 21 − M`). The rest of those `Double` jobs go
@@ -37,7 +47,7 @@ struct FastEncodePlan: Sendable {
     let scanMagic: Float
     let tinyAlwaysInexact: Bool
     let tinyNonzeroLimit: Int32
-    /// Which implementation of the loops runs (``EncodeLoops``); the identity kernel has only Swift's.
+    /// Which instance of the C loops runs (``EncodeLoops``); the identity kernel is a Swift copy loop.
     var loops: EncodeLoops
 
     init?(format f: FloatFormat, rounding rule: RoundingRule) {
@@ -195,186 +205,109 @@ struct FastEncodePlan: Sendable {
     static func float(exponent e: Int) -> Float { Float(sign: .plus, exponent: e, significand: 1) }
     static func bits(exponent e: Int) -> Int32 { Int32(bitPattern: float(exponent: e).bitPattern) }
 
-    // MARK: Dispatch
+    // MARK: Dispatch (the loops are C: `CExMyKernels`, instance `loops.isa`)
 
-    /// Runs the kernel on `n` lanes. `streaming` asks the C loops for non-temporal stores
-    /// (``StreamingStores``; the Swift loops and the identity kernel ignore it).
-    func run<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?, streaming: Bool = false) -> EncodeKernels.Summary {
-        if let isa = loops.isa { return runSIMD(isa, src, dst, n, random, streaming) }
-        let words = random?.words
-        switch sign {
-        case .signMagnitude: return run(src, dst, n, words, SignMagnitudeMode.self)
-        case .noNegativeZero: return run(src, dst, n, words, SignMagnitudeNoNegativeZeroMode.self)
-        case .unsigned: return run(src, dst, n, words, UnsignedMode.self)
-        case .twosComplement: return run(src, dst, n, words, TwosComplementMode.self)
-        }
+    /// What a kernel saw in a block: the driver fixes special lanes and scans for flags.
+    struct Summary {
+        /// Sign bit set iff some lane is special.
+        var special: Int32
+        var hasSpecial: Bool { special < 0 }
     }
 
-    /// Runs the C kernel on `n` lanes of a 4-bit format into packed codes (two per byte, the
-    /// first in the low nibble) at `dst`; lane 0 starts a byte. Only with C loops (`loops.isa`):
-    /// the Swift loops write one code per byte and pack afterwards (`CodePacking.packRange`).
-    func runPacked4(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?, streaming: Bool = false) -> EncodeKernels.Summary {
-        guard let isa = loops.isa, kernel != .identity, codeBytes == 1 else {
-            preconditionFailure("packed kernels are C byte-code kernels")
-        }
-        return runSIMD(isa, src, dst, n, random, codeLayout: Int32(EXMY_CODES_PACKED4), streaming: streaming)
+    /// Runs the kernel on `n` lanes into codes of type `C` (the natural code type, or a wider one
+    /// for the identity kernel). `streaming` asks for non-temporal stores (``StreamingStores``;
+    /// honoured by the x86 instances).
+    func run<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: ExMyCounterRandom?, streaming: Bool = false) -> Summary {
+        if kernel == .identity { return Self.identity(src, dst, n, params) }
+        return runC(src, UnsafeMutableRawPointer(dst), n, random, codeLayout: Int32(MemoryLayout<C>.size), streaming: streaming)
     }
 
-    /// The same kernel, run by its C transcription (`CExMyKernels/EncodeKernels.c`), copy `isa`.
-    private func runSIMD<C: BatchCode>(_ isa: Int32, _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: KernelRandom?, _ streaming: Bool) -> EncodeKernels.Summary {
-        if kernel == .identity { return EncodeKernels.identity(src, dst, n, params) }
-        return runSIMD(isa, src, UnsafeMutableRawPointer(dst), n, random, codeLayout: Int32(MemoryLayout<C>.size), streaming: streaming)
+    /// Runs the kernel on `n` lanes of a 4-bit format into packed codes (two per byte, the first in
+    /// the low nibble) at `dst`; lane 0 starts a byte.
+    func runPacked4(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: ExMyCounterRandom?, streaming: Bool = false) -> Summary {
+        precondition(kernel != .identity && codeBytes == 1, "packed kernels are byte-code kernels")
+        return runC(src, dst, n, random, codeLayout: Int32(EXMY_CODES_PACKED4), streaming: streaming)
     }
 
     /// `codeLayout`: the code bytes (1, 2, 4) or `EXMY_CODES_PACKED4`. The stochastic kernels compute
-    /// their random bits from `random.run` in their loop.
-    private func runSIMD(_ isa: Int32, _ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: KernelRandom?, codeLayout: Int32, streaming: Bool) -> EncodeKernels.Summary {
-        let k: Int32
-        switch kernel {
-        case .nearestEven: k = Int32(EXMY_KERNEL_NEAREST_EVEN)
-        case .general: k = Int32(EXMY_KERNEL_GENERAL)
-        case .truncate: k = Int32(EXMY_KERNEL_TRUNCATE)
-        case .stochasticAB: k = Int32(EXMY_KERNEL_STOCHASTIC_AB)
-        case .stochasticC: k = Int32(EXMY_KERNEL_STOCHASTIC_C)
-        case .identity: preconditionFailure("the identity kernel has no C form")
-        }
-        let s: Int32
-        switch sign {
-        case .signMagnitude: s = Int32(EXMY_SIGN_MAGNITUDE)
-        case .noNegativeZero: s = Int32(EXMY_SIGN_NO_NEGATIVE_ZERO)
-        case .unsigned: s = Int32(EXMY_SIGN_UNSIGNED)
-        case .twosComplement: s = Int32(EXMY_SIGN_TWOS_COMPLEMENT)
-        }
+    /// their random bits from the counter run `random` in their loop.
+    private func runC(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutableRawPointer, _ n: Int, _ random: ExMyCounterRandom?, codeLayout: Int32, streaming: Bool) -> Summary {
+        guard let k = kernelCode else { preconditionFailure("the identity kernel has no C form") }
         precondition(random != nil || (kernel != .stochasticAB && kernel != .stochasticC), "stochastic kernels need their random run")
         let nt: Int32 = streaming ? 1 : 0
         let special = withUnsafePointer(to: params) { p in
-            if let run = random?.run {
-                return withUnsafePointer(to: run) { exmy_simd_encode(isa, p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, $0, nt) }
+            if let random {
+                return withUnsafePointer(to: random) { exmy_simd_encode(loops.isa, p, k, signCode, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, $0, nt) }
             }
-            return exmy_simd_encode(isa, p, k, s, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, nil, nt)
+            return exmy_simd_encode(loops.isa, p, k, signCode, tinyGeneral ? 1 : 0, codeLayout, src, dst, n, nil, nt)
         }
-        return EncodeKernels.Summary(special: special)
+        return Summary(special: special)
     }
 
-    /// The random bits of the stochastic kernels' lanes (at most 65 536 of them): the C loops
-    /// compute each lane's word from the counter run; the Swift loops read the same words from
-    /// `words`, written by `BatchEncoder.fillRandom` from that run (nil when the C loops run).
-    struct KernelRandom {
-        var run: ExMyCounterRandom
-        var words: UnsafePointer<UInt32>?
-    }
-
-    private func run<C: BatchCode, S: EncodeSignMode>(
-        _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: UnsafePointer<UInt32>?, _: S.Type
-    ) -> EncodeKernels.Summary {
-        if tinyGeneral { return run(src, dst, n, random, S.self, GeneralTiny.self) }
-        return run(src, dst, n, random, S.self, SubnormalTiny.self)
-    }
-
-    private func run<C: BatchCode, S: EncodeSignMode, T: EncodeTinyMode>(
-        _ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ random: UnsafePointer<UInt32>?,
-        _: S.Type, _: T.Type
-    ) -> EncodeKernels.Summary {
+    /// The kernel as the C loops name it (nil for the identity kernel, which has no C form).
+    var kernelCode: Int32? {
         switch kernel {
-        case .nearestEven: return EncodeKernels.nearestEven(src, dst, n, params, S.self, T.self)
-        case .general: return EncodeKernels.general(src, dst, n, params, nil, S.self, T.self, FullShape.self)
-        case .truncate: return EncodeKernels.general(src, dst, n, params, nil, S.self, T.self, TruncateShape.self)
-        case .stochasticAB: return EncodeKernels.general(src, dst, n, params, random, S.self, T.self, StochasticABShape.self)
-        case .stochasticC: return EncodeKernels.general(src, dst, n, params, random, S.self, T.self, StochasticCShape.self)
-        case .identity: return EncodeKernels.identity(src, dst, n, params)
+        case .nearestEven: return Int32(EXMY_KERNEL_NEAREST_EVEN)
+        case .general: return Int32(EXMY_KERNEL_GENERAL)
+        case .truncate: return Int32(EXMY_KERNEL_TRUNCATE)
+        case .stochasticAB: return Int32(EXMY_KERNEL_STOCHASTIC_AB)
+        case .stochasticC: return Int32(EXMY_KERNEL_STOCHASTIC_C)
+        case .identity: return nil
         }
+    }
+
+    /// The sign encoding as the C loops name it.
+    var signCode: Int32 {
+        switch sign {
+        case .signMagnitude: return Int32(EXMY_SIGN_MAGNITUDE)
+        case .noNegativeZero: return Int32(EXMY_SIGN_NO_NEGATIVE_ZERO)
+        case .unsigned: return Int32(EXMY_SIGN_UNSIGNED)
+        case .twosComplement: return Int32(EXMY_SIGN_TWOS_COMPLEMENT)
+        }
+    }
+
+    /// The binary32 layout: the code is the input's bits (NaN and ±∞ are special lanes). A copy,
+    /// widened to the code type.
+    @inline(never)
+    static func identity<C: BatchCode>(_ src: UnsafePointer<Int32>, _ dst: UnsafeMutablePointer<C>, _ n: Int, _ p: KernelParameters) -> Summary {
+        var accSpecial: Int32 = 0
+        let special = p.special
+        var i = 0
+        while i < n {
+            let x = src[i]
+            dst[i] = C(truncatingIfNeeded: UInt32(bitPattern: x))
+            accSpecial |= special &- (x & 0x7FFF_FFFF)
+            i &+= 1
+        }
+        return Summary(special: accSpecial)
     }
 
     /// Whether the lane with bits `x` is special (exactly the kernels' criterion).
     @inline(__always)
     func isSpecial(_ x: Int32) -> Bool {
-        let a = x & 0x7FFF_FFFF
-        switch sign {
-        case .signMagnitude: return SignMagnitudeMode.special(x, a, params) < 0
-        case .noNegativeZero: return SignMagnitudeNoNegativeZeroMode.special(x, a, params) < 0
-        case .unsigned: return UnsignedMode.special(x, a, params) < 0
-        case .twosComplement: return TwosComplementMode.special(x, a, params) < 0
-        }
+        withUnsafePointer(to: params) { exmy_lane_special($0, signCode, x) < 0 }
     }
 
     // MARK: Flag scans (exactness does not depend on the rule)
 
     /// Whether some non-special lane is inexact. Scans in groups of 256 and stops at the first hit.
-    func anyInexact(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool {
-        switch sign {
-        case .signMagnitude: return scan(src, n, tinyOnly: false, SignMagnitudeMode.self)
-        case .noNegativeZero: return scan(src, n, tinyOnly: false, SignMagnitudeNoNegativeZeroMode.self)
-        case .unsigned: return scan(src, n, tinyOnly: false, UnsignedMode.self)
-        case .twosComplement: return scan(src, n, tinyOnly: false, TwosComplementMode.self)
-        }
-    }
+    func anyInexact(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool { scan(src, n, tinyOnly: false) }
 
     /// Whether some lane is tiny and nonzero (a cheap first test before ``anyTinyInexact(_:_:)``).
     func anyTinyNonzero(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool {
-        if let isa = loops.isa { return exmy_simd_any_tiny_nonzero(isa, src, n, tinyNonzeroLimit) != 0 }
-        var acc: Int32 = 0
-        let limit = tinyNonzeroLimit
-        var i = 0
-        while i < n {
-            // a − 1 < bits(2^emin) − 1, unsigned: true for 0 < a < 2^emin.
-            let a = src[i] & 0x7FFF_FFFF
-            acc |= (a &- 1) < limit && a != 0 ? 1 : 0
-            i &+= 1
-        }
-        return acc != 0
+        exmy_simd_any_tiny_nonzero(scanISA, src, n, tinyNonzeroLimit) != 0
     }
 
     /// Whether some non-special tiny lane is inexact (underflow).
-    func anyTinyInexact(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool {
-        switch sign {
-        case .signMagnitude: return scan(src, n, tinyOnly: true, SignMagnitudeMode.self)
-        case .noNegativeZero: return scan(src, n, tinyOnly: true, SignMagnitudeNoNegativeZeroMode.self)
-        case .unsigned: return scan(src, n, tinyOnly: true, UnsignedMode.self)
-        case .twosComplement: return scan(src, n, tinyOnly: true, TwosComplementMode.self)
+    func anyTinyInexact(_ src: UnsafePointer<Int32>, _ n: Int) -> Bool { scan(src, n, tinyOnly: true) }
+
+    private func scan(_ src: UnsafePointer<Int32>, _ n: Int, tinyOnly: Bool) -> Bool {
+        withUnsafePointer(to: params) {
+            exmy_simd_scan_inexact(scanISA, $0, signCode, tinyOnly ? 1 : 0, tinyAlwaysInexact ? 1 : 0, lowMask, scanMagic, src, n) != 0
         }
     }
 
-    private func scan<S: EncodeSignMode>(_ src: UnsafePointer<Int32>, _ n: Int, tinyOnly: Bool, _: S.Type) -> Bool {
-        var start = 0
-        while start < n {
-            let count = min(256, n - start)
-            let found: Bool
-            if tinyAlwaysInexact {
-                found = Self.scanGroup(src + start, count, params, lowMask, scanMagic, tinyOnly, true, S.self)
-            } else {
-                found = Self.scanGroup(src + start, count, params, lowMask, scanMagic, tinyOnly, false, S.self)
-            }
-            if found { return true }
-            start += count
-        }
-        return false
-    }
-
-    @inline(__always)
-    private static func scanGroup<S: EncodeSignMode>(
-        _ src: UnsafePointer<Int32>, _ n: Int, _ p: KernelParameters, _ lowMask: UInt32, _ magic: Float,
-        _ tinyOnly: Bool, _ tinyAlwaysInexact: Bool, _: S.Type
-    ) -> Bool {
-        var acc: UInt32 = 0
-        let tinyBits = p.tinyBits
-        var i = 0
-        while i < n {
-            let x = src[i]
-            let a = x & 0x7FFF_FFFF
-            let ua = UInt32(bitPattern: a)
-            let tiny = a < tinyBits
-            let ordinary = S.special(x, a, p) >= 0
-            let tinyInexact: UInt32
-            if tinyAlwaysInexact {
-                tinyInexact = ua
-            } else {
-                let s = Float(bitPattern: ua) + magic
-                tinyInexact = (s - magic).bitPattern ^ ua
-            }
-            let inexact = tiny ? tinyInexact : (tinyOnly ? 0 : ua & lowMask)
-            acc |= ordinary ? inexact : 0
-            i &+= 1
-        }
-        return acc != 0
-    }
+    /// The instance the scans run: the plan's, or for the identity kernel (whose plan says
+    /// `.portable`) the selected one.
+    private var scanISA: Int32 { kernel == .identity ? EncodeLoops.selected.isa : loops.isa }
 }

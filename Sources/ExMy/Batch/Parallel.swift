@@ -4,10 +4,10 @@ import Foundation
 /// Splitting a batch into chunks for threads. Chunks are contiguous ranges whose boundaries are
 /// multiples of ``blockSize``; every element's result depends only on the element (and its index),
 /// so results never depend on the number of threads.
-enum BatchParallel {
+package enum BatchParallel {
     /// Elements per block: the unit of the kernels' temporary buffers (a multiple of 8, so packed
     /// FP4/FP6 streams split on byte boundaries).
-    static let blockSize = 2048
+    package static let blockSize = 2048
 
     /// The least work worth a thread of its own when the caller names a thread count: 64K elements
     /// (about 20 µs of conversion, the cost of waking a worker). Measured (docs/performance.md):
@@ -18,7 +18,7 @@ enum BatchParallel {
     /// The number of threads for `count` elements: at most `requested`, and no more than gives each
     /// ``minimumElementsPerThread`` elements; with `nil`, one below
     /// ``BatchOptions/parallelThreshold``, else up to every active processor.
-    static func threadCount(_ requested: Int?, _ count: Int) -> Int {
+    package static func threadCount(_ requested: Int?, _ count: Int) -> Int {
         if let requested {
             let worthwhile = count / max(1, minimumElementsPerThread)
             return max(1, min(requested, worthwhile, (count + blockSize - 1) / blockSize))
@@ -29,7 +29,7 @@ enum BatchParallel {
     }
 
     /// Runs `body` on `threads` contiguous chunks of `0 ..< count` and returns their results in order.
-    static func run<R: Sendable>(count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> R) -> [R] {
+    package static func run<R: Sendable>(count: Int, threads: Int, _ body: @Sendable (Range<Int>) -> R) -> [R] {
         let blocks = (count + blockSize - 1) / blockSize
         let t = max(1, min(threads, blocks))
         // Each chunk runs under the default floating-point environment (FloatingPointEnvironment).
@@ -48,7 +48,7 @@ enum BatchParallel {
 }
 
 /// Carries pointers into `@Sendable` closures. Each thread touches a disjoint part of the memory.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
+package struct UncheckedSendable<T>: @unchecked Sendable {
+    package let value: T
+    package init(_ value: T) { self.value = value }
 }

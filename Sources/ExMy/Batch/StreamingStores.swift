@@ -13,9 +13,9 @@ import Foundation
 /// beyond it the output would be evicted before the conversion ends anyway) or whose output alone
 /// reaches a quarter of it (glibc's rule for `memcpy`'s non-temporal stores since 2.38, applied to
 /// the bytes written: decoding into `Double`s writes 8 bytes per byte read), and only where the
-/// output is 16-byte aligned (the instruction's requirement; Swift arrays are). The Swift loops
-/// never stream. Streaming changes no bit of any result: the tests run every batch case both ways.
-enum StreamingStores {
+/// output is 16-byte aligned (the instruction's requirement; Swift arrays are). The portable
+/// instance never streams. Streaming changes no bit of any result: the tests run every batch case both ways.
+package enum StreamingStores {
     /// The job size, input and output bytes together, from which the C loops stream (and a
     /// quarter of it, for the output alone): the last-level cache (``lastLevelCacheBytes``) unless a
     /// test changes it (0: always stream; `Int.max`: never).
@@ -33,10 +33,10 @@ enum StreamingStores {
     /// `/sys/devices/system/cpu/cpu*/cache/index*/` (the highest level's `size`, once per distinct
     /// `shared_cpu_list`: several L3 slices on multi-die or multi-socket machines add up); 32 MiB
     /// where that cannot be read (``lastLevelCacheKnown`` is then false).
-    static var lastLevelCacheBytes: Int { cache.bytes }
+    package static var lastLevelCacheBytes: Int { cache.bytes }
 
     /// Whether ``lastLevelCacheBytes`` was read from the system rather than assumed.
-    static var lastLevelCacheKnown: Bool { cache.known }
+    package static var lastLevelCacheKnown: Bool { cache.known }
 
     private static let cache: (bytes: Int, known: Bool) = {
         func read(_ path: String) -> String? {

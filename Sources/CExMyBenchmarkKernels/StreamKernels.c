@@ -2,8 +2,9 @@
 // of a conversion, compiled for AVX2 and for AVX-512 (Target.h) and prefetching their input the way
 // the encode kernels do, so that a conversion's fraction of the limit is measured against the best
 // plain stream this code base knows how to write, not only against the Swift stream loops.
+#include "CExMyBenchmarkKernels.h"
 #include "CExMyKernels.h"
-#include "Target.h"
+#include "../CExMyKernels/Target.h"
 
 #if defined(__x86_64__)
 typedef uint32_t exmy_v8u __attribute__((vector_size(32), aligned(1)));

@@ -1,5 +1,7 @@
+internal import CExMyBenchmarkKernels
 internal import CExMyKernels
 import Dispatch
+import ExMy
 import Foundation
 
 /// The batch-conversion benchmark behind `exmy bench`.
@@ -207,7 +209,7 @@ public enum ExMyBenchmark {
                     ]
                     // The C stream kernel, each copy this CPU runs, with ordinary and with streaming
                     // stores (the fastest sets the limit).
-                    for loops in EncodeLoops.allCases where loops.isa != nil && loops.available == loops {
+                    for loops in EncodeLoops.allCases where loops != .portable && loops.available == loops {
                         for streaming in [false, true] {
                             limits.append({ simdStreamKernel(loops, traffic, regionA, regionB, n, t, streaming: streaming) })
                         }
@@ -373,7 +375,8 @@ public enum ExMyBenchmark {
         _ loops: EncodeLoops, _ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int,
         streaming: Bool
     ) {
-        guard let isa = loops.isa else { return }
+        guard loops != .portable else { return }
+        let isa = loops.isa
         // Bits read and written per element, and which region is read.
         let decoding = traffic.decodeWrite > 0
         let readBits = decoding ? traffic.decodeRead : 8 * traffic.read
@@ -454,7 +457,7 @@ public struct BenchmarkResult: Hashable, Sendable, Codable {
     /// Whether the vector kernels (encode) or the lookup table (decode) ran.
     public var vectorKernel: Bool
     /// Which loops ran: `avx512` or `avx2` (the C loops of `CExMyKernels`, chosen at run time by the
-    /// CPU's instruction sets) or `portable` (the Swift loops; for decoding, the table path).
+    /// CPU's instruction sets) or `portable` (the portable C instance; for decoding, the table path).
     /// `EXMY_KERNELS=portable|avx2` caps the choice.
     public var loops: String
 }

@@ -34,7 +34,7 @@ struct DotCommand: ParsableCommand {
     @Option(name: .customLong("b-format"), help: "Format of the second input (overrides --input-format).") var bFormat: String?
     @Option(help: "Scaling of both inputs: none | per-tensor | absmax | mxfp8-e4m3 | mxfp8-e5m2 | mxfp6-e3m2 | mxfp6-e2m3 | mxfp4 | mxint8 | nvfp4.") var scheme: String = "none"
     @Option(name: .customLong("b-scheme"), help: "Scaling of the second input (default: --scheme).") var bScheme: String?
-    @Option(parsing: .unconditional, help: "Block size of the absmax scheme, or override of a named scheme's block.") var block: Int?
+    @Option(parsing: .unconditional, help: "Block size of the absmax scheme (default \(QuantizationScheme.defaultAbsmaxBlock)), or override of a named scheme's block.") var block: Int?
     @Option(name: .customLong("input-rounding"), help: "Rounding of the inputs into their format (default nearest-even).") var inputRounding = RoundingArgument(argument: "nearest-even")!
     @Option(help: "Product format: exact, or any format spelling (each element product rounded into it).") var product: String = "exact"
     @Option(name: .customLong("product-rounding"), help: "Rounding of products.") var productRounding = RoundingArgument(argument: "nearest-even")!

@@ -1,6 +1,5 @@
 import ArgumentParser
 import ExMy
-import ExMyAnalysis
 
 /// A format argument that reports why a spelling is invalid.
 struct FormatArgument: ExpressibleByArgument {
@@ -47,18 +46,6 @@ struct RoundingArgument: ExpressibleByArgument, Sendable {
 }
 
 extension OverflowRule: ExpressibleByArgument {}
-
-/// A scheme name (`none`, or one that ``QuantizationScheme/init(parsing:element:block:axis:)`` accepts).
-struct SchemeArgument: ExpressibleByArgument, Sendable {
-    let name: String
-    init?(argument: String) {
-        guard argument == "none" || (try? QuantizationScheme(parsing: argument)) != nil else { return nil }
-        name = argument
-    }
-    static var allValueStrings: [String] { ["none"] + QuantizationScheme.schemeNames }
-    var defaultValueDescription: String { name }
-    var isNone: Bool { name == "none" }
-}
 
 /// `--rounding`, `--random-bits`, `--seed`, `--overflow`, `--profile`.
 struct RoundingOptions: ParsableArguments {

@@ -93,7 +93,7 @@ struct VectorOptions: ParsableArguments {
         let rule: RoundingRule, over: OverflowRule
         do {
             let ro = try RoundingOptions.parse(words)
-            (rule, over) = (try ro.rule(), try ro.overflowRule())
+            (rule, over) = (try ro.rule(), ro.overflowRule())
         } catch let e as ValidationError { throw CLIError(e.message) } catch {
             throw CLIError(RoundingOptions.message(for: error))
         }

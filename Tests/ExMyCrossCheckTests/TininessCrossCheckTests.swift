@@ -1,3 +1,4 @@
+#if MPFR  // the cross-checks need GNU MPFR: swift test --traits MPFR
 import Foundation
 import Testing
 import ExMy
@@ -139,3 +140,4 @@ struct TininessCrossCheckTests {
         #expect(errors.isEmpty, "\(errors.count) of \(inputs.count * Self.rules.count): \(errors.prefix(5))")
     }
 }
+#endif

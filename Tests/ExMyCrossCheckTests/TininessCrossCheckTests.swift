@@ -125,7 +125,7 @@ struct TininessCrossCheckTests {
             let v = Double(sign: .plus, exponent: emin - 1, significand: 1 + Double(i) / Double(steps))
             inputs += [v, v.nextUp, v.nextDown, -v]
         }
-        var g = SplitMix(seed: 18)
+        var g = SplitMix64(seed: 18)
         for _ in 0..<20_000 {
             let v = Double(sign: .plus, exponent: emin - 3, significand: 1 + Double(g.next() >> 11) * 0x1p-53) * Double(1 + g.next() % 15)
             inputs.append(g.next() & 1 == 0 ? v : -v)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole TestFloat round trip of issue 18 (the test suite runs a subsample of it:
+# The whole TestFloat round trip (the test suite runs a subsample of it:
 # Tests/ExMyCLITests/TestFloatVectorsTests.swift). Counts are in docs/verification.md.
 #
 #  1. every line of `testfloat_gen -tininessbefore MODE FUNCTION` goes through

@@ -7,7 +7,7 @@ import MPFRReference
 import Testing
 
 /// `exmy vectors`: names, the line format, coverage by construction, and the generated vectors
-/// against the MPFR oracle for formats TestFloat does not have (issue 18, points 1, 2, 4, 6, 8).
+/// against the MPFR oracle for formats TestFloat does not have.
 struct VectorTests {
     static func model(_ name: String, _ rounding: RoundingRule = .toNearestOrEven, _ overflow: OverflowRule = .none) throws -> VectorModel {
         try VectorModel(try VectorFunction(parsing: name), VectorSettings(rounding: rounding, overflow: overflow))

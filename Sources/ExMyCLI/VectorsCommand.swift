@@ -189,6 +189,10 @@ struct VectorsCheckCommand: ParsableCommand {
         } catch let e as TensorIOError { throw CLIError.file(e) }
         Console.shared.print(checker.summaryLine(summary))
         if summary.errors > 0 { throw ExitCode(1) }
+        // A device that wrote nothing (or only vectors this model skips) has passed nothing.
+        if summary.tests == 0 {
+            throw CLIError("\(reader.path): no vector was checked (\(summary.skipped) skipped): an empty result is a failure, not a pass")
+        }
     }
 }
 

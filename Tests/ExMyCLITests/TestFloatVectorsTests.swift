@@ -206,6 +206,20 @@ struct TestFloatVectorsTests {
         return layout.line(Vector(operands: ops, expected: model.evaluate(ops)))
     }
 
+    /// A result file with no vector in it (a device that crashed before writing) fails the check.
+    @Test func checkingNothingFails() throws {
+        let path = Self.temporary("empty.txt")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        for content in ["", "\n\n"] {
+            try content.write(toFile: path, atomically: true, encoding: .utf8)
+            #expect(throws: (any Error).self) { try ExMyCommand.runCapturing(["vectors", "check", "e4m3fn_mul", "--input", path]) }
+        }
+        // One correct line passes.
+        let one = try ExMyCommand.runCapturing(["vectors", "generate", "e4m3fn_mul", "-n", "1"]).text
+        try one.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try ExMyCommand.runCapturing(["vectors", "check", "e4m3fn_mul", "--input", path]).text.contains("In 1 tests, no errors found"))
+    }
+
     /// The command's options and messages, without TestFloat.
     @Test func commandOptionsAndMessages() throws {
         func run(_ args: String...) throws -> String { try ExMyCommand.runCapturing(args).text }

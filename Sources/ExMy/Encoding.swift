@@ -242,19 +242,9 @@ extension FloatFormat {
         let e = exponent + 63 - significand.leadingZeroBitCount
         guard e == emin - 1 else { return true }
         // |x| / 2^(e − M) = n + ν: n has M + 1 bits; only n = 2^(M+1) − 1 can carry into 2^emin.
-        let shift = e - m - exponent  // ≥ 1 − 64 … the low bits of the significand to drop
-        let n: UInt64, fraction: UInt64, extra: Int
-        if shift <= 0 {
-            return true  // exact at precision M + 1: x itself, below 2^emin
-        } else if shift < 64 {
-            n = significand >> UInt64(shift)
-            fraction = significand << UInt64(64 - shift)
-            extra = 0
-        } else {
-            n = 0
-            fraction = significand
-            extra = shift - 64
-        }
+        let shift = e - m - exponent  // the low bits of the significand to drop
+        guard shift > 0 else { return true }  // exact at precision M + 1: x itself, below 2^emin
+        let (n, fraction, extra) = Self.split(significand, droppingLowBits: shift)
         guard fraction != 0, n == (UInt64(1) << UInt64(m + 1)) - 1 else { return true }
         // The parity of the lower neighbour, as roundMagnitude reads it (for M = 0 and the
         // even-code tie break: the code 2^(emin − 1) would have, one below the least normal's).

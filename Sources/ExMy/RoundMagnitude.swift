@@ -65,23 +65,8 @@ extension FloatFormat {
             return RoundedMagnitude(code: 0, inexact: true, tiny: true)
         }
         // Split |x| / 2^q into integer part n and fraction ν = fraction · 2^-(64 + extra).
-        let shift = q - (exponent)
-        var n: UInt64
-        let fraction: UInt64
-        let extra: Int
-        if shift <= 0 {
-            n = significand << UInt64(-shift)
-            fraction = 0
-            extra = 0
-        } else if shift < 64 {
-            n = significand >> UInt64(shift)
-            fraction = significand << UInt64(64 - shift)
-            extra = 0
-        } else {
-            n = 0
-            fraction = significand
-            extra = shift - 64
-        }
+        let (integer, fraction, extra) = Self.split(significand, droppingLowBits: q - exponent)
+        var n = integer
         let inexact = fraction != 0
         // Parity of the lower neighbour, for ties-to-even and to-odd. With M ≥ 1 (and below the
         // normal range) it is the parity of n, which is also the parity of lo's code. With M = 0 in
@@ -110,6 +95,16 @@ extension FloatFormat {
         }
         return RoundedMagnitude(code: code, inexact: inexact, tiny: tiny && !isFixedPoint)
     }
+    /// `significand · 2^−shift` split into its integer part `n` and its fraction
+    /// `ν = fraction · 2^−(64 + extra)` (`shift ≤ 0`: `n = significand · 2^−shift`, exact, with
+    /// `significand` small enough not to overflow; `shift ≥ 64`: `n = 0`).
+    @inlinable @inline(__always)
+    static func split(_ significand: UInt64, droppingLowBits shift: Int) -> (n: UInt64, fraction: UInt64, extra: Int) {
+        if shift <= 0 { return (significand << UInt64(-shift), 0, 0) }
+        if shift < 64 { return (significand >> UInt64(shift), significand << UInt64(64 - shift), 0) }
+        return (0, significand, shift - 64)
+    }
+
 
     /// The decision of every rounding rule, given the truncated integer significand `n`, whether
     /// the lower neighbour counts as odd (``TieBreak``), and the discarded fraction

@@ -199,7 +199,7 @@ extension QuantizationScheme {
     /// factor it multiplies (`groupScale = stored · tensor`, computed exactly in `Double`): NVFP4's
     /// UE4M3 block scale and FP32 tensor scale; `tensor` is 1 for every other scale format. The
     /// dot-product study applies the stored factor to per-block partial sums, as hardware does.
-    func groupScaleFactors(amax: Double, tensorScale: Double, maxElement: Double) -> (stored: Double, tensor: Double) {
+    package func groupScaleFactors(amax: Double, tensorScale: Double, maxElement: Double) -> (stored: Double, tensor: Double) {
         switch scale {
         case .fp32:
             return (Double(Float(amax / maxElement)), 1)
@@ -232,7 +232,7 @@ extension QuantizationScheme {
     }
 
     /// The scale of an all-zero group (its elements quantize to zero whatever the scale).
-    var zeroGroupScale: Double {
+    package var zeroGroupScale: Double {
         switch scale {
         case .e8m0: return 0x1p-127  // the least E8M0 scale (as torchao)
         default: return 1
@@ -240,7 +240,7 @@ extension QuantizationScheme {
     }
 
     /// NVFP4's second-level scale: `amax_tensor / (448 · max_element)`, in FP32.
-    func tensorScale(amax: Double) -> Double {
+    package func tensorScale(amax: Double) -> Double {
         if case .ue4m3(_, true) = scale, amax > 0, amax.isFinite {
             return Double(Float(amax / (FloatFormat.ue4m3.greatestFiniteMagnitude * element.greatestFiniteMagnitude)))
         }

@@ -15,7 +15,11 @@ struct VectorsCommand: ParsableCommand {
             -rnear_even -rminMag -rmin -rmax -rnear_maxMag -rodd, -tininessbefore -tininessafter, -level N, -seed N, \
             -n N, -exact -notexact, -checkNaNs. A line is the operands in hex, the random bits (stochastic rules), \
             the result in hex and the flags as two hex digits (1 inexact, 2 underflow, 4 overflow, 8 infinite, 16 invalid). \
-            See docs/hardware-vectors.md.
+            Block functions for MX and NVFP4 hardware: SOURCE_to_SCHEME (f32_to_mxfp8e4m3, f32_to_mxfp8e5m2, \
+            f32_to_mxfp6e3m2, f32_to_mxfp6e2m3, f32_to_mxfp4, f32_to_nvfp4, f32_to_absmax; a line is one block: \
+            the inputs, the per-tensor scale (nvfp4), the scale code, the element codes, the flags) and SCHEME_dotK \
+            or FORMAT_dotK (mxfp8e4m3_dot32, nvfp4_dot16, e4m3fn_dot32: A, B, the scales of A and B, C, the result, \
+            the flags). See docs/hardware-vectors.md.
             """,
         subcommands: [VectorsGenerateCommand.self, VectorsCheckCommand.self]
     )
@@ -73,7 +77,25 @@ struct VectorOptions: ParsableArguments {
     @Option(name: .customLong("format"), help: "Define a format token for FUNCTION: NAME=SPEC (e.g. my6=e3m2:bias=2,specials=none). Repeatable.")
     var formats: [String] = []
 
-    func model() throws -> VectorModel {
+    @Option(name: .customLong("scale-rule"), help: "Block functions: the scale rule: floor (OCP MX, default) | ceil | even | up for E8M0 scales; up (default) | even for NVFP4's UE4M3 scale.")
+    var scaleRule: String?
+
+    @Flag(name: .customLong("one-level"), help: "nvfp4: no FP32 per-tensor scale column (the UE4M3 scale is amax / 6 alone).")
+    var oneLevel = false
+
+    @Option(help: "Block functions: the element format of absmax (default e4m3fn).")
+    var element: String?
+
+    @Option(parsing: .unconditional, help: "Block functions: elements per scale (default: the scheme's, 32 for MX, 16 for NVFP4).")
+    var block: Int?
+
+    @Option(name: .customLong("model"), help: "Block dot products: the device's accumulator model, a matrix-unit preset (exmy mma --list), e.g. blackwell-tcgen05-mxf8-e4m3 (default: the exact reference).")
+    var unitModel: String?
+
+    @Flag(name: .customLong("zero-c"), help: "Block dot products: C = +0 in every generated vector (a device without an accumulator input).")
+    var zeroC = false
+
+    func customFormats() throws -> [String: FloatFormat] {
         var custom: [String: FloatFormat] = [:]
         for definition in formats {
             guard let eq = definition.firstIndex(of: "="), eq != definition.startIndex else {
@@ -82,6 +104,64 @@ struct VectorOptions: ParsableArguments {
             let name = String(definition[..<eq])
             guard !name.contains("_") else { throw CLIError("--format: the name '\(name)' may not contain '_' (it separates the format from the operation)") }
             custom[name] = try FormatArgument.parse(String(definition[definition.index(after: eq)...])).named(name)
+        }
+        return custom
+    }
+
+    /// The rule and overflow rule as given (`nil` where not given), through the shared rounding options.
+    func givenRules() throws -> (RoundingRule?, OverflowRule?) {
+        var words: [String] = []
+        if let rounding { words += ["--rounding", rounding] }
+        if let randomBits { words += ["--random-bits", String(randomBits)] }
+        if let overflow { words += ["--overflow", overflow] }
+        do {
+            let ro = try RoundingOptions.parse(words)
+            return (rounding == nil && randomBits == nil ? nil : try ro.rule(), overflow == nil ? nil : ro.overflowRule())
+        } catch let e as ValidationError { throw CLIError(e.message) } catch {
+            throw CLIError(RoundingOptions.message(for: error))
+        }
+    }
+
+    func arithmeticOptions() throws -> ArithmeticOptions {
+        var options: ArithmeticOptions = softfloat ? .softFloat : .default
+        switch tininess {
+        case nil: break
+        case "before": options.tininess = .beforeRounding
+        case "after": options.tininess = .afterRounding
+        case let t?: throw CLIError("unknown tininess '\(t)': use before or after")
+        }
+        if signalingNaNs { options.signalingNaNs = true }
+        if fmaInvalid { options.invalidZeroTimesInfinityPlusNaN = true }
+        return options
+    }
+
+    /// The block model when FUNCTION is a block function (`f32_to_mxfp8e4m3`, `nvfp4_dot16`,
+    /// `e4m3fn_dot32`), else `nil` (then the block options must be absent).
+    func blockModel() throws -> BlockVectorModel? {
+        let custom = try customFormats()
+        let fn: BlockFunction?
+        do { fn = try BlockFunction(parsing: function, customFormats: custom) } catch let e as VectorError { throw CLIError(e.message) }
+        guard let fn else {
+            if scaleRule != nil || oneLevel || element != nil || block != nil || unitModel != nil || zeroC {
+                throw CLIError("--scale-rule, --one-level, --element, --block, --model and --zero-c apply to block functions (SOURCE_to_mxfp8e4m3 … nvfp4, SCHEME_dotK, FORMAT_dotK), not \(function)")
+            }
+            return nil
+        }
+        if exact || notExact { throw CLIError("--exact and --not-exact apply to roundToInt") }
+        let (rule, over) = try givenRules()
+        var settings = BlockSettings(rounding: rule, overflow: over, options: try arithmeticOptions(), scaleRule: scaleRule,
+                                     tensorScale: !oneLevel, block: block, zeroC: zeroC)
+        if let element { settings.element = try FormatArgument.parse(element) }
+        if let unitModel {
+            do { settings.unit = try MatrixUnit.preset(named: unitModel) } catch let e as MatrixUnitError { throw CLIError(e.description) }
+        }
+        do { return try BlockVectorModel(fn, settings) } catch let e as VectorError { throw CLIError(e.message) }
+    }
+
+    func model() throws -> VectorModel {
+        let custom = try customFormats()
+        if scaleRule != nil || oneLevel || element != nil || block != nil || unitModel != nil || zeroC {
+            throw CLIError("--scale-rule, --one-level, --element, --block, --model and --zero-c apply to block functions (SOURCE_to_mxfp8e4m3 … nvfp4, SCHEME_dotK, FORMAT_dotK), not \(function)")
         }
         let fn: VectorFunction
         do { fn = try VectorFunction(parsing: function, customFormats: custom) } catch let e as VectorError { throw CLIError(e.message) }
@@ -129,6 +209,7 @@ struct VectorsGenerateCommand: ParsableCommand {
     @Option(help: "Output file (default: standard output).") var output: String?
 
     func run() throws {
+        if let block = try options.blockModel() { return try runBlock(block) }
         let model = try options.model()
         let generator: VectorGenerator
         do { generator = try VectorGenerator(model, level: level, count: count, seed: seed) } catch let e as VectorError { throw CLIError(e.message) }
@@ -142,6 +223,34 @@ struct VectorsGenerateCommand: ParsableCommand {
         var buffer = ""
         buffer.reserveCapacity(1 << 17)
         if hex { buffer += layout.hexHeader + "\n" }
+        do {
+            try generator.generate { v in
+                buffer += hex ? layout.hexWord(v) : layout.line(v)
+                buffer += "\n"
+                if buffer.utf8.count >= 1 << 16 {
+                    try sink.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            try sink.write(buffer)
+            try sink.commit()
+        } catch let e as TensorIOError { throw CLIError.file(e) }
+    }
+}
+
+extension VectorsGenerateCommand {
+    /// `generate` for a block function: the same output handling, block lines or words.
+    func runBlock(_ model: BlockVectorModel) throws {
+        let generator: BlockVectorGenerator
+        do { generator = try BlockVectorGenerator(model, level: level, count: count, seed: seed) } catch let e as VectorError { throw CLIError(e.message) }
+        let layout = BlockLayout(model)
+        let sink: any OutputSink
+        if let output, output != "-", output != "/dev/stdout" {
+            do { sink = try OutputFile(path: output) } catch let e as TensorIOError { throw CLIError.file(e) }
+        } else {
+            sink = ConsoleSink()
+        }
+        var buffer = hex ? layout.hexHeader + "\n" : ""
         do {
             try generator.generate { v in
                 buffer += hex ? layout.hexWord(v) : layout.line(v)
@@ -176,18 +285,27 @@ struct VectorsCheckCommand: ParsableCommand {
 
     func run() throws {
         guard maxErrors >= 0 else { throw CLIError("--max-errors must be at least 0, not \(maxErrors)") }
-        let checker = VectorChecker(try options.model(), checkNaNs: checkNaNs, skipUnmodelled: skipUnmodelled)
+        let block = try options.blockModel()
+        if block != nil && skipUnmodelled { throw CLIError("--skip-unmodelled applies to element-wise functions") }
+        let checker = block == nil ? VectorChecker(try options.model(), checkNaNs: checkNaNs, skipUnmodelled: skipUnmodelled) : nil
+        let blockChecker = block.map { BlockVectorChecker($0, checkNaNs: checkNaNs) }
         let reader: ByteReader
         do { reader = try ByteReader(path: input) } catch let e as TensorIOError { throw CLIError.file(e) }
         let summary: VectorChecker.Summary
         let lines = LineSequence(reader: reader)
         do {
-            summary = try checker.check(lines: lines, maxErrors: maxErrors) { Console.shared.print($0) }
+            if let blockChecker {
+                summary = try blockChecker.check(lines: lines, maxErrors: maxErrors) { Console.shared.print($0) }
+            } else if let checker {
+                summary = try checker.check(lines: lines, maxErrors: maxErrors) { Console.shared.print($0) }
+            } else {
+                summary = VectorChecker.Summary()
+            }
             if let error = lines.box.error { throw error }
         } catch let e as VectorError {
             throw CLIError("\(reader.path): \(e.message)")
         } catch let e as TensorIOError { throw CLIError.file(e) }
-        Console.shared.print(checker.summaryLine(summary))
+        Console.shared.print(blockChecker?.summaryLine(summary) ?? checker?.summaryLine(summary) ?? "")
         if summary.errors > 0 { throw ExitCode(1) }
         // A device that wrote nothing (or only vectors this model skips) has passed nothing.
         if summary.tests == 0 {

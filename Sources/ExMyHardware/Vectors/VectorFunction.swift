@@ -75,20 +75,7 @@ public struct VectorFunction: Hashable, Sendable {
     /// - Throws: ``VectorError`` naming the unknown part and what is accepted.
     public init(parsing text: String, customFormats: [String: FloatFormat] = [:]) throws {
         name = text
-        func format(_ token: Substring) throws -> FloatFormat {
-            let t = String(token)
-            if let f = customFormats[t] { return f }
-            if let f = Self.testFloatFormats[t.lowercased()] { return f }
-            if ["f128", "extf80"].contains(t.lowercased()) {
-                throw VectorError("\(t) is wider than 64 bits: ExMy's formats hold at most 64 bits (E ≤ 11, M ≤ 52); use f16, f32, f64, bf16 or an ExMy format")
-            }
-            if ["i32", "i64", "ui32", "ui64"].contains(t.lowercased()) {
-                throw VectorError("integer conversions (\(t)) are not supported: use a floating-point format on both sides")
-            }
-            do { return try FloatFormat(parsing: t) } catch let e as FormatError {
-                throw VectorError("'\(t)' in '\(text)' is not a format: \(e.message) (TestFloat's f16, f32, f64, bf16 also work; define others with --format NAME=SPEC)")
-            }
-        }
+        func format(_ token: Substring) throws -> FloatFormat { try Self.format(token, in: text, customFormats: customFormats) }
         if let r = text.range(of: "_to_") {
             operation = .convert
             operandFormat = try format(text[..<r.lowerBound])
@@ -105,5 +92,23 @@ public struct VectorFunction: Hashable, Sendable {
             return
         }
         throw VectorError("unknown function '\(text)': use FORMAT_OP with OP one of \(ops.map(\.rawValue).sorted().joined(separator: ", ")), or SOURCE_to_DESTINATION (e.g. f32_add, e4m3fn_mul, f32_to_e4m3fn)")
+    }
+
+    /// The format a token of a function name stands for (`f32`, `bf16`, `e4m3fn`, a custom name).
+    ///
+    /// - Throws: ``VectorError`` naming the token and what is accepted.
+    static func format(_ token: Substring, in text: String, customFormats: [String: FloatFormat]) throws -> FloatFormat {
+        let t = String(token)
+        if let f = customFormats[t] { return f }
+        if let f = Self.testFloatFormats[t.lowercased()] { return f }
+        if ["f128", "extf80"].contains(t.lowercased()) {
+            throw VectorError("\(t) is wider than 64 bits: ExMy's formats hold at most 64 bits (E ≤ 11, M ≤ 52); use f16, f32, f64, bf16 or an ExMy format")
+        }
+        if ["i32", "i64", "ui32", "ui64"].contains(t.lowercased()) {
+            throw VectorError("integer conversions (\(t)) are not supported: use a floating-point format on both sides")
+        }
+        do { return try FloatFormat(parsing: t) } catch let e as FormatError {
+            throw VectorError("'\(t)' in '\(text)' is not a format: \(e.message) (TestFloat's f16, f32, f64, bf16 also work; define others with --format NAME=SPEC)")
+        }
     }
 }

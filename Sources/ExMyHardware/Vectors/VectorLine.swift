@@ -116,6 +116,12 @@ public struct VectorLayout: Sendable {
         if model.randomBitCount > 0 { bits.append((v.random, model.randomBitCount)) }
         bits.append((v.expected.result, resultBits))
         bits.append((UInt64(v.expected.flags.rawValue), 5))
+        return Self.packedHex(bits, totalBits: hexWordBits)
+    }
+
+    /// `fields` (value, width) packed most significant first into one word of `totalBits`, written
+    /// as `ceil(totalBits / 4)` upper-case hex digits.
+    static func packedHex(_ bits: [(UInt64, Int)], totalBits: Int) -> String {
         // Pack into 4-bit nibbles from the least significant end.
         var words: [UInt64] = []  // little-endian 64-bit limbs
         var used = 0
@@ -132,7 +138,7 @@ public struct VectorLayout: Sendable {
                 used += take
             }
         }
-        let digits = (hexWordBits + 3) / 4
+        let digits = (totalBits + 3) / 4
         var text = ""
         for i in (0..<digits).reversed() {
             let bit = i * 4, limb = bit / 64, offset = bit % 64

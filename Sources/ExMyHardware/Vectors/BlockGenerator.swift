@@ -47,7 +47,7 @@ public struct BlockVectorGenerator: Sendable {
         func take(_ inputs: [UInt64]) throws {
             guard !stop else { return }
             guard written < limit else { stop = true; return }
-            try emit(model.evaluate(inputs))
+            try emit(try model.evaluate(inputs))
             written += 1
         }
         var rng = SplitMix64(seed: seed &+ 0xB10C)

@@ -156,7 +156,7 @@ public struct BlockVectorChecker: Sendable {
     /// - Throws: ``VectorError`` for a line that is not a vector of this function.
     public func check(line text: Substring) throws -> String? {
         let v = try layout.parse(text)
-        let want = model.evaluate(v.inputs)
+        let want = try model.evaluate(v.inputs)
         let formats = outputFormats
         let nanScale = model.isNaNScale(want.outputs)
         var differs: [Bool] = []

@@ -206,7 +206,17 @@ public struct BlockVectorModel: Sendable {
     // MARK: Evaluation
 
     /// The expected outputs and flags of a line's inputs.
-    public func evaluate(_ inputs: [UInt64]) -> BlockVector {
+    ///
+    /// - Throws: ``VectorError`` when `inputs` does not hold one code per input column, or a code
+    ///   has bits above its column's width.
+    public func evaluate(_ inputs: [UInt64]) throws -> BlockVector {
+        let widths = inputWidths
+        guard inputs.count == widths.count else {
+            throw VectorError("\(function.name) takes \(widths.count) input codes per vector, not \(inputs.count)")
+        }
+        for (i, (code, width)) in zip(inputs, widths).enumerated() where width < 64 && code >> UInt64(width) != 0 {
+            throw VectorError("input \(i + 1) (\(columnNames[i])) has bits above its format's \(width)")
+        }
         switch function.kind {
         case .scaledConvert(let source): return convert(inputs, source)
         case .dot(let k): return dot(inputs, k)

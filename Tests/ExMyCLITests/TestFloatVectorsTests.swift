@@ -161,6 +161,46 @@ struct TestFloatVectorsTests {
         }
     }
 
+    /// SoftFloat's own choices (`--softfloat`: tininess after rounding, signaling NaNs, invalid for
+    /// mulAdd(0, ∞, qNaN)) against TestFloat's defaults, both ways, nothing skipped: a subsample of
+    /// 1 500 lines per (function, mode) of `testfloat_gen` through `exmy vectors check --softfloat`,
+    /// and every 40th vector of `exmy vectors generate --softfloat` (signaling NaN operands included)
+    /// through `testfloat_ver` at its default tininess after rounding.
+    static let softFloatFunctions = ["f16_add", "f32_mul", "f64_div", "f16_sqrt", "f32_mulAdd", "f32_roundToInt", "f32_to_f16", "f64_to_f32", "f32_lt"]
+
+    @Test(.enabled(if: available, skipReason), arguments: softFloatFunctions)
+    func softFloatSettingsRoundTrip(_ function: String) throws {
+        for mode in Self.modes {
+            let generated = try Self.prefix(Self.gen, [mode, function], lines: 50_000)
+            try #require(generated.count > 300, "testfloat_gen \(mode) \(function) wrote \(generated.count) lines")
+            let lines = Self.every(generated, keeping: Self.sample)
+            let path = Self.temporary("\(function)-softfloat.txt")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            var text = ""
+            do {
+                text = try ExMyCommand.runCapturing(["vectors", "check", function, mode, "--softfloat", "--input", path]).text
+            } catch {
+                var settings = Self.settings(mode, exact: false)
+                settings.options = .softFloat
+                let checker = VectorChecker(try VectorModel(try VectorFunction(parsing: function), settings))
+                _ = try checker.check(lines: lines, maxErrors: 5) { text += $0 + "\n" }
+            }
+            #expect(text.hasPrefix("In \(lines.count) tests, no errors found"), "testfloat_gen \(function) \(mode) → check --softfloat:\n\(text)")
+
+            var settings = Self.settings(mode, exact: false)
+            settings.options = .softFloat
+            let model = try VectorModel(try VectorFunction(parsing: function), settings)
+            let layout = VectorLayout(model)
+            var kept: [String] = []
+            try VectorGenerator(model, level: 1, seed: 1).generate(every: 40) { kept.append(layout.line($0)) }
+            try (kept.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+            let verified = try Self.run(Self.ver, [mode, function], input: path)
+            #expect(verified.status == 0 && verified.output.contains("In \(kept.count) tests, no errors found"),
+                    "generate --softfloat \(function) \(mode) → testfloat_ver: \(verified.output.suffix(1500))")
+        }
+    }
+
     /// The command itself, whole: `exmy vectors generate f32_to_f16 -rmin` through `testfloat_ver`.
     @Test(.enabled(if: available, skipReason))
     func generateCommandOutputPassesTestFloatVer() throws {

@@ -17,8 +17,11 @@ import ExMy
 ///   own values.
 /// - Level 2 is ten times denser. A stochastic rule adds a seeded random column of N bits.
 ///
+/// With ``ArithmeticOptions/signalingNaNs`` the boundary operands include the format's signaling
+/// NaNs (payload 1, both signs) where operands are not enumerated.
+///
 /// Left out (``VectorModel/models(_:)``): signaling NaN operands (ExMy treats every NaN as quiet)
-/// and `mulAdd(0, ∞, NaN)` (IEEE 754 §7.2 lets it raise invalid or not; ExMy does not, SoftFloat
+/// unless the options model them, and `mulAdd(0, ∞, NaN)` (IEEE 754 §7.2 lets it raise invalid or not; ExMy does not, SoftFloat
 /// does), so that the vectors hold under either implementation's choice.
 public struct VectorGenerator: Sendable {
     public let model: VectorModel
@@ -62,7 +65,7 @@ public struct VectorGenerator: Sendable {
                 written += 1
             }
         }
-        let source = OperandSource(format: model.function.operandFormat)
+        let source = OperandSource(format: model.function.operandFormat, signalingNaNs: model.settings.options.signalingNaNs)
         try constructed { ops in if !stop { try emitOperands(ops) } }
         // Fill up to an explicit count with random operands.
         if let c = count, written < c {
@@ -94,7 +97,7 @@ public struct VectorGenerator: Sendable {
         default: break
         }
         var rng = SplitMix64(seed: seed &+ 0x5EED)
-        let source = OperandSource(format: f)
+        let source = OperandSource(format: f, signalingNaNs: model.settings.options.signalingNaNs)
         let boundary = source.boundary
         let n = 2000 * scale
         switch arity {
@@ -239,7 +242,9 @@ struct OperandSource {
     let format: FloatFormat
     let boundary: [UInt64]
 
-    init(format f: FloatFormat) {
+    /// - Parameter signalingNaNs: add the format's signaling NaNs (IEEE-style formats: the quiet bit
+    ///   clear, payload 1, both signs) to the boundary operands.
+    init(format f: FloatFormat, signalingNaNs: Bool = false) {
         self.format = f
         var mags: [UInt64] = []
         let m = UInt64(f.significandBitCount)
@@ -259,6 +264,7 @@ struct OperandSource {
             if let inf = f.infinityCode(negative: negative), !codes.contains(inf) { codes.append(inf) }
         }
         codes.append(contentsOf: Self.quietNaNs(f).filter { !codes.contains($0) })
+        if signalingNaNs { codes.append(contentsOf: Self.signalingNaNs(f).filter { !codes.contains($0) }) }
         boundary = codes
     }
 
@@ -270,6 +276,14 @@ struct OperandSource {
         if let neg = f.nanCode(negative: true), neg != nan { result.append(neg) }
         if f.specials == .ieee && f.significandBitCount >= 2 { result.append(nan | 1) }
         return result
+    }
+
+    /// The format's signaling NaNs with payload 1 (`+` and `−`): IEEE-style formats with at least
+    /// two significand bits (E5M2 0x7D and 0xFD, f32 0x7F800001 and 0xFF800001); none otherwise.
+    static func signalingNaNs(_ f: FloatFormat) -> [UInt64] {
+        guard f.specials == .ieee, f.significandBitCount >= 2, let inf = f.infinityCode(negative: false),
+              let negativeInf = f.infinityCode(negative: true) else { return [] }
+        return [inf | 1, negativeInf | 1].filter { isSignalingNaN(f, $0) }
     }
 
     static func negate(_ f: FloatFormat, _ c: UInt64) -> UInt64 {

@@ -28,6 +28,12 @@ public struct BlockVectorGenerator: Sendable {
     public let count: Int?
     public let seed: UInt64
 
+    /// - Parameters:
+    ///   - level: 1, or 2 for ten times as many random blocks.
+    ///   - count: exactly this many vectors (the constructed ones cut short, or filled up with
+    ///     random blocks), or `nil` for the level's own number.
+    ///   - seed: the seed of every random choice.
+    /// - Throws: ``VectorError`` for a level other than 1 or 2 or a negative count.
     public init(_ model: BlockVectorModel, level: Int = 1, count: Int? = nil, seed: UInt64 = 1) throws {
         guard level == 1 || level == 2 else { throw VectorError("-level takes 1 or 2, not \(level)") }
         if let c = count, c < 0 { throw VectorError("the count must be at least 0, not \(c)") }

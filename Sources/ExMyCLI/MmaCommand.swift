@@ -28,6 +28,8 @@ struct MmaCommand: ParsableCommand {
     @Option(help: "The .npy file to write D to (default: standard output).") var output: String?
     @Option(help: "Threads (default: all cores). The result never depends on it.") var threads: Int?
     @Flag(help: "List the models, one per line: name, formats, and where the parameters come from.") var list = false
+    @Flag(help: "Benchmark instead: products per second (and per thread) of size³ products on random operands, for the --model presets (comma-separated; default: FP8, FP16 and BF16 presets), 1 thread and --threads (default: all cores).") var bench = false
+    @Option(help: "With --bench: M = N = K (default 512).") var size: Int?
 
     func run() throws {
         if list {
@@ -38,6 +40,7 @@ struct MmaCommand: ParsableCommand {
             try writeText(text, to: output)
             return
         }
+        if bench { return try runBenchmark() }
         guard let model else { throw CLIError("give --model PRESET (exmy mma --list shows them)") }
         guard let a, let b else { throw CLIError("give --a and --b (.npy files)") }
         let unit: MatrixUnit
@@ -113,6 +116,28 @@ struct MmaCommand: ParsableCommand {
             try sink.write(bytes)
             try sink.commit()
         } catch let e as TensorIOError { throw CLIError.file(e) }
+    }
+
+    private func runBenchmark() throws {
+        let size = self.size ?? 512
+        guard (1...4096).contains(size) else { throw CLIError("--size must be in 1 … 4096") }
+        if let threads, threads < 1 || threads > 1024 { throw CLIError("--threads must be in 1 … 1024") }
+        let names = model.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? MatrixUnitBenchmark.defaultPresets
+        let units: [MatrixUnit]
+        do { units = try names.map { try MatrixUnit.preset(named: $0) } } catch let e as MatrixUnitError { throw CLIError(e.description) }
+        let all = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let counts = all == 1 ? [1] : [1, all]
+        var text = "\(size)×\(size)×\(size) products, median of 3 (whole multiply: decode, pack, kernel, scalar fall-back)\n"
+        text += "preset\tpath\tthreads\tseconds\tproducts/s\tproducts/s per thread\n"
+        for unit in units {
+            let results: [MatrixUnitBenchmark.Result]
+            do { results = try MatrixUnitBenchmark.run(unit, size: size, threads: counts) } catch let e as MatrixUnitError { throw CLIError(e.description) }
+            for r in results {
+                text += "\(r.preset)\t\(r.batched ? "batched" : "scalar")\t\(r.threads)\t\(String(format: "%.3f", r.seconds))\t"
+                text += "\(String(format: "%.3g", r.productsPerSecond))\t\(String(format: "%.3g", r.productsPerSecondPerThread))\n"
+            }
+        }
+        try writeText(text, to: output)
     }
 
     private func writeText(_ text: String, to path: String?) throws {

@@ -127,17 +127,24 @@ struct MmaCommand: ParsableCommand {
         do { units = try names.map { try MatrixUnit.preset(named: $0) } } catch let e as MatrixUnitError { throw CLIError(e.description) }
         let all = threads ?? ProcessInfo.processInfo.activeProcessorCount
         let counts = all == 1 ? [1] : [1, all]
-        var text = "\(size)×\(size)×\(size) products, median of 3 (whole multiply: decode, pack, kernel, scalar fall-back)\n"
-        text += "preset\tpath\tthreads\tseconds\tproducts/s\tproducts/s per thread\n"
+        var text = "\(size)×\(size)×\(size) products, median of 3 (whole multiply: decode, pack, kernel, scalar fall-back); load average \(Self.loadAverage())\n"
+        text += "preset\tpath\tthreads\tseconds\tproducts/s\tproducts/s per thread\tCPU seconds\tproducts per CPU second (per core)\n"
         for unit in units {
             let results: [MatrixUnitBenchmark.Result]
             do { results = try MatrixUnitBenchmark.run(unit, size: size, threads: counts) } catch let e as MatrixUnitError { throw CLIError(e.description) }
             for r in results {
                 text += "\(r.preset)\t\(r.batched ? "batched" : "scalar")\t\(r.threads)\t\(String(format: "%.3f", r.seconds))\t"
-                text += "\(String(format: "%.3g", r.productsPerSecond))\t\(String(format: "%.3g", r.productsPerSecondPerThread))\n"
+                text += "\(String(format: "%.3g", r.productsPerSecond))\t\(String(format: "%.3g", r.productsPerSecondPerThread))\t"
+                text += "\(String(format: "%.3f", r.cpuSeconds))\t\(String(format: "%.3g", r.productsPerCPUSecond))\n"
             }
         }
         try writeText(text, to: output)
+    }
+
+    /// The 1-minute load average (Linux), or "unknown".
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8), let first = text.split(separator: " ").first else { return "unknown" }
+        return String(first)
     }
 
     private func writeText(_ text: String, to path: String?) throws {

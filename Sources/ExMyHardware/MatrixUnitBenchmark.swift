@@ -15,11 +15,16 @@ public enum MatrixUnitBenchmark {
     public struct Result: Sendable {
         public var preset: String
         public var threads: Int
-        /// Median seconds of one product.
+        /// Median wall-clock seconds of one product.
         public var seconds: Double
+        /// Median CPU seconds of the process (all threads) for one product: on a shared machine
+        /// the cost per core independent of what else runs.
+        public var cpuSeconds: Double
         public var products: Double
         public var productsPerSecond: Double { products / seconds }
         public var productsPerSecondPerThread: Double { productsPerSecond / Double(threads) }
+        /// Products per CPU second: products per second per core.
+        public var productsPerCPUSecond: Double { products / cpuSeconds }
         /// Whether the batched kernel ran (else the scalar model).
         public var batched: Bool
     }
@@ -55,16 +60,26 @@ public enum MatrixUnitBenchmark {
         let x = operands(unit, m: size, n: size, k: k)
         var results: [Result] = []
         for t in threads {
-            var times: [Double] = []
+            var times: [Double] = [], cpu: [Double] = []
             for _ in 0..<max(1, repetitions) {
-                let start = DispatchTime.now().uptimeNanoseconds
+                let start = DispatchTime.now().uptimeNanoseconds, cpuStart = processCPUSeconds()
                 _ = try kernel.multiply(x, threads: t)
+                cpu.append(processCPUSeconds() - cpuStart)
                 times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
             }
             times.sort()
-            results.append(Result(preset: unit.name, threads: t, seconds: times[times.count / 2], products: Double(size) * Double(size) * Double(k),
+            cpu.sort()
+            results.append(Result(preset: unit.name, threads: t, seconds: times[times.count / 2], cpuSeconds: cpu[cpu.count / 2],
+                                  products: Double(size) * Double(size) * Double(k),
                                   batched: kernel.hasBatchedPath))
         }
         return results
+    }
+
+    /// The CPU time of this process, all threads (CLOCK_PROCESS_CPUTIME_ID).
+    static func processCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     }
 }

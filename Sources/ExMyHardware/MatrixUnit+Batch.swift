@@ -32,7 +32,7 @@ struct FusedGroupPlan {
     var parameters: ExMyFusedGroupParameters
     /// F − M_a − M_b: B's significands are packed times 2^pre.
     var pre: Int
-    /// The scale significand every fast-path scale has (1: a power of two).
+    /// Whether the model has block scales (powers of two: their exponents enter the kernel).
     var hasScales: Bool
 
     init?(_ unit: MatrixUnit) {

@@ -39,6 +39,18 @@ struct MmaCommandTests {
         #expect(try NpyFile(path: d).readFloats() == [1 + 0x1p-14])
     }
 
+    @Test func benchReportsEachPresetAndThreadCount() throws {
+        let text = try run(["--bench", "--size", "16", "--model", "hopper-wgmma-e4m3-f32,cdna3-mfma-fp8", "--threads", "2"]).text
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 6, "\(text)")
+        #expect(lines.contains { $0.hasPrefix("hopper-wgmma-e4m3-f32\tbatched\t1\t") })
+        #expect(lines.contains { $0.hasPrefix("hopper-wgmma-e4m3-f32\tbatched\t2\t") })
+        #expect(lines.contains { $0.hasPrefix("cdna3-mfma-fp8\tscalar\t2\t") })
+        for args in [["--bench", "--size", "0"], ["--bench", "--model", "no-such-unit"], ["--bench", "--threads", "0"]] {
+            #expect(throws: (any Error).self, "\(args)") { try run(args) }
+        }
+    }
+
     @Test func floatsAreQuantizedFirst() throws {
         let a = temporary("a.npy"), b = temporary("b.npy"), c = temporary("c.npy"), d = temporary("d.npy")
         defer { for p in [a, b, c, d] { try? FileManager.default.removeItem(atPath: p) } }

@@ -61,6 +61,27 @@ struct MmaCommandTests {
         #expect(try NpyFile(path: d).readFloats() == [Float(16 * 2 * 1.099609375 + 0.5)])
     }
 
+    @Test func epilogueScalesAfterTheUnit() throws {
+        // acc = 16 · 2 · 1.099609375 = 35.1875 (FP16 inputs, FP32 accumulator); D = 2 · acc + 0.5 · C.
+        let a = temporary("a.npy"), b = temporary("b.npy"), c = temporary("c.npy"), d = temporary("d.npy")
+        defer { for p in [a, b, c, d] { try? FileManager.default.removeItem(atPath: p) } }
+        try NpyWriter.write([Float](repeating: 1.1, count: 16), shape: [1, 16], to: a)
+        try NpyWriter.write([Float](repeating: 2, count: 16), shape: [16, 1], to: b)
+        try NpyWriter.write([Float(0.5)], shape: [1, 1], to: c)
+        _ = try run(["--model", "hopper-wgmma-f16-f32", "--a", a, "--b", b, "--c", c, "--alpha", "2", "--beta", "0.5", "--output", d])
+        #expect(try NpyFile(path: d).readFloats() == [Float(2 * 35.1875 + 0.25)])
+        // With beta 0, C is not read: a NaN C does not reach D.
+        try NpyWriter.write([Float.nan], shape: [1, 1], to: c)
+        _ = try run(["--model", "hopper-wgmma-f16-f32", "--a", a, "--b", b, "--c", c, "--alpha", "0.25", "--output", d])
+        #expect(try NpyFile(path: d).readFloats() == [Float(35.1875 / 4)])
+        // The C of the unit itself is replaced by the epilogue's: without --alpha/--beta, C is added inside.
+        _ = try run(["--model", "hopper-wgmma-f16-f32", "--a", a, "--b", b, "--c", c, "--output", d])
+        #expect(try NpyFile(path: d).readFloats()[0].isNaN)
+        let message: String
+        do { _ = try run(["--model", "hopper-wgmma-f16-f32", "--a", a, "--b", b, "--alpha", "inf", "--output", d]); message = "" } catch { message = "\(error)" }
+        #expect(message.contains("finite"))
+    }
+
     @Test func badInputIsAMessage() throws {
         let a = temporary("a.npy"), b = temporary("b.npy"), i = temporary("i.npy"), bt = temporary("bt.npy")
         defer { for p in [a, b, i, bt] { try? FileManager.default.removeItem(atPath: p) } }

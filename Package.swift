@@ -8,8 +8,8 @@ import PackageDescription
 //   CExMyKernels   the batch engine's loops in C, written once: a portable instance (any CPU, arm64
 //                  NEON) and AVX2/AVX-512 instances by function attribute, chosen by a run-time CPU
 //                  check (no compiler flags: ExMy stays usable as a dependency)
-//   ExMyBenchmarks the batch-conversion benchmark (`exmy bench`) and its memory-bandwidth limit
-//                  kernels (CExMyBenchmarkKernels)
+//   ExMyBenchmarks the benchmarks: batch conversion against its memory-bandwidth limit (`exmy bench`,
+//                  limit kernel in CExMyBenchmarkKernels) and the analyzer's throughput (`exmy bench analyzer`)
 //   CMPFR          system-library module over GNU MPFR (libmpfr-dev), with a small C shim
 //   MPFRReference  the oracle: correctly rounded reference conversions built only on MPFR
 //   ExMyVerification  the cross-check of the engine against the oracle (tests, `exmy check`, fuzzing)
@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "CExMyKernels"),
         .target(name: "ExMy", dependencies: ["CExMyKernels"]),
         .target(name: "CExMyBenchmarkKernels", dependencies: ["CExMyKernels"]),
-        .target(name: "ExMyBenchmarks", dependencies: ["ExMy", "CExMyKernels", "CExMyBenchmarkKernels"]),
+        .target(name: "ExMyBenchmarks", dependencies: ["ExMy", "ExMyAnalysis", "TensorIO", "CExMyKernels", "CExMyBenchmarkKernels"]),
         .systemLibrary(
             name: "CMPFR",
             pkgConfig: "mpfr",

@@ -173,6 +173,24 @@ int main(int argc, char **argv) {
             end(what, "-");
         }
     }
+    // FP4 packing of byte codes (CodePacking), lengths around the 32-code groups; high bits set
+    // in the input must not reach the output.
+    static uint8_t bytes[1027], packed[514];
+    for (int i = 0; i < 1027; i++) bytes[i] = (uint8_t)(i * 37 + (i >> 3));
+    const int packLengths[] = {0, 1, 31, 32, 33, 64, 1027};
+    for (size_t k = 0; k < sizeof packLengths / sizeof packLengths[0]; k++) {
+        const int n = packLengths[k];
+        for (int i = 0; i < 514; i++) packed[i] = 0xAA;
+        begin();
+        exmy_pack4(bytes, n, packed);
+        emit(packed, sizeof packed);
+        for (int i = 0; i < n; i++) {
+            if (((packed[i / 2] >> (4 * (i & 1))) & 0xF) != (bytes[i] & 0xF)) failures++;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "pack4/%d codes", n);
+        end(what, "-");
+    }
     exmy_fp_restore(fp);
     free(raw);
     fclose(out);

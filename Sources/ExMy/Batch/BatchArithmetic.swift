@@ -11,9 +11,9 @@ import Foundation
 ///
 /// ```swift
 /// let fp8 = try BatchArithmetic(.e4m3fn)                          // nearest even, overflow none
-/// let (sums, status) = try fp8.add(xCodes, yCodes)                // [UInt8] in, [UInt8] out
+/// let (sums, status) = try fp8.apply(.add, [xCodes, yCodes])      // [UInt8] in, [UInt8] out
 /// let sr = try BatchArithmetic(.e2m1fn, rounding: .stochasticA(bits: 8))
-/// let (products, _) = try sr.multiply(a, b, options: .init(seed: 42))
+/// let (products, _) = try sr.apply(.multiply, [a, b], options: .init(seed: 42))
 /// // products[i] == FloatFormat.e2m1fn.multiply(decode(a[i]), decode(b[i]), rounding: .stochasticA(bits: 8),
 /// //                  overflow: .none, random: &CounterRandomGenerator(seed: 42, index: UInt64(i))).code
 /// ```

@@ -62,7 +62,7 @@ let package = Package(
         .target(name: "TensorIO"),
         .target(name: "Capybara"),
         .target(name: "ExMyAnalysis", dependencies: ["ExMy", "TensorIO", "Capybara"]),
-        .target(name: "ExMyHardware", dependencies: ["ExMy", "ExMyAnalysis"]),
+        .target(name: "ExMyHardware", dependencies: ["ExMy", "ExMyAnalysis", "CExMyKernels"]),
         .target(
             name: "ExMyCLI",
             dependencies: [

@@ -58,9 +58,17 @@ struct DotCommand: ParsableCommand {
     @Option(name: .customLong("plot-metric"), help: "What the SVG plots: mean-rel | max-rel | mean-norm | max-norm.") var plotMetric: String = "mean-rel"
 
     @Flag(help: "No progress line on standard error (shown only when standard error is a terminal).") var quiet = false
-    @Option(help: "Matrix-unit models (exmy mma --list), comma-separated: study each one's error against K instead of the accumulator options (synthetic normal data, C = 0, unit block scales).") var model: String?
+    @Option(help: "Matrix-unit models (exmy mma --list), comma-separated: study each one's error against K instead of the accumulator options (normal data whose magnitude varies by 2^u, u in −6 … 6, per block of 32, quantized with the unit's own block scales; C = 0). --svg plots it.") var model: String?
 
     func run() throws {
+        // The plot's destination is checked (a directory, a symbolic link, a read-only file are
+        // refused) before the study runs, not after.
+        var plotOutput: OutputFile?
+        if let svg {
+            guard !svg.isEmpty, svg != "-" else { throw CLIError("--svg needs a file name") }
+            do { plotOutput = try OutputFile(path: svg) } catch { throw CLIError("--svg \(svg): \(Console.reason(error))") }
+        }
+        defer { plotOutput?.discard() }
         if let model {
             let ks = try parsedLengths()
             guard (1...100_000).contains(trials) else { throw CLIError("--trials must be in 1 … 100000") }
@@ -72,16 +80,9 @@ struct DotCommand: ParsableCommand {
                 } catch let e as MatrixUnitError { throw CLIError(e.description) }
             }
             Console.shared.print(outputFormat == .csv ? MatrixUnitStudy.csv(rows) : "mean relative error |d − exact| / |exact| (\(trials) trials per K)\n" + MatrixUnitStudy.markdown(rows))
+            if let output = plotOutput { try Self.commit(MatrixUnitStudy.plot(rows), to: output) }
             return
         }
-        // The plot's destination is checked (a directory, a symbolic link, a read-only file are
-        // refused) before the study runs, not after.
-        var plotOutput: OutputFile?
-        if let svg {
-            guard !svg.isEmpty, svg != "-" else { throw CLIError("--svg needs a file name") }
-            do { plotOutput = try OutputFile(path: svg) } catch { throw CLIError("--svg \(svg): \(Console.reason(error))") }
-        }
-        defer { plotOutput?.discard() }
         let ks = try parsedLengths()
         let configurations = try buildConfigurations()
         let source = try vectorSource()
@@ -107,13 +108,17 @@ struct DotCommand: ParsableCommand {
         }
         if let output = plotOutput {
             // Written to a temporary file beside --svg and renamed over it only when complete.
-            let plot = Self.plot(result.rows, metric: plotMetric, title: "Dot-product error vs length (\(source))")
-            do {
-                try output.write(plot.render())
-                try output.commit()
-            } catch {
-                throw CLIError("--svg \(output.path): cannot write the plot (\(Console.reason(error)))")
-            }
+            try Self.commit(Self.plot(result.rows, metric: plotMetric, title: "Dot-product error vs length (\(source))"), to: output)
+        }
+    }
+
+    /// Writes `plot` to a temporary file beside --svg and renames it over --svg only when complete.
+    static func commit(_ plot: SVGPlot, to output: OutputFile) throws {
+        do {
+            try output.write(plot.render())
+            try output.commit()
+        } catch {
+            throw CLIError("--svg \(output.path): cannot write the plot (\(Console.reason(error)))")
         }
     }
 

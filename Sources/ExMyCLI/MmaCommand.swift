@@ -15,6 +15,9 @@ struct MmaCommand: ParsableCommand {
         (nearest-even; TF32 by truncation, as the hardware reads FP32 registers). Block-scaled models need --scale-a \
         (M × K/block) and --scale-b (K/block × N). A K longer than the instruction's is a chain of instructions, each \
         one's D the next one's C. D is written in the accumulator format (float32, float16). \
+        With --alpha or --beta, the unit computes acc = A·B (C = 0) and the linear-combination epilogue of CUTLASS/cuBLAS \
+        follows in FP32: D = alpha·acc + beta·C (beta·C rounded, then one fused multiply-add); NVFP4's per-tensor FP32 \
+        scales enter there as alpha = s_A·s_B. \
         `exmy mma --list` prints the models and their sources; docs/matrix-units.md explains them.
         """
     )
@@ -27,7 +30,11 @@ struct MmaCommand: ParsableCommand {
     @Option(name: .customLong("scale-b"), help: "Block scales of B (K/block × N), codes or values.") var scaleB: String?
     @Option(help: "The .npy file to write D to (default: standard output).") var output: String?
     @Option(help: "Threads (default: all cores). The result never depends on it.") var threads: Int?
+    @Option(help: "The epilogue's alpha (an FP32 value): D = alpha·(A·B) + beta·C computed in FP32 after the unit (for NVFP4, the product of the two per-tensor scales).") var alpha: Float?
+    @Option(help: "The epilogue's beta (an FP32 value; default 0 with --alpha: C is not read).") var beta: Float?
     @Flag(help: "List the models, one per line: name, formats, and where the parameters come from.") var list = false
+    @Flag(help: "Benchmark instead: products per second (and per thread) of size³ products on random operands, for the --model presets (comma-separated; default: FP8, FP16 and BF16 presets), 1 thread and --threads (default: all cores).") var bench = false
+    @Option(help: "With --bench: M = N = K (default 512).") var size: Int?
 
     func run() throws {
         if list {
@@ -38,6 +45,7 @@ struct MmaCommand: ParsableCommand {
             try writeText(text, to: output)
             return
         }
+        if bench { return try runBenchmark() }
         guard let model else { throw CLIError("give --model PRESET (exmy mma --list shows them)") }
         guard let a, let b else { throw CLIError("give --a and --b (.npy files)") }
         let unit: MatrixUnit
@@ -84,11 +92,23 @@ struct MmaCommand: ParsableCommand {
         } else if scaleA != nil || scaleB != nil {
             throw CLIError("\(unit.name) takes no block scales; drop --scale-a/--scale-b")
         }
-        let d: [UInt64]
+        var epilogue: MatrixUnitEpilogue?
+        if alpha != nil || beta != nil {
+            let e = MatrixUnitEpilogue(alpha: alpha ?? 1, beta: beta ?? 0)
+            guard e.alpha.isFinite, e.beta.isFinite else { throw CLIError("--alpha and --beta must be finite FP32 values") }
+            do { try MatrixUnitEpilogue.validate(unit.accumulatorFormat) } catch let e as MatrixUnitError { throw CLIError(e.description) }
+            epilogue = e
+        }
+        var d: [UInt64]
         do {
+            // With an epilogue, the unit adds no C: C enters through beta afterwards.
+            let zero = unit.accumulatorFormat.encodeZero(negative: false, overflow: .none).code
             d = try kernel.multiply(
-                MatrixUnitOperands(batch: batch, m: m, n: n, k: k, a: aArray.codes, b: bArray.codes, c: cCodes, scaleA: scaleCodesA, scaleB: scaleCodesB),
+                MatrixUnitOperands(
+                    batch: batch, m: m, n: n, k: k, a: aArray.codes, b: bArray.codes,
+                    c: epilogue == nil ? cCodes : [UInt64](repeating: zero, count: cCodes.count), scaleA: scaleCodesA, scaleB: scaleCodesB),
                 threads: threads)
+            try epilogue?.apply(to: &d, source: cCodes, format: unit.accumulatorFormat)
         } catch let e as MatrixUnitError { throw CLIError(e.description) }
         cCodes = []
         let bytes: [UInt8]
@@ -113,6 +133,35 @@ struct MmaCommand: ParsableCommand {
             try sink.write(bytes)
             try sink.commit()
         } catch let e as TensorIOError { throw CLIError.file(e) }
+    }
+
+    private func runBenchmark() throws {
+        let size = self.size ?? 512
+        guard (1...4096).contains(size) else { throw CLIError("--size must be in 1 … 4096") }
+        if let threads, threads < 1 || threads > 1024 { throw CLIError("--threads must be in 1 … 1024") }
+        let names = model.map { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } ?? MatrixUnitBenchmark.defaultPresets
+        let units: [MatrixUnit]
+        do { units = try names.map { try MatrixUnit.preset(named: $0) } } catch let e as MatrixUnitError { throw CLIError(e.description) }
+        let all = threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let counts = all == 1 ? [1] : [1, all]
+        var text = "\(size)×\(size)×\(size) products, median of 3 (whole multiply: decode, pack, kernel, scalar fall-back); load average \(Self.loadAverage())\n"
+        text += "preset\tpath\tthreads\tseconds\tproducts/s\tproducts/s per thread\tCPU seconds\tproducts per CPU second (per core)\n"
+        for unit in units {
+            let results: [MatrixUnitBenchmark.Result]
+            do { results = try MatrixUnitBenchmark.run(unit, size: size, threads: counts) } catch let e as MatrixUnitError { throw CLIError(e.description) }
+            for r in results {
+                text += "\(r.preset)\t\(r.batched ? "batched" : "scalar")\t\(r.threads)\t\(String(format: "%.3f", r.seconds))\t"
+                text += "\(String(format: "%.3g", r.productsPerSecond))\t\(String(format: "%.3g", r.productsPerSecondPerThread))\t"
+                text += "\(String(format: "%.3f", r.cpuSeconds))\t\(String(format: "%.3g", r.productsPerCPUSecond))\n"
+            }
+        }
+        try writeText(text, to: output)
+    }
+
+    /// The 1-minute load average (Linux), or "unknown".
+    static func loadAverage() -> String {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8), let first = text.split(separator: " ").first else { return "unknown" }
+        return String(first)
     }
 
     private func writeText(_ text: String, to path: String?) throws {

@@ -46,15 +46,19 @@ extension ReportCommand {
             }
         } catch let e as MatrixUnitError { throw CLIError(e.description) }
         report.files["accumulator-loss.csv"] = MatrixUnitStudy.csv(rows)
+        report.files["accumulator-loss.svg"] = MatrixUnitStudy.plot(rows).render()
         let section = """
 
         ## What your accumulator loses
 
-        Mean relative error |d − exact| / |exact| of one dot product of length K (normal data quantized to the \
-        unit's inputs, C = 0, unit block scales, 4 dot products per K) as each matrix-unit model computes it \
-        (`exmy mma --list`, docs/matrix-units.md), against the exact dot product of the same quantized inputs. \
-        The exact reference (p3109-block-dot-e4m3) rounds once into FP32. `exmy dot --model NAME` measures more \
-        lengths and trials. Data: accumulator-loss.csv.
+        Mean relative error |d − exact| / |exact| of one dot product of length K as each matrix-unit model computes it \
+        (`exmy mma --list`, docs/matrix-units.md), against the exact dot product of the same quantized inputs. The \
+        data are normal values whose magnitude varies by a factor 2^u (u uniform in −6 … 6) from one block of 32 to \
+        the next; units without block scales round them into their input format, block-scaled units quantize them \
+        with their own scales (OCP MX E8M0, NVFP4 UE4M3); C = 0; 4 dot products per K. The exact reference \
+        (p3109-block-dot-e4m3) rounds once into FP32. A 0 means every dot product was exact. `exmy dot --model NAME` \
+        measures more lengths and trials. Data: accumulator-loss.csv; plot: accumulator-loss.svg (zeros are not \
+        drawn on its logarithmic axis).
 
         \(MatrixUnitStudy.markdown(rows))
         """

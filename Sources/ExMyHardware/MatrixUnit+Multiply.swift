@@ -36,7 +36,30 @@ extension MatrixUnitKernel {
     ///
     /// - Throws: ``MatrixUnitError`` for shape mismatches, missing or unexpected scales, K not a
     ///   multiple of the scale block.
+    ///
+    /// The NVIDIA fused-group models run a batched, vectorised kernel (MatrixUnit+Batch.swift) that
+    /// gives the same bits as the scalar model, which computes every element the kernel does not
+    /// take (NaN and ±∞ operands, possible overflows) and every other pipeline.
     public func multiply(_ x: MatrixUnitOperands, threads: Int? = nil) throws -> [UInt64] {
+        try multiply(x, threads: threads, path: .automatic)
+    }
+
+    /// Which code computes ``multiply(_:threads:)``: the tests compare the paths.
+    package enum MultiplyPath: Sendable, Equatable {
+        /// The batched kernel where the model is within its bounds (with the C instance this CPU
+        /// selects), else the scalar model.
+        case automatic
+        /// The scalar model for every dot product (the reference).
+        case scalar
+        /// The batched kernel with the given C instance (capped at what this CPU runs) where the
+        /// model is within its bounds, else the scalar model.
+        case batched(EncodeLoops)
+    }
+
+    /// Whether ``multiply(_:threads:)`` takes the batched kernel for this model.
+    package var hasBatchedPath: Bool { FusedGroupPlan(unit) != nil }
+
+    package func multiply(_ x: MatrixUnitOperands, threads: Int?, path: MultiplyPath) throws -> [UInt64] {
         let (batch, m, n, k) = (x.batch, x.m, x.n, x.k)
         guard batch >= 1, m >= 1, n >= 1, k >= 1 else { throw MatrixUnitError("batch, M, N and K must be at least 1 (got \(batch), \(m), \(n), \(k))") }
         for (label, count) in [("A", batch.multipliedReportingOverflow(by: m).partialValue.multipliedReportingOverflow(by: k)),
@@ -60,9 +83,14 @@ extension MatrixUnitKernel {
         } else if x.scaleA != nil || x.scaleB != nil {
             throw MatrixUnitError("\(unit.name) takes no block scales")
         }
-        var d = [UInt64](repeating: 0, count: batch * m * n)
         let rows = batch * m
         let workers = max(1, min(threads ?? ProcessInfoCores.count, rows))
+        if path != .scalar, let plan = FusedGroupPlan(unit) {
+            var loops = EncodeLoops.selected
+            if case .batched(let l) = path { loops = l.available }
+            return batchedFusedGroup(x, plan: plan, workers: workers, loops: loops)
+        }
+        var d = [UInt64](repeating: 0, count: batch * m * n)
         let emptyScales: [UInt64] = [0]
         let sa = x.scaleA ?? emptyScales, sb = x.scaleB ?? emptyScales
         // B transposed once (batch × n × k): every dot product then reads both operands with stride 1.

@@ -5,11 +5,15 @@ import Foundation
 /// What an accumulator loses: the relative error of a matrix unit's dot products against the exact
 /// dot product of the same quantized inputs, as K grows.
 ///
-/// Inputs are seeded normal values scaled to the element format (σ = 1 for formats whose greatest
-/// value is at least 16, σ = max/8 below), rounded to nearest-even into A's and B's formats; block
-/// scales are 1 (E8M0 code 127, UE4M3 code 0x38). C = 0. The exact value is the exact sum of the
-/// exact products (``ExactAccumulator``) rounded once to `Double`; the error is `|d − exact| / |exact|`
-/// (cases with an exact zero are skipped).
+/// Inputs are seeded normal values whose magnitude varies from block to block of 32 elements (each
+/// block multiplied by `2^u`, `u` uniform in −6 … 6, as activations with outlier channels have), with
+/// σ = 1 for formats whose greatest value is at least 16 and σ = max/8 below. Units without block
+/// scales round them to nearest-even into A's and B's formats. Block-scaled units quantize them as
+/// the analyzer does (``QuantizedVector``): OCP MX (E8M0 scale, shared exponent
+/// ⌊log2 amax⌋ − emax) or NVFP4 (UE4M3 scale; its per-tensor FP32 factor is common to every product
+/// and left out of both sides). C = 0. The exact value is the exact sum of the exact scaled products
+/// (``ExactAccumulator``) rounded once to `Double`; the error is `|d − exact| / |exact|` (cases with
+/// an exact zero are skipped).
 public enum MatrixUnitStudy {
     /// One row: a unit at one length.
     public struct Row: Sendable, Hashable {
@@ -38,18 +42,13 @@ public enum MatrixUnitStudy {
             var rng = SplitMix64(seed: seed ^ UInt64(kk) &* SplitMix64.increment)
             var sum = 0.0, worst = 0.0, counted = 0
             for _ in 0..<trials {
-                let a = quantized(unit.aFormat, count: kk, rng: &rng)
-                let b = quantized(unit.bFormat, count: kk, rng: &rng)
-                var scaleA: [UInt64]?, scaleB: [UInt64]?
-                if let s = unit.blockScale {
-                    let one = s.format.encode(1.0).code
-                    scaleA = [UInt64](repeating: one, count: kk / s.blockSize)
-                    scaleB = scaleA
-                }
+                let operands = try quantizedOperands(unit, count: kk, rng: &rng)
                 let c = unit.accumulatorFormat.encodeZero(negative: false, overflow: .none).code
-                let d = try kernel.multiply(MatrixUnitOperands(m: 1, n: 1, k: kk, a: a, b: b, c: [c], scaleA: scaleA, scaleB: scaleB), threads: 1)[0]
+                let d = try kernel.multiply(
+                    MatrixUnitOperands(m: 1, n: 1, k: kk, a: operands.a.codes, b: operands.b.codes, c: [c], scaleA: operands.a.scales, scaleB: operands.b.scales),
+                    threads: 1)[0]
                 var exact = ExactAccumulator()
-                for i in 0..<kk { exact.addProduct(unit.aFormat.decode(a[i]), unit.bFormat.decode(b[i])) }
+                for i in 0..<kk { exact.addProduct(operands.a.scaled(i), operands.b.scaled(i)) }
                 let e = exact.doubleValue
                 guard e != 0, e.isFinite else { continue }
                 let rel = abs(unit.accumulatorFormat.decode(d) - e) / abs(e)
@@ -62,9 +61,65 @@ public enum MatrixUnitStudy {
         return rows
     }
 
-    static func quantized(_ f: FloatFormat, count: Int, rng: inout SplitMix64) -> [UInt64] {
+    /// The length of the blocks whose magnitude varies in the study's data.
+    static let magnitudeBlock = 32
+
+    /// Seeded normal data with a magnitude `2^u`, `u` uniform in −6 … 6, per block of ``magnitudeBlock``.
+    static func data(_ f: FloatFormat, count: Int, rng: inout SplitMix64) -> [Float] {
         let sigma = f.greatestFiniteMagnitude >= 16 ? 1.0 : f.greatestFiniteMagnitude / 8
-        return (0..<count).map { _ in f.encode(sigma * rng.normal(), rounding: .toNearestOrEven, overflow: .saturateFinite).code }
+        var values: [Float] = []
+        values.reserveCapacity(count)
+        var factor = 1.0
+        for i in 0..<count {
+            if i % magnitudeBlock == 0 { factor = Double(sign: .plus, exponent: Int(rng.next() % 13) - 6, significand: 1) }
+            values.append(Float(sigma * factor * rng.normal()))
+        }
+        return values
+    }
+
+    /// One operand of the study: element codes, block-scale codes (nil without block scales) and the
+    /// exact values they stand for.
+    struct Operand {
+        var codes: [UInt64]
+        var scales: [UInt64]?
+        var values: [Double]
+        var blockScales: [Double]
+        var blockSize: Int
+        /// Element `i` times its block scale (exact: a scale is a power of two or a UE4M3 value, an
+        /// element has at most a few significant bits).
+        func scaled(_ i: Int) -> Double { blockScales.isEmpty ? values[i] : values[i] * blockScales[i / blockSize] }
+    }
+
+    static func quantizedOperands(_ unit: MatrixUnit, count: Int, rng: inout SplitMix64) throws -> (a: Operand, b: Operand) {
+        let a = try operand(unit.aFormat, unit.blockScale, data(unit.aFormat, count: count, rng: &rng))
+        let b = try operand(unit.bFormat, unit.blockScale, data(unit.bFormat, count: count, rng: &rng))
+        return (a, b)
+    }
+
+    static func operand(_ f: FloatFormat, _ block: MatrixUnit.BlockScale?, _ data: [Float]) throws -> Operand {
+        guard let block else {
+            let codes = data.map { f.encode(Double($0), rounding: .toNearestOrEven, overflow: .saturateFinite).code }
+            return Operand(codes: codes, scales: nil, values: codes.map { f.decode($0) }, blockScales: [], blockSize: 1)
+        }
+        let scheme: QuantizationScheme
+        if block.format.exponentBitCount == 8 && block.format.significandBitCount == 0 {
+            scheme = .mx("mx", f, block: block.blockSize)
+        } else {
+            scheme = QuantizationScheme(name: "nvfp4", element: f, granularity: .block(block.blockSize), scale: .ue4m3(.up, twoLevel: true))
+        }
+        let q: QuantizedVector
+        do { q = try QuantizedVector(quantizing: data, as: .scheme(scheme)) } catch let e as AnalysisError { throw MatrixUnitError(e.description) }
+        let codes = q.elements.map { f.encode($0).code }
+        let scales = q.blockScales.map { block.format.encode($0).code }
+        // The codes must stand for the quantized values exactly (a scale or element off the grid
+        // would make the study measure the encoding, not the accumulator).
+        for (i, c) in codes.enumerated() where f.decode(c) != q.elements[i] && !q.elements[i].isNaN {
+            throw MatrixUnitError("element \(q.elements[i]) is not a value of \(f)")
+        }
+        for (j, c) in scales.enumerated() where block.format.decode(c) != q.blockScales[j] && !q.blockScales[j].isNaN {
+            throw MatrixUnitError("block scale \(q.blockScales[j]) is not a value of \(block.format)")
+        }
+        return Operand(codes: codes, scales: scales, values: q.elements, blockScales: q.blockScales, blockSize: block.blockSize)
     }
 
     /// The table as Markdown (one row per unit, one column per K, mean relative error).
@@ -80,6 +135,22 @@ public enum MatrixUnitStudy {
             }.joined(separator: " | ") + " |\n"
         }
         return md
+    }
+
+    /// The table as a plot: mean relative error against K (both axes logarithmic), one line per
+    /// unit. A unit whose error is 0 at a length has no point there (a logarithmic axis cannot show
+    /// it); the Markdown table shows those zeros.
+    public static func plot(_ rows: [Row]) -> SVGPlot {
+        var plot = SVGPlot(title: "What your accumulator loses: mean relative error vs K",
+                           xAxis: .init(label: "K (dot-product length)", scale: .log2),
+                           yAxis: .init(label: "mean |d − exact| / |exact|", scale: .log10))
+        var units: [String] = []
+        for r in rows where !units.contains(r.unit) { units.append(r.unit) }
+        for u in units {
+            let points = rows.filter { $0.unit == u }.sorted { $0.k < $1.k }.map { (x: Double($0.k), y: $0.meanRelativeError) }
+            plot.series.append(.init(u, points: points))
+        }
+        return plot
     }
 
     /// The table as CSV: unit, k, mean and max relative error, trials.

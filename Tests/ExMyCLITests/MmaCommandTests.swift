@@ -39,6 +39,18 @@ struct MmaCommandTests {
         #expect(try NpyFile(path: d).readFloats() == [1 + 0x1p-14])
     }
 
+    @Test func benchReportsEachPresetAndThreadCount() throws {
+        let text = try run(["--bench", "--size", "16", "--model", "hopper-wgmma-e4m3-f32,cdna3-mfma-fp8", "--threads", "2"]).text
+        let lines = text.split(separator: "\n")
+        #expect(lines.count == 6, "\(text)")
+        #expect(lines.contains { $0.hasPrefix("hopper-wgmma-e4m3-f32\tbatched\t1\t") })
+        #expect(lines.contains { $0.hasPrefix("hopper-wgmma-e4m3-f32\tbatched\t2\t") })
+        #expect(lines.contains { $0.hasPrefix("cdna3-mfma-fp8\tscalar\t2\t") })
+        for args in [["--bench", "--size", "0"], ["--bench", "--model", "no-such-unit"], ["--bench", "--threads", "0"]] {
+            #expect(throws: (any Error).self, "\(args)") { try run(args) }
+        }
+    }
+
     @Test func floatsAreQuantizedFirst() throws {
         let a = temporary("a.npy"), b = temporary("b.npy"), c = temporary("c.npy"), d = temporary("d.npy")
         defer { for p in [a, b, c, d] { try? FileManager.default.removeItem(atPath: p) } }
@@ -47,6 +59,27 @@ struct MmaCommandTests {
         try NpyWriter.write([Float(0.5)], shape: [1, 1], to: c)
         _ = try run(["--model", "hopper-wgmma-f16-f32", "--a", a, "--b", b, "--c", c, "--output", d])
         #expect(try NpyFile(path: d).readFloats() == [Float(16 * 2 * 1.099609375 + 0.5)])
+    }
+
+    @Test func epilogueScalesAfterTheUnit() throws {
+        // acc = 16 · 2 · 1.099609375 = 35.1875 (FP16 inputs, FP32 accumulator); D = 2 · acc + 0.5 · C.
+        let a = temporary("a.npy"), b = temporary("b.npy"), c = temporary("c.npy"), d = temporary("d.npy")
+        defer { for p in [a, b, c, d] { try? FileManager.default.removeItem(atPath: p) } }
+        try NpyWriter.write([Float](repeating: 1.1, count: 16), shape: [1, 16], to: a)
+        try NpyWriter.write([Float](repeating: 2, count: 16), shape: [16, 1], to: b)
+        try NpyWriter.write([Float(0.5)], shape: [1, 1], to: c)
+        _ = try run(["--model", "hopper-wgmma-f16-f32", "--a", a, "--b", b, "--c", c, "--alpha", "2", "--beta", "0.5", "--output", d])
+        #expect(try NpyFile(path: d).readFloats() == [Float(2 * 35.1875 + 0.25)])
+        // With beta 0, C is not read: a NaN C does not reach D.
+        try NpyWriter.write([Float.nan], shape: [1, 1], to: c)
+        _ = try run(["--model", "hopper-wgmma-f16-f32", "--a", a, "--b", b, "--c", c, "--alpha", "0.25", "--output", d])
+        #expect(try NpyFile(path: d).readFloats() == [Float(35.1875 / 4)])
+        // The C of the unit itself is replaced by the epilogue's: without --alpha/--beta, C is added inside.
+        _ = try run(["--model", "hopper-wgmma-f16-f32", "--a", a, "--b", b, "--c", c, "--output", d])
+        #expect(try NpyFile(path: d).readFloats()[0].isNaN)
+        let message: String
+        do { _ = try run(["--model", "hopper-wgmma-f16-f32", "--a", a, "--b", b, "--alpha", "inf", "--output", d]); message = "" } catch { message = "\(error)" }
+        #expect(message.contains("finite"))
     }
 
     @Test func badInputIsAMessage() throws {

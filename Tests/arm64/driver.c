@@ -103,6 +103,55 @@ static void encode_case(int isa, const Plan *plan, const char *input, const int3
     end(what, input);
 }
 
+/// The fused-group kernel (`exmy_fused_group_rows`, the matrix-unit models' batched path) on seeded
+/// operands within the bounds Swift's FusedGroupPlan checks: significands of M = `m` bits (zeros
+/// among them), exponents of an FP8/FP16-like range, C codes of every kind the kernel takes (zero,
+/// ±0, subnormal, huge, random), 13 columns (one partial block) and K not a multiple of L.
+static void fused_group_case(int isa, const char *name, ExMyFusedGroupParameters p, int m, int emin, int emax, int scaled) {
+    enum { ROWS = 5, N = 13, LANES = EXMY_FUSED_GROUP_LANES, BLOCKS = (N + LANES - 1) / LANES };
+    const int k = scaled ? 2 * p.blockSize : 3 * p.groupSize + 7;
+    const int pre = p.fractionBits - 2 * m;
+    int32_t *aSig = calloc((size_t)ROWS * k, 4), *aExp = calloc((size_t)ROWS * k, 4), *b = calloc((size_t)BLOCKS * k * 2 * LANES, 4);
+    int32_t aScale[ROWS * 2], bScale[BLOCKS * 2 * LANES];
+    uint32_t c[ROWS * N], d[ROWS * N];
+    uint8_t flags[ROWS * N];
+    const int32_t sigMask = (1 << (m + 1)) - 1;
+    for (int i = 0; i < ROWS * k; i++) {
+        const uint64_t w = next_random();
+        const int32_t sig = (int32_t)(w & (uint64_t)sigMask) * (w >> 63 ? -1 : 1);
+        aSig[i] = (w >> 20) % 5 == 0 ? 0 : sig;
+        aExp[i] = aSig[i] == 0 ? EXMY_FG_ZERO_EXPONENT : emin + (int32_t)((w >> 32) % (uint64_t)(emax - emin + 1));
+    }
+    for (int i = 0; i < BLOCKS * k; i++) {
+        for (int l = 0; l < LANES; l++) {
+            const uint64_t w = next_random();
+            int32_t sig = (int32_t)(w & (uint64_t)sigMask) * (w >> 63 ? -1 : 1);
+            if ((w >> 20) % 5 == 0) sig = 0;
+            b[i * 2 * LANES + l] = sig * (1 << pre);
+            b[i * 2 * LANES + LANES + l] = sig == 0 ? EXMY_FG_ZERO_EXPONENT : emin + (int32_t)((w >> 32) % (uint64_t)(emax - emin + 1));
+        }
+    }
+    for (int i = 0; i < ROWS * 2; i++) aScale[i] = (int32_t)(next_random() % 9) - 4;
+    for (int i = 0; i < BLOCKS * 2 * LANES; i++) bScale[i] = (int32_t)(next_random() % 9) - 4;
+    const uint32_t signBit = 1u << (p.accBits - 1), top = p.accBits == 32 ? 0x7F7FFFFFu : 0x7BFFu;
+    for (int i = 0; i < ROWS * N; i++) {
+        const uint64_t w = next_random();
+        const uint32_t picks[] = {0, signBit, 1, signBit | 3, top, top | signBit, (uint32_t)w & (top >> 1), ((uint32_t)w & top) | signBit,
+                                  p.accBits == 32 ? 0x3F800000u : 0x3C00u};
+        c[i] = picks[(w >> 40) % (sizeof picks / sizeof picks[0])];
+    }
+    memset(flags, 0, sizeof flags);
+    begin();
+    exmy_fused_group_rows(isa, &p, ROWS, N, k, aSig, aExp, b, scaled ? aScale : 0, 2, scaled ? bScale : 0, c, d, flags);
+    for (int i = 0; i < ROWS * N; i++) if (flags[i]) d[i] = 0;  // flagged: the scalar model's, not the kernel's
+    emit(d, sizeof d);
+    emit(flags, sizeof flags);
+    end("fused-group", name);
+    free(aSig);
+    free(aExp);
+    free(b);
+}
+
 int main(int argc, char **argv) {
     if (argc != 3) {
         fprintf(stderr, "usage: %s ISA OUTPUT (ISA: 0 portable, 1 avx2, 2 avx512)\n", argv[0]);
@@ -191,6 +240,15 @@ int main(int argc, char **argv) {
         snprintf(what, sizeof what, "pack4/%d codes", n);
         end(what, "-");
     }
+
+    // The fused-group kernel: Hopper FP8 (F = 13 onto E8M13, RZ), Blackwell FP8 (F = 25: 32-bit
+    // chunks summed in 64-bit lanes), FP16 output (RNE), Volta FP16 (L = 4, F = 23), MXFP8 scales.
+    //                                         L   F    e_zero chunk bits M_acc emin M_g emax RNE block
+    fused_group_case(isa, "hopper-e4m3-f32", (ExMyFusedGroupParameters){32, 13, -133, 32, 32, 23, -126, 13, 127, 0, 0}, 3, -6, 8, 0);
+    fused_group_case(isa, "blackwell-e4m3-f32", (ExMyFusedGroupParameters){32, 25, -133, 8, 32, 23, -126, 23, 127, 0, 0}, 3, -6, 8, 0);
+    fused_group_case(isa, "hopper-e4m3-f16", (ExMyFusedGroupParameters){32, 13, -21, 32, 16, 10, -14, 10, 15, 1, 0}, 3, -6, 8, 0);
+    fused_group_case(isa, "volta-f16-f16", (ExMyFusedGroupParameters){4, 23, -19, 4, 16, 10, -14, 10, 15, 1, 0}, 10, -14, 15, 0);
+    fused_group_case(isa, "blackwell-mxf8-e4m3", (ExMyFusedGroupParameters){32, 25, -133, 8, 32, 23, -126, 23, 127, 0, 32}, 3, -6, 8, 1);
     exmy_fp_restore(fp);
     free(raw);
     fclose(out);

@@ -260,6 +260,45 @@ void exmy_simd_decode_bytes_double(int isa, const ExMyDecodeParameters *paramete
 void exmy_simd_decode_packed4(int isa, const ExMyDecodeParameters *parameters, const float *table, const uint8_t *src, void *dst, intptr_t n,
                               int wide, int streaming);
 
+// MARK: The matrix-unit models' fused-group pipeline (FusedGroupKernels.c)
+
+/// Columns of B per packed block (the lanes of the fused-group kernel).
+enum { EXMY_FUSED_GROUP_LANES = 8 };
+
+/// The exponent a zero element of A or B is packed with: far below every real exponent, so that a
+/// product with a zero operand never sets the group's largest exponent and shifts out entirely.
+enum { EXMY_FG_ZERO_EXPONENT = -(1 << 24) };
+
+/// The parameters of `exmy_fused_group_rows`, from Swift's `FusedGroupPlan`, which checks the bounds
+/// the kernel relies on (each stated there).
+typedef struct ExMyFusedGroupParameters {
+    int32_t groupSize;           ///< L: products per group
+    int32_t fractionBits;        ///< F
+    int32_t zeroExponent;        ///< e_zero (at most the accumulator's least normal exponent)
+    int32_t chunk;               ///< products summed in 32-bit lanes before the 64-bit sum
+    int32_t accBits;             ///< 32 (FP32) or 16 (FP16): the accumulator's code width
+    int32_t accSignificandBits;  ///< the accumulator's M
+    int32_t accMinExponent;      ///< the accumulator's (and grid's) least normal exponent
+    int32_t gridSignificandBits; ///< the output grid's M (≤ the accumulator's)
+    int32_t gridMaxExponent;     ///< a group result with this exponent or more is flagged
+    int32_t nearestEven;         ///< 1: round to nearest even onto the grid; 0: toward zero
+    int32_t blockSize;           ///< K elements per block scale (with scales)
+} ExMyFusedGroupParameters;
+
+/// D = A·B + C for `rows` rows of A and all `n` columns of B, K = `k`, with the fused-group pipeline.
+/// A: `aSig`, `aExp` (rows × k): each element's signed significand and exponent (a zero:
+/// significand 0, exponent EXMY_FG_ZERO_EXPONENT). B packed per block of EXMY_FUSED_GROUP_LANES
+/// columns (the last padded with zeros): for block `jb` and each k, the lanes' significands
+/// (magnitude times 2^(F − M_a − M_b), unsigned, below 2^31 / |significand of A|) then their
+/// exponents, at `bPacked + (jb·k + k_index)·2·LANES`. Scales (null `bScale`: none): exponents
+/// added to the products', `aScale[row·blocks + block]` and `bScale[(jb·blocks + block)·LANES + lane]`.
+/// C, D (rows × n codes of the accumulator) and `flags` (rows × n): a lane whose group result reached
+/// the grid's top binade gets flag bit 0 set (its code in D is then not the model's: the caller
+/// recomputes it). Returns 0.
+int exmy_fused_group_rows(int isa, const ExMyFusedGroupParameters *p, intptr_t rows, intptr_t n, intptr_t k, const int32_t *aSig,
+                          const int32_t *aExp, const int32_t *bPacked, const int32_t *aScale, intptr_t blocks, const int32_t *bScale,
+                          const uint32_t *c, uint32_t *d, uint8_t *flags);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,8 +8,8 @@ import PackageDescription
 //   CExMyKernels   the batch engine's loops in C, written once: a portable instance (any CPU, arm64
 //                  NEON) and AVX2/AVX-512 instances by function attribute, chosen by a run-time CPU
 //                  check (no compiler flags: ExMy stays usable as a dependency)
-//   ExMyBenchmarks the batch-conversion benchmark (`exmy bench`) and its memory-bandwidth limit
-//                  kernels (CExMyBenchmarkKernels)
+//   ExMyBenchmarks the benchmarks: batch conversion against its memory-bandwidth limit (`exmy bench`,
+//                  limit kernel in CExMyBenchmarkKernels) and the analyzer's throughput (`exmy bench analyzer`)
 //   CMPFR          system-library module over GNU MPFR (libmpfr-dev), with a small C shim
 //   MPFRReference  the oracle: correctly rounded reference conversions built only on MPFR
 //   ExMyVerification  the cross-check of the engine against the oracle (tests, `exmy check`, fuzzing)
@@ -24,8 +24,9 @@ import PackageDescription
 // The engine's tests build without MPFR; ExMyCrossCheckTests and MPFRReferenceTests need the trait.
 // docs/architecture.md describes the modules and where a change goes.
 //
-// The `exmy` command builds without MPFR. `exmy check` (the MPFR cross-check) is compiled in when the
-// package trait `MPFR` is enabled: `swift run --traits MPFR exmy check e4m3fn`.
+// Everything builds without MPFR. The oracle (MPFRReference, ExMyVerification) and `exmy check` (the
+// MPFR cross-check) are compiled in when the package trait `MPFR` is enabled, which needs libmpfr-dev:
+// `swift run --traits MPFR exmy check e4m3fn`; without it those two modules are empty.
 let package = Package(
     name: "ExMy",
     products: [
@@ -39,7 +40,7 @@ let package = Package(
         .executable(name: "exmy", targets: ["exmy"]),
     ],
     traits: [
-        .trait(name: "MPFR", description: "Build `exmy check`, the MPFR cross-check (needs libmpfr-dev)."),
+        .trait(name: "MPFR", description: "Build the MPFR oracle (MPFRReference, ExMyVerification) and `exmy check` (needs libmpfr-dev)."),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,13 +49,15 @@ let package = Package(
         .target(name: "CExMyKernels"),
         .target(name: "ExMy", dependencies: ["CExMyKernels"]),
         .target(name: "CExMyBenchmarkKernels", dependencies: ["CExMyKernels"]),
-        .target(name: "ExMyBenchmarks", dependencies: ["ExMy", "CExMyKernels", "CExMyBenchmarkKernels"]),
+        .target(name: "ExMyBenchmarks", dependencies: ["ExMy", "ExMyAnalysis", "TensorIO", "CExMyKernels", "CExMyBenchmarkKernels"]),
         .systemLibrary(
             name: "CMPFR",
             pkgConfig: "mpfr",
             providers: [.apt(["libmpfr-dev", "libgmp-dev"]), .brew(["mpfr", "gmp"])]
         ),
-        .target(name: "MPFRReference", dependencies: ["CMPFR"]),
+        // Without the trait, the oracle's modules are empty and CMPFR is not used: a plain `swift build`
+        // needs no libmpfr-dev.
+        .target(name: "MPFRReference", dependencies: [.target(name: "CMPFR", condition: .when(traits: ["MPFR"]))]),
         .target(name: "ExMyVerification", dependencies: ["ExMy", "MPFRReference"]),
         .target(name: "TensorIO"),
         .target(name: "Capybara"),

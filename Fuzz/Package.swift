@@ -11,8 +11,13 @@ let package = Package(
         .executable(name: "fuzz-parse", targets: ["FuzzParse"]),
         .executable(name: "fuzz-cli", targets: ["FuzzCLI"]),
     ],
+    // fuzz-crosscheck needs the MPFR oracle: build it with `--traits MPFR` (run.sh does), which
+    // turns on ExMy's trait of the same name; the other targets need no MPFR.
+    traits: [
+        .trait(name: "MPFR", description: "Build fuzz-crosscheck's MPFR oracle (needs libmpfr-dev)."),
+    ],
     dependencies: [
-        .package(name: "ExMy", path: ".."),
+        .package(name: "ExMy", path: "..", traits: [.trait(name: "MPFR", condition: .when(traits: ["MPFR"]))]),
     ],
     targets: [
         // Header-only declaration of LLVMFuzzerRunDriver (the symbol comes from -sanitize=fuzzer).

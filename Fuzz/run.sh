@@ -21,11 +21,13 @@ summary=()
 for t in "${TARGETS[@]}"; do
     config=debug
     [ "$t" = fuzz-cli ] && config=${FUZZ_CLI_CONFIG:-release}
+    traits=()
+    [ "$t" = fuzz-crosscheck ] && traits=(--traits MPFR)
     echo "== building $t ($config)"
-    if ! swift build -c "$config" "${FLAGS[@]}" --product "$t"; then
+    if ! swift build -c "$config" "${FLAGS[@]}" ${traits[@]+"${traits[@]}"} --product "$t"; then
         summary+=("$t: BUILD FAILED"); status=1; continue
     fi
-    bin=$(swift build -c "$config" "${FLAGS[@]}" --show-bin-path)/$t
+    bin=$(swift build -c "$config" "${FLAGS[@]}" ${traits[@]+"${traits[@]}"} --show-bin-path)/$t
     rm -rf "corpus-work/$t"; mkdir -p "corpus-work/$t" "artifacts/$t"
     cp corpus/"$t"/* "corpus-work/$t/"
     log="artifacts/$t/last-run.log"

@@ -1,17 +1,35 @@
-// The benchmark's strongest memory-bandwidth limit kernels (`ExMyBenchmark`): move exactly the bytes
-// of a conversion, compiled for AVX2 and for AVX-512 (Target.h) and prefetching their input the way
-// the encode kernels do, so that a conversion's fraction of the limit is measured against the best
-// plain stream this code base knows how to write, not only against the Swift stream loops.
+// The benchmark's memory-bandwidth limit kernel (`exmy bench`, ExMyBenchmarks), the only one: it
+// moves exactly the bytes of a conversion, compiled per instruction set like the batch loops
+// (Target.h: portable, and on x86-64 AVX2 and AVX-512) and prefetching its input the way the
+// encode kernels do, so that a conversion's fraction of the limit is measured against the best
+// plain stream this code base knows how to write, on every CPU.
 #include "CExMyBenchmarkKernels.h"
 #include "CExMyKernels.h"
 #include "../CExMyKernels/Target.h"
 
-#if defined(__x86_64__)
 typedef uint32_t exmy_v8u __attribute__((vector_size(32), aligned(1)));
+typedef uint32_t exmy_v8u_aligned __attribute__((vector_size(32)));
+typedef uint32_t exmy_v4u_aligned __attribute__((vector_size(16)));
+
+/// Stores 32 bytes at `d`; `nt` as `exmy_streaming` gives it: 0 an ordinary store, 1 two
+/// non-temporal 16-byte stores (16-byte aligned), 2 one non-temporal 32-byte store (32-byte
+/// aligned). Written with clang's builtins, so every instance gets its own instructions
+/// (`vmovntdq` with AVX2, `movntdq` with SSE2, `stnp` on arm64).
+EXMY_INLINE void store_vector(exmy_v8u *d, exmy_v8u x, int nt) {
+    if (nt == 2) {
+        __builtin_nontemporal_store((exmy_v8u_aligned)x, (exmy_v8u_aligned *)d);
+    } else if (nt) {
+        const exmy_v4u_aligned lo = __builtin_shufflevector(x, x, 0, 1, 2, 3), hi = __builtin_shufflevector(x, x, 4, 5, 6, 7);
+        __builtin_nontemporal_store(lo, (exmy_v4u_aligned *)d);
+        __builtin_nontemporal_store(hi, (exmy_v4u_aligned *)d + 1);
+    } else {
+        *d = x;
+    }
+}
 
 /// Fold: output vector j is the XOR of input vectors ratio·j … ratio·j + ratio − 1; prefetching
 /// each KiB of input as the encode kernels do. Inlined, a literal `ratio` unrolls the inner loop.
-EXMY_AVX2 EXMY_INLINE void fold(const exmy_v8u *in, exmy_v8u *out, intptr_t outVectors, intptr_t ratio, int nt) {
+EXMY_INLINE void fold(const exmy_v8u *in, exmy_v8u *out, intptr_t outVectors, intptr_t ratio, int nt) {
     // Output vectors per KiB (32 vectors) of input.
     const intptr_t perKiB = ratio >= 32 ? 1 : 32 / ratio;
     for (intptr_t j = 0; j < outVectors; j++) {
@@ -19,20 +37,20 @@ EXMY_AVX2 EXMY_INLINE void fold(const exmy_v8u *in, exmy_v8u *out, intptr_t outV
         if (j % perKiB == 0) exmy_prefetch_ahead(in + k, ratio >= 32 ? 32 * ratio : 1024);
         exmy_v8u x = in[k];
         for (intptr_t q = 1; q < ratio; q++) x ^= in[k + q];
-        exmy_store32(out + j, (__m256i)x, nt);
+        store_vector(out + j, x, nt);
     }
 }
 
 /// Splat: input vector k is stored as output vectors ratio·k … ratio·k + ratio − 1.
-EXMY_AVX2 EXMY_INLINE void splat(const exmy_v8u *in, exmy_v8u *out, intptr_t inVectors, intptr_t ratio, int nt) {
+EXMY_INLINE void splat(const exmy_v8u *in, exmy_v8u *out, intptr_t inVectors, intptr_t ratio, int nt) {
     for (intptr_t k = 0; k < inVectors; k++) {
         if ((k & 31) == 0) exmy_prefetch_ahead(in + k, 1024);
         const exmy_v8u x = in[k];
-        for (intptr_t q = 0; q < ratio; q++) exmy_store32(out + k * ratio + q, (__m256i)x, nt);
+        for (intptr_t q = 0; q < ratio; q++) store_vector(out + k * ratio + q, x, nt);
     }
 }
 
-EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes,
+EXMY_INLINE int stream_blocks(const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes,
                                          intptr_t blocks, int streaming) {
     // Both block sizes are multiples of 32 bytes (2048 elements of at least 4 bits). Where one
     // block size is a multiple of the other (every traffic but packed FP6's), the blocks are one
@@ -55,7 +73,7 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
         case 8: fold(in, out, n, 8, nt); break;
         default: fold(in, out, n, r, nt); break;
         }
-        return;
+        return 0;
     }
     if (d > s && d % s == 0) {
         const intptr_t r = d / s, n = s * blocks;
@@ -65,7 +83,7 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
         case 8: splat(in, out, n, 8, nt); break;
         default: splat(in, out, n, r, nt); break;
         }
-        return;
+        return 0;
     }
     // Other ratios (packed FP6: 3 output bytes per 16 input bytes), block by block.
     for (intptr_t b = 0; b < blocks; b++) {
@@ -82,17 +100,17 @@ EXMY_AVX2 EXMY_INLINE void stream_blocks(const uint8_t *src, intptr_t srcBlockBy
                 }
                 x ^= bin[k];
             }
-            exmy_store32(bout + j, (__m256i)x, nt);
+            store_vector(bout + j, x, nt);
         }
     }
+    return 0;
 }
 
-EXMY_BOTH_ISAS_VOID(exmy_simd_stream_blocks, stream_blocks,
-                    (const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks, int streaming),
-                    (src, srcBlockBytes, dst, dstBlockBytes, blocks, streaming))
-#else
+EXMY_ALL_ISAS(int, exmy_stream_blocks_isa, stream_blocks,
+              (const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks, int streaming),
+              (src, srcBlockBytes, dst, dstBlockBytes, blocks, streaming))
+
 void exmy_simd_stream_blocks(int isa, const uint8_t *src, intptr_t srcBlockBytes, uint8_t *dst, intptr_t dstBlockBytes, intptr_t blocks,
                              int streaming) {
-    (void)isa; (void)src; (void)srcBlockBytes; (void)dst; (void)dstBlockBytes; (void)blocks; (void)streaming;
+    (void)exmy_stream_blocks_isa(isa, src, srcBlockBytes, dst, dstBlockBytes, blocks, streaming);
 }
-#endif

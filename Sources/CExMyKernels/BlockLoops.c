@@ -1,6 +1,6 @@
 // The per-block loops around the encode kernels, one source per loop, compiled per instance
 // (Target.h): the widening of `Double` (to `Float` rounded to odd; AVX2 and AVX-512 by the
-// hardware's conversion, portable by integer arithmetic giving the same bits), Float16 and bfloat16
+// hardware's conversion toward zero, portable by its conversion to nearest, giving the same bits), Float16 and bfloat16
 // inputs to kernel lanes; the flag scans (FastEncodePlan.anyInexact, anyTinyNonzero,
 // anyTinyInexact); and the random
 // bits of stochastic rounding written out (BatchEncoder.fillRandom, for the tests: the kernels
@@ -25,23 +25,20 @@ EXMY_ALL_ISAS(int, exmy_fill_random_isa, fill_random, (uint32_t *restrict dst, i
 
 void exmy_simd_fill_random(int isa, uint32_t *dst, intptr_t n, const ExMyCounterRandom *random) { (void)exmy_fill_random_isa(isa, dst, n, random); }
 
-/// One double (its bits) narrowed to `Float` bits rounded to odd, by integer arithmetic: the bits
-/// the hardware's conversion toward zero gives (Float subnormals included; a NaN quieted, its
-/// payload's top bits kept), with the odd bit set where the conversion was inexact or the input a
-/// NaN (`exmy_simd_widen_double`).
+/// One double (its bits) narrowed to `Float` bits rounded to odd, by the hardware's conversion to
+/// nearest (the default environment, which the batch engine runs under): the nearest `Float` `t` is
+/// the truncation or one step above it in magnitude, so stepping its bits back where `|t| > |x|`
+/// gives the truncation (Float subnormals included, ±FLT_MAX for |x| ≥ FLT_MAX, a NaN quieted with
+/// its payload's top bits), and the odd bit goes on where `t` differs from `x` (a NaN included): the
+/// bits the AVX2 and AVX-512 copies get from a conversion toward zero (`exmy_simd_widen_double`).
+/// No branch, so the loop vectorises (NEON `fcvtn`, SSE2 `cvtpd2ps`).
 EXMY_INLINE uint32_t narrow_to_odd_bits(uint64_t u) {
-    const uint32_t sign = (uint32_t)(u >> 32) & 0x80000000u;
-    const uint32_t e = (uint32_t)(u >> 52) & 0x7FF;
-    const uint64_t f = u & 0xFFFFFFFFFFFFFull;
-    if (e == 0x7FF) return f == 0 ? sign | 0x7F800000u : sign | 0x7FC00000u | (uint32_t)(f >> 29) | 1u;
-    if (e >= 1151) return sign | 0x7F7FFFFFu;  // 2^128 and above: FLT_MAX, inexact
-    if (e >= 897) return sign | ((e - 896) << 23 | (uint32_t)(f >> 29)) | ((f & 0x1FFFFFFF) != 0);
-    // Below 2^−126: a Float subnormal or zero, the significand shifted right by 926 − e (at least 30;
-    // a double subnormal has the exponent of e = 1).
-    const uint64_t m = e ? f | 1ull << 52 : f;
-    const uint32_t shift = e ? 926 - e : 925;
-    if (shift >= 64) return sign | (m != 0);
-    return sign | (uint32_t)(m >> shift) | ((m & ((1ull << shift) - 1)) != 0);
+    double x;
+    __builtin_memcpy(&x, &u, sizeof x);
+    const float t = (float)x;
+    const double back = (double)t;
+    const uint32_t bits = exmy_bits(t) - (uint32_t)(__builtin_fabs(back) > __builtin_fabs(x));
+    return bits | (uint32_t)(back != x);
 }
 
 EXMY_INLINE int widen_double_portable_body(const uint32_t *restrict s, int32_t *restrict dst, intptr_t n) {

@@ -36,9 +36,8 @@
     /// top significand bit) is clear are signaling NaNs (IEEE 754 §6.2). When `true`, a signaling
     /// NaN operand of an arithmetic operation or a conversion raises ``ConversionStatus/invalid``
     /// and gives the format's quiet NaN (§7.2). Operands are `Double`s: a `Double` whose quiet bit
-    /// is clear (`Double.signalingNaN`) is signaling, and the code entry points
-    /// (``FloatFormat/add(code:code:rounding:overflow:options:)`` …) pass a signaling NaN code on as
-    /// such. Formats with FN, FNUZ or P3109 specials have one NaN (or one per sign) and no signaling
+    /// is clear (`Double.signalingNaN`) is signaling, and ``FloatFormat/operand(_:)`` turns a
+    /// signaling NaN code into one. Formats with FN, FNUZ or P3109 specials have one NaN (or one per sign) and no signaling
     /// NaN: the option changes nothing for their codes. Default `false`: every NaN is quiet.
     public var signalingNaNs: Bool
 

@@ -221,8 +221,14 @@ extension FloatFormat {
 
     /// The `Double` operand the arithmetic core takes for `code`: ``decode(_:)``, except that a
     /// signaling NaN code becomes a signaling `Double` NaN (with its sign), so that
-    /// ``ArithmeticOptions/signalingNaNs`` can see it.
-    @inlinable func operand(_ code: UInt64) -> Double {
+    /// ``ArithmeticOptions/signalingNaNs`` can see it. Arithmetic on codes is arithmetic on their
+    /// operands:
+    ///
+    /// ```swift
+    /// let f = FloatFormat.e5m2
+    /// f.add(f.operand(0x3C), f.operand(0x7D), options: .softFloat)   // (0x7E, [invalid]): 0x7D is signaling
+    /// ```
+    @inlinable public func operand(_ code: UInt64) -> Double {
         guard isSignalingNaN(code) else { return decode(code) }
         return isNegative(code) ? -Double.signalingNaN : Double.signalingNaN
     }

@@ -11,7 +11,7 @@ import TensorIO
 /// of every chunk of ``Quantizer/chunkSize`` elements, and a fixed scratch per thread. `dot` holds
 /// its one or two input tensors as `Float` and, per thread, vectors of at most
 /// ``AccumulationStudy/maximumLength`` elements. Everything else is constant.
-public enum AnalysisMemory {
+package enum AnalysisMemory {
     /// Scratch of one pass-2 thread (``Quantizer/blockSize`` × 40 bytes) with some headroom.
     static let scratchPerThread = Quantizer.blockSize * 40 + (64 << 10)
     /// Metrics of one chunk (the ulp histogram and the sums), with headroom.
@@ -33,7 +33,7 @@ public enum AnalysisMemory {
     ///
     /// - Throws: ``AnalysisError`` for a shape that is invalid for a scheme (a negative or
     ///   overflowing dimension, an axis the shape lacks).
-    public static func studyBytes(shape: [Int], schemes: [QuantizationScheme], threads: Int) throws -> Int {
+    package static func studyBytes(shape: [Int], schemes: [QuantizationScheme], threads: Int) throws -> Int {
         var n = 1
         for d in shape { n = d < 0 ? 0 : multiply(n, d) }
         var bytes = multiply(n, MemoryLayout<Float>.stride)
@@ -52,7 +52,7 @@ public enum AnalysisMemory {
     }
 
     /// The bytes that holding a tensor of `elementCount` elements as `Float` needs.
-    public static func tensorBytes(elementCount: Int) -> Int {
+    package static func tensorBytes(elementCount: Int) -> Int {
         multiply(max(0, elementCount), MemoryLayout<Float>.stride)
     }
 
@@ -61,7 +61,7 @@ public enum AnalysisMemory {
     /// - Parameters:
     ///   - what: what needs the memory, for the message (`"x.npy: tensor 'w' of shape [4096, 4096]"`).
     ///   - advice: what to do instead.
-    public static func check(_ bytes: Int, for what: String, advice: String) throws {
+    package static func check(_ bytes: Int, for what: String, advice: String) throws {
         guard let available = SystemResources.availableMemory(), bytes > available else { return }
         let need = bytes == .max ? "more memory than a 64-bit size counts" : "about \(SystemResources.describe(bytes: bytes)) of memory"
         throw AnalysisError("\(what) needs \(need) (see docs/analysis.md, Memory); about \(SystemResources.describe(bytes: available)) is available (MemAvailable and the cgroup limit): \(advice)")

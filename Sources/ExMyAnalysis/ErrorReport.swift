@@ -4,32 +4,32 @@ import Foundation
 
 /// The FP3–FP8 error report: every layout, the catalog, the MX and NVFP4 schemes, block sizes, the
 /// Capybara term of each format, the best layout per width, and plots — as files in memory.
-public struct ErrorReport: Sendable {
+package struct ErrorReport: Sendable {
     /// Report settings; the defaults are the built-in report.
-    public struct Options: Sendable {
+    package struct Options: Sendable {
         /// The data sets every format is measured on.
-        public var datasets: [DataSource] = [
+        package var datasets: [DataSource] = [
             .synthetic(.normal(sigma: 1), count: 1 << 16, seed: 1),
             .synthetic(.studentT(nu: 4), count: 1 << 16, seed: 2),
             .synthetic(.outliers(rate: 0.001, scale: 50), count: 1 << 16, seed: 3),
         ]
         /// Widths (sign included) of the layout sweep.
-        public var widths: ClosedRange<Int> = 3...8
+        package var widths: ClosedRange<Int> = 3...8
         /// Block size of FP32 absmax scaling in the layout and catalog sweeps.
-        public var block = 32
+        package var block = 32
         /// Block sizes of the block-size sweep (plus per-channel and per-tensor).
-        public var blocks = [8, 16, 32, 64, 128, 256]
-        public init() {}
+        package var blocks = [8, 16, 32, 64, 128, 256]
+        package init() {}
     }
 
     /// File name → contents.
-    public var files: [String: String] = [:]
+    package var files: [String: String] = [:]
     /// Seconds spent measuring.
-    public var seconds = 0.0
+    package var seconds = 0.0
 
     /// Every E/M layout of `width` bits (sign included): specials none (all codes finite), IEEE bias,
     /// subnormals on, and off where that differs (E ≥ 1, M ≥ 1).
-    public static func layouts(width: Int) -> [FloatFormat] {
+    package static func layouts(width: Int) -> [FloatFormat] {
         var result: [FloatFormat] = []
         for e in 0...(width - 1) {
             let m = width - 1 - e
@@ -48,7 +48,7 @@ public struct ErrorReport: Sendable {
     }
 
     /// Builds the report. `progress` receives (runs done, runs in all) as measuring proceeds.
-    public static func build(_ options: Options = Options(), progress: (@Sendable (String) -> Void)? = nil) throws -> ErrorReport {
+    package static func build(_ options: Options = Options(), progress: (@Sendable (String) -> Void)? = nil) throws -> ErrorReport {
         let start = Date()
         var report = ErrorReport()
         let law = CapybaraLaw()

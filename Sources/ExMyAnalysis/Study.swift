@@ -4,7 +4,7 @@ import Foundation
 import TensorIO
 
 /// Where the analyzer's tensors come from.
-public enum DataSource: Sendable, CustomStringConvertible {
+package enum DataSource: Sendable, CustomStringConvertible {
     /// `count` values of a seeded synthetic distribution, shaped `[count / 256, 256]` when possible.
     case synthetic(Distribution, count: Int, seed: UInt64)
     /// A `.npy` file (float32, float64, float16).
@@ -13,7 +13,7 @@ public enum DataSource: Sendable, CustomStringConvertible {
     /// when `nil`), read one at a time.
     case safetensors(path: String, pattern: String?)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .synthetic(let d, let n, let seed): return "\(d) ×\(n) seed \(seed)"
         case .npy(let p): return p
@@ -22,14 +22,14 @@ public enum DataSource: Sendable, CustomStringConvertible {
     }
 
     /// The largest synthetic tensor accepted (2^31 elements).
-    public static let maximumSyntheticCount = 1 << 31
+    package static let maximumSyntheticCount = 1 << 31
 
     /// Visits every tensor of the source, one at a time (a safetensors checkpoint is never loaded
     /// whole: each tensor is read, visited and released).
     ///
     /// `beforeReading(what, shape)` is called before each tensor is read or generated, with a
     /// description of it and its shape: it may throw to refuse a tensor too large for memory.
-    public func forEachTensor(beforeReading: ((String, [Int]) throws -> Void)? = nil, _ body: (Tensor) throws -> Void) throws {
+    package func forEachTensor(beforeReading: ((String, [Int]) throws -> Void)? = nil, _ body: (Tensor) throws -> Void) throws {
         let floatTypes: [TensorDType] = [.float32, .float64, .float16, .bfloat16]
         switch self {
         case .synthetic(let d, let n, let seed):
@@ -63,26 +63,26 @@ public enum DataSource: Sendable, CustomStringConvertible {
 }
 
 /// One measured (format, scheme) cell of a study.
-public struct StudyRow: Sendable {
-    public var dataset: String
-    public var scheme: QuantizationScheme
-    public var metrics: ErrorMetrics
-    public var counts: GroupCounts
-    public var elapsedSeconds: Double
+package struct StudyRow: Sendable {
+    package var dataset: String
+    package var scheme: QuantizationScheme
+    package var metrics: ErrorMetrics
+    package var counts: GroupCounts
+    package var elapsedSeconds: Double
 
     /// The element format.
-    public var format: FloatFormat { scheme.element }
+    package var format: FloatFormat { scheme.element }
 }
 
 /// Runs many (scheme) quantizations over a data source, in parallel over schemes and chunks.
-public enum Study {
+package enum Study {
     /// Quantizes every tensor of `source` under every scheme; one row per scheme with the metrics
     /// merged over all tensors (and, with `perTensor`, one more row per tensor and scheme).
     ///
     /// `threads` (default: every active processor) are spread over the schemes, and over chunks of
     /// a tensor when there are fewer schemes than threads; the results do not depend on it. Pass 1
     /// (the group maxima) runs once per tensor and granularity, shared by the schemes that use it.
-    public static func run(_ schemes: [QuantizationScheme], on source: DataSource, perTensor: Bool = false,
+    package static func run(_ schemes: [QuantizationScheme], on source: DataSource, perTensor: Bool = false,
                            seed: UInt64 = 0, threads: Int? = nil, progress: ((Int, Int) -> Void)? = nil) throws -> [StudyRow] {
         if let threads, threads < 1 { throw AnalysisError("threads must be at least 1, not \(threads)") }
         var total = schemes.map { StudyRow(dataset: source.description, scheme: $0, metrics: ErrorMetrics(element: $0.element), counts: GroupCounts(), elapsedSeconds: 0) }
@@ -157,35 +157,35 @@ public enum Study {
 }
 
 /// The Capybara law's view of a format, beside what the measured error says.
-public struct CapybaraAssessment: Sendable {
+package struct CapybaraAssessment: Sendable {
     /// The paper's information-loss term `log2(B) / (γ (E+0.5)^δ (M+0.5)^ν)` from the format's (E, M).
-    public var paperTerm: Double
+    package var paperTerm: Double
     /// The significand width the measured error corresponds to at the format's E, on the fitted
     /// error law of the paper's grid (`nil` when the format has no finite error).
-    public var effectiveSignificandBits: Double?
+    package var effectiveSignificandBits: Double?
     /// The paper's term at (E, effective M): the term quoted for this format.
-    public var effectiveTerm: Double?
+    package var effectiveTerm: Double?
 }
 
 /// The paper's grid of formats and an error law fitted to their measured error.
-public struct ErrorLawFit: Sendable {
+package struct ErrorLawFit: Sendable {
     /// The fit `log(relMSE) = −log γ′ − δ log(E+0.5) − ν log(M+0.5)` over the grid.
-    public var fit: DeltaNuFit
+    package var fit: DeltaNuFit
     /// The grid's measured rows.
-    public var rows: [StudyRow]
+    package var rows: [StudyRow]
 
     /// The paper's formats: E0M7, E1M1 … E1M6, E2M1, E2M3, E3M1, E3M2, E4M1, E4M3, E4M5, E5M1, E5M2,
     /// E6M1 — IEEE-style, with subnormals, all codes finite (specials `none`), IEEE bias.
-    public static let paperGrid: [(Int, Int)] = [(0, 7), (1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (2, 1), (2, 3),
+    package static let paperGrid: [(Int, Int)] = [(0, 7), (1, 1), (1, 2), (1, 3), (1, 4), (1, 5), (1, 6), (2, 1), (2, 3),
                                                   (3, 1), (3, 2), (4, 1), (4, 3), (4, 5), (5, 1), (5, 2), (6, 1)]
 
     /// The paper-style layout `E{e}M{m}` (specials none, IEEE bias, subnormals on).
-    public static func paperFormat(_ e: Int, _ m: Int) throws -> FloatFormat {
+    package static func paperFormat(_ e: Int, _ m: Int) throws -> FloatFormat {
         try FloatFormat(exponentBitCount: e, significandBitCount: m, specials: .none, name: nil)
     }
 
     /// Measures the grid on `source` with FP32 absmax scaling over blocks of `block` and fits the law.
-    public static func measure(on source: DataSource, block: Int, rounding: RoundingRule = .toNearestOrEven) throws -> ErrorLawFit {
+    package static func measure(on source: DataSource, block: Int, rounding: RoundingRule = .toNearestOrEven) throws -> ErrorLawFit {
         let schemes = try paperGrid.map { e, m -> QuantizationScheme in
             var s = QuantizationScheme.absmax(try paperFormat(e, m), block: block)
             s.rounding = rounding
@@ -201,7 +201,7 @@ public struct ErrorLawFit: Sendable {
     }
 
     /// The assessment of a format with measured relative MSE `relativeMSE` scaled over `block`.
-    public func assess(_ format: FloatFormat, relativeMSE: Double, block: BlockSize, law: CapybaraLaw = CapybaraLaw()) -> CapybaraAssessment {
+    package func assess(_ format: FloatFormat, relativeMSE: Double, block: BlockSize, law: CapybaraLaw = CapybaraLaw()) -> CapybaraAssessment {
         let e = Double(format.exponentBitCount), m = Double(format.significandBitCount)
         let paper = (try? law.informationLoss(E: e, M: m, B: block)) ?? .nan
         guard relativeMSE > 0, relativeMSE.isFinite else {

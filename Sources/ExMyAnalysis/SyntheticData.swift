@@ -112,7 +112,7 @@ public enum Distribution: Hashable, Sendable, CustomStringConvertible {
         return (0..<count).map { _ in Float(draw(&g)) }
     }
 
-    func draw(_ g: inout SeededGenerator) -> Double {
+    package func draw(_ g: inout SeededGenerator) -> Double {
         switch self {
         case .normal(let s): return s * g.nextNormal()
         case .laplace(let b):

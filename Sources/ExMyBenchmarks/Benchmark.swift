@@ -203,13 +203,10 @@ public enum ExMyBenchmark {
                             }
                         }
                     }
-                    var limits = [
-                        { streamKernel(traffic, regionA, regionB, n, t, fold: false) },
-                        { streamKernel(traffic, regionA, regionB, n, t, fold: true) },
-                    ]
-                    // The C stream kernel, each copy this CPU runs, with ordinary and with streaming
+                    // The limit kernel, each copy this CPU runs, with ordinary and with streaming
                     // stores (the fastest sets the limit).
-                    for loops in EncodeLoops.allCases where loops != .portable && loops.available == loops {
+                    var limits: [() -> Void] = []
+                    for loops in EncodeLoops.allCases where loops.available == loops {
                         for streaming in [false, true] {
                             limits.append({ simdStreamKernel(loops, traffic, regionA, regionB, n, t, streaming: streaming) })
                         }
@@ -326,56 +323,19 @@ public enum ExMyBenchmark {
         }
     }
 
-    /// A stream kernel with the same traffic, over the same buffers and threads (as many as the
-    /// conversion gets for `n` elements: ``BatchParallel/threadCount(_:_:)``). Two Swift shapes:
-    /// an element-wise narrowing/widening loop, and a folding/splatting loop that moves whole words
-    /// (XOR of the input words into fewer output words; one input word stored several times); on
-    /// CPUs with AVX2 the C one in each copy this CPU runs, ``simdStreamKernel(_:_:_:_:_:_:streaming:)``. The
-    /// limit is the fastest of them (whatever `EXMY_KERNELS` says: the limit is the machine's).
-    static func streamKernel(_ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int, fold: Bool) {
-        let box = UncheckedSendable((a, b))
-        _ = BatchParallel.run(count: n, threads: BatchParallel.threadCount(threads, n)) { range in
-            let (a, b) = box.value
-            if fold {
-                if traffic.decodeWrite > 0 {
-                    // Read bits/8 bytes, write decodeWrite bytes per element.
-                    StreamKernels.splat(b, a, range, traffic.decodeRead, traffic.decodeWrite)
-                } else {
-                    StreamKernels.fold(a, b, range, traffic.read, traffic.writeNumerator, traffic.writeDenominator)
-                }
-                return 0
-            }
-            if traffic.decodeWrite > 0 {
-                if traffic.decodeWrite == 8 {
-                    StreamKernels.expand8(b.assumingMemoryBound(to: UInt8.self), a.assumingMemoryBound(to: UInt64.self), range, traffic.decodeRead)
-                } else {
-                    StreamKernels.expand4(b.assumingMemoryBound(to: UInt8.self), a.assumingMemoryBound(to: UInt32.self), range, traffic.decodeRead)
-                }
-            } else if traffic.read == 8 {
-                StreamKernels.narrow8(a.assumingMemoryBound(to: UInt64.self), b.assumingMemoryBound(to: UInt8.self), range)
-            } else if traffic.writeNumerator == 4 && traffic.writeDenominator == 8 {
-                StreamKernels.narrow4to4bits(a.assumingMemoryBound(to: UInt32.self), b.assumingMemoryBound(to: UInt8.self), range)
-            } else if traffic.writeNumerator == 6 && traffic.writeDenominator == 8 {
-                StreamKernels.narrow4to6bits(a.assumingMemoryBound(to: UInt32.self), b.assumingMemoryBound(to: UInt8.self), range)
-            } else {
-                StreamKernels.narrow4(a.assumingMemoryBound(to: UInt32.self), b.assumingMemoryBound(to: UInt8.self), range)
-            }
-            return 0
-        }
-    }
-
-    /// The C limit kernel, on CPUs with AVX2: `exmy_simd_stream_blocks` (compiled for AVX2 and for
-    /// AVX-512, copy `loops`), which folds or splats whole 32-byte vectors block by block and
-    /// prefetches its input the way the encode kernels do, so that the encoder's software
-    /// prefetching or wider instruction set cannot beat the limit merely because the Swift stream
-    /// loops lack them. With `streaming`, its stores are non-temporal (``StreamingStores``): the
-    /// limit is the faster of the two, so a conversion that streams its stores is measured against a
-    /// stream that does too.
+    /// The limit kernel: `exmy_simd_stream_blocks` (CExMyBenchmarkKernels, copy `loops`), with the
+    /// conversion's traffic over the same buffers and threads (as many as the conversion gets for
+    /// `n` elements: ``BatchParallel/threadCount(_:_:)``). It folds (XOR of input vectors into fewer
+    /// output vectors) or splats (one input vector stored several times) whole 32-byte vectors block
+    /// by block and prefetches its input the way the encode kernels do, so that the encoder's
+    /// software prefetching or instruction set cannot beat the limit merely because the stream lacks
+    /// them. With `streaming`, its stores are non-temporal (``StreamingStores``): the limit is the
+    /// faster of the two, so a conversion that streams its stores is measured against a stream that
+    /// does too.
     static func simdStreamKernel(
         _ loops: EncodeLoops, _ traffic: Traffic, _ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ n: Int, _ threads: Int,
         streaming: Bool
     ) {
-        guard loops != .portable else { return }
         let isa = loops.isa
         // Bits read and written per element, and which region is read.
         let decoding = traffic.decodeWrite > 0
@@ -460,134 +420,4 @@ public struct BenchmarkResult: Hashable, Sendable, Codable {
     /// CPU's instruction sets) or `portable` (the portable C instance; for decoding, the table path).
     /// `EXMY_KERNELS=portable|avx2` caps the choice.
     public var loops: String
-}
-
-/// The bandwidth-limit kernels: loops the compiler vectorises that read and write exactly the
-/// bytes of the conversion they stand for, with no arithmetic beyond moving bits.
-enum StreamKernels {
-    /// 4 bytes read, 1 written (Float → 8-bit codes).
-    @inline(never)
-    static func narrow4(_ src: UnsafePointer<UInt32>, _ dst: UnsafeMutablePointer<UInt8>, _ r: Range<Int>) {
-        var i = r.lowerBound
-        let end = r.upperBound
-        while i < end {
-            dst[i] = UInt8(truncatingIfNeeded: src[i] &>> 24)
-            i &+= 1
-        }
-    }
-
-    /// 8 bytes read, 1 written (Double → 8-bit codes).
-    @inline(never)
-    static func narrow8(_ src: UnsafePointer<UInt64>, _ dst: UnsafeMutablePointer<UInt8>, _ r: Range<Int>) {
-        var i = r.lowerBound
-        let end = r.upperBound
-        while i < end {
-            dst[i] = UInt8(truncatingIfNeeded: src[i] &>> 56)
-            i &+= 1
-        }
-    }
-
-    /// 4 bytes read, half a byte written (Float → packed FP4).
-    @inline(never)
-    static func narrow4to4bits(_ src: UnsafePointer<UInt32>, _ dst: UnsafeMutablePointer<UInt8>, _ r: Range<Int>) {
-        var j = r.lowerBound / 2
-        let end = r.upperBound / 2
-        while j < end {
-            dst[j] = UInt8(truncatingIfNeeded: src[2 &* j] &>> 28) | UInt8(truncatingIfNeeded: (src[2 &* j &+ 1] &>> 24) & 0xF0)
-            j &+= 1
-        }
-    }
-
-    /// 4 bytes read, 3/4 byte written (Float → packed FP6).
-    @inline(never)
-    static func narrow4to6bits(_ src: UnsafePointer<UInt32>, _ dst: UnsafeMutablePointer<UInt8>, _ r: Range<Int>) {
-        var g = r.lowerBound / 4
-        let end = r.upperBound / 4
-        while g < end {
-            dst[3 &* g] = UInt8(truncatingIfNeeded: src[4 &* g] &>> 24)
-            dst[3 &* g &+ 1] = UInt8(truncatingIfNeeded: src[4 &* g &+ 1] &>> 24)
-            dst[3 &* g &+ 2] = UInt8(truncatingIfNeeded: (src[4 &* g &+ 2] ^ src[4 &* g &+ 3]) &>> 24)
-            g &+= 1
-        }
-    }
-
-    /// `bits/8` bytes read, 4 written (8-bit or packed codes → Float).
-    @inline(never)
-    static func expand4(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt32>, _ r: Range<Int>, _ bits: Int) {
-        if bits == 4 {
-            var j = r.lowerBound / 2
-            let end = r.upperBound / 2
-            while j < end {
-                let b = UInt32(src[j])
-                dst[2 &* j] = b &<< 28
-                dst[2 &* j &+ 1] = (b & 0xF0) &<< 24
-                j &+= 1
-            }
-            return
-        }
-        var i = r.lowerBound
-        let end = r.upperBound
-        while i < end {
-            dst[i] = UInt32(src[i]) &<< 24
-            i &+= 1
-        }
-    }
-
-    /// Folds `read` bytes per element into `num/den` bytes per element: XOR of whole input words
-    /// into each output word (the ranges start on multiples of the block size).
-    @inline(never)
-    static func fold(_ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, _ r: Range<Int>, _ read: Int, _ num: Int, _ den: Int) {
-        // Output words of 4 bytes; each folds `read · 4 · den / num` input bytes.
-        let inBytes = read * 4 * den / num
-        let words = r.count * num / den / 4
-        let src = (a + r.lowerBound * read).assumingMemoryBound(to: UInt32.self)
-        let dst = (b + r.lowerBound * num / den).assumingMemoryBound(to: UInt32.self)
-        let per = inBytes / 4
-        switch per {
-        case 4: foldWords(src, dst, words, 4)
-        case 8: foldWords(src, dst, words, 8)
-        case 32: foldWords(src, dst, words, 32)
-        default: foldWords(src, dst, words, per)
-        }
-    }
-
-    @inline(__always)
-    static func foldWords(_ src: UnsafePointer<UInt32>, _ dst: UnsafeMutablePointer<UInt32>, _ words: Int, _ per: Int) {
-        var j = 0
-        while j < words {
-            var x: UInt32 = 0
-            for k in 0..<per { x ^= src[j &* per &+ k] }
-            dst[j] = x
-            j &+= 1
-        }
-    }
-
-    /// Splats input words: reads `bits/8` bytes and writes `write` bytes per element (each input
-    /// word stored as many times as needed).
-    @inline(never)
-    static func splat(_ b: UnsafeMutableRawPointer, _ a: UnsafeMutableRawPointer, _ r: Range<Int>, _ bits: Int, _ write: Int) {
-        // One input UInt32 holds 32/bits elements; they take 32/bits · write output bytes.
-        let elementsPerWord = 32 / bits
-        let words = r.count / elementsPerWord
-        let src = (b + r.lowerBound * bits / 8).assumingMemoryBound(to: UInt32.self)
-        let dst = (a + r.lowerBound * write).assumingMemoryBound(to: UInt32.self)
-        let copies = elementsPerWord * write / 4
-        var j = 0
-        while j < words {
-            let w = src[j]
-            for k in 0..<copies { dst[j &* copies &+ k] = w }
-            j &+= 1
-        }
-    }
-
-    /// 1 byte read, 8 written (8-bit codes → Double).
-    @inline(never)
-    static func expand8(_ src: UnsafePointer<UInt8>, _ dst: UnsafeMutablePointer<UInt64>, _ r: Range<Int>, _ bits: Int) {
-        var i = r.lowerBound
-        let end = r.upperBound
-        while i < end {
-            dst[i] = UInt64(src[i]) &<< 56
-            i &+= 1
-        }
-    }
 }

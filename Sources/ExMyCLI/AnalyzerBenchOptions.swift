@@ -1,6 +1,7 @@
 import ArgumentParser
 import ExMy
 import ExMyAnalysis
+import ExMyBenchmarks
 import Foundation
 import TensorIO
 

@@ -140,7 +140,7 @@ public enum MatrixUnitStudy {
     /// The table as a plot: mean relative error against K (both axes logarithmic), one line per
     /// unit. A unit whose error is 0 at a length has no point there (a logarithmic axis cannot show
     /// it); the Markdown table shows those zeros.
-    public static func plot(_ rows: [Row]) -> SVGPlot {
+    package static func plot(_ rows: [Row]) -> SVGPlot {
         var plot = SVGPlot(title: "What your accumulator loses: mean relative error vs K",
                            xAxis: .init(label: "K (dot-product length)", scale: .log2),
                            yAxis: .init(label: "mean |d − exact| / |exact|", scale: .log10))

@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import ExMy
 import Foundation
 import MPFRReference
@@ -380,3 +381,4 @@ func hexadecimal(_ x: Double) -> String {
     }
     return "\(sign)0x\(lead)\(digits)p\(exponent >= 0 ? "+" : "")\(exponent)"
 }
+#endif

@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import ExMy
 import MPFRReference
 
@@ -396,3 +397,4 @@ extension CrossCheck {
 extension String {
     fileprivate func ifEmpty(_ other: String) -> String { isEmpty ? other : self }
 }
+#endif

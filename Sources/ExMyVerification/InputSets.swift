@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import ExMy
 import MPFRReference
 
@@ -135,3 +136,4 @@ extension CrossCheck {
         return tally
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import ExMy
 import Foundation
 import MPFRReference
@@ -84,3 +85,4 @@ extension CrossCheck {
         return failures
     }
 }
+#endif

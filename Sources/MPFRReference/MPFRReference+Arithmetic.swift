@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import CMPFR
 
 extension MPFRReference {
@@ -281,3 +282,4 @@ extension MPFRReference {
         return .finite(negative: sign < 0)
     }
 }
+#endif

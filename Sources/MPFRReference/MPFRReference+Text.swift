@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import CMPFR
 
 #if canImport(Glibc)
@@ -229,3 +230,4 @@ extension MPFRReference {
         return digits(w.wide, count: count, rnd)
     }
 }
+#endif

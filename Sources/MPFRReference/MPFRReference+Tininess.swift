@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import CMPFR
 
 extension MPFRReference {
@@ -53,3 +54,4 @@ extension MPFRReference {
         return mpfr_cmp_ui_2exp(r, 1, leastNormalExponent) < 0
     }
 }
+#endif

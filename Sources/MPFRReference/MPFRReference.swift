@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import CMPFR
 
 /// The MPFR oracle: code values and correctly rounded conversions into small formats, computed with
@@ -515,3 +516,4 @@ public enum MPFRReference {
         return ReferenceResult(value: negative ? -magnitude : magnitude, flags: flags)
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import CMPFR
 
 /// Everything the oracle derives from a format once: the MPFR emulation parameters (precision,
@@ -233,3 +234,4 @@ final class Plan {
         return .finite(negative: negative)
     }
 }
+#endif

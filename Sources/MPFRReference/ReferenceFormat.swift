@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 /// A small floating-point (or fixed-point) format, described by its knobs, as the oracle sees it.
 ///
 /// This is the oracle's own copy of the format description of `docs/semantics.md` §1; it does not
@@ -121,3 +122,4 @@ public struct ReferenceFormat: Sendable, Hashable, CustomStringConvertible {
         Plan.make(self).problem
     }
 }
+#endif

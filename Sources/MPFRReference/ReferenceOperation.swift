@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 /// How ``ReferenceOperation/roundToIntegral(_:_:)`` chooses the integer: the six rules of Swift's
 /// `FloatingPointRoundingRule` (IEEE 754 §5.9 roundToIntegralTiesToEven, …TiesToAway,
 /// …TowardPositive, …TowardNegative, …TowardZero, and away from zero), each computed by one MPFR
@@ -68,3 +69,4 @@ public enum ReferenceOperation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+#endif

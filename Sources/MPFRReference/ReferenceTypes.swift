@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 /// The deterministic rounding rules of semantics §4, step 4.
 ///
 /// `lo ≤ |x| ≤ hi` are the adjacent candidates on the format's unbounded grid.
@@ -149,3 +150,4 @@ public struct ReferenceFraction: Sendable, Hashable, CustomStringConvertible {
     /// For example `0.25 (= 0.0625 / 2^-2)`.
     public var description: String { "\(value) (= \(numerator) / 2^\(denominatorLog2))" }
 }
+#endif

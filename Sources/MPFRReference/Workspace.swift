@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import CMPFR
 
 #if canImport(Glibc)
@@ -140,3 +141,4 @@ struct SavedRange {
         if emax != wideEmax { mpfr_set_emax(emax) }
     }
 }
+#endif

@@ -12,20 +12,20 @@ import Darwin
 /// otherwise wait in `open` forever) and the flag is cleared once the descriptor is known to be a
 /// stream, so reads block as usual. A directory, a socket or anything that is neither a regular file
 /// nor a stream is refused with an error that names what it is.
-public final class ByteReader {
+package final class ByteReader {
     /// The path as given (`<stdin>` for standard input).
-    public let path: String
+    package let path: String
     /// The size of a regular file when opened; `nil` for pipes, FIFOs, devices and standard input.
-    public let regularFileSize: Int?
+    package let regularFileSize: Int?
     private var descriptor: Int32
     private let ownsDescriptor: Bool
     /// Bytes read so far.
-    public private(set) var offset = 0
+    package private(set) var offset = 0
 
     /// Opens `path`, or standard input when `path` is `nil` or `-`.
     ///
     /// - Throws: ``TensorIOError`` for a missing file, a directory, a socket, or a failed `open`.
-    public init(path: String?) throws {
+    package init(path: String?) throws {
         guard let path, path != "-" else {
             self.path = "<stdin>"
             descriptor = STDIN_FILENO
@@ -71,7 +71,7 @@ public final class ByteReader {
 
     /// Reads up to `buffer.count` bytes; fewer only at the end of the input. Returns the count
     /// (0 at the end).
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard let base = buffer.baseAddress, buffer.count > 0 else { return 0 }
         var done = 0
         while done < buffer.count {
@@ -96,7 +96,7 @@ public final class ByteReader {
     }
 
     /// Reads exactly `count` bytes, or throws ``TensorIOError/Kind/truncatedData(expected:available:)``.
-    public func readExactly(_ count: Int) throws -> [UInt8] {
+    package func readExactly(_ count: Int) throws -> [UInt8] {
         guard count > 0 else { return [] }
         var bytes = [UInt8](repeating: 0, count: count)
         let got = try bytes.withUnsafeMutableBytes { try read(into: $0) }

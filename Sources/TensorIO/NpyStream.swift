@@ -10,11 +10,11 @@
 /// var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 22, alignment: 64)
 /// while case let n = try npy.readData(into: buffer), n > 0 { … }   // host byte order
 /// ```
-public final class NpyStreamReader {
+package final class NpyStreamReader {
     /// The parsed header.
-    public let header: NpyHeader
+    package let header: NpyHeader
     /// The input.
-    public let reader: ByteReader
+    package let reader: ByteReader
     private var pending: [UInt8]
     private var delivered = 0
 
@@ -22,7 +22,7 @@ public final class NpyStreamReader {
     ///
     /// - Parameter voidType: How to read an anonymous void descr (`<V2` as ``TensorDType/bfloat16``, …).
     /// - Throws: ``TensorIOError`` as ``NpyFile/init(path:interpretingVoidAs:)`` does.
-    public init(_ reader: ByteReader, interpretingVoidAs voidType: TensorDType? = nil) throws {
+    package init(_ reader: ByteReader, interpretingVoidAs voidType: TensorDType? = nil) throws {
         self.reader = reader
         let prefix = StreamPrefix(reader)
         header = try NpyFile.parseHeader(prefix, path: reader.path, size: reader.regularFileSize, voidType: voidType)
@@ -30,14 +30,14 @@ public final class NpyStreamReader {
     }
 
     /// Bytes of data not yet delivered.
-    public var remainingByteCount: Int { header.byteCount - delivered }
+    package var remainingByteCount: Int { header.byteCount - delivered }
 
     /// Fills `buffer` with the next data bytes, converted to host byte order, and returns how many
     /// (a whole number of elements; 0 once the array has been read). Bytes after the array's data
     /// are ignored, as NumPy ignores them.
     ///
     /// - Throws: ``TensorIOError/Kind/truncatedData(expected:available:)`` when the input ends first.
-    public func readData(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package func readData(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let size = header.dtype.byteSize
         let want = min(remainingByteCount, buffer.count / size * size)
         guard want > 0 else { return 0 }
@@ -100,7 +100,7 @@ final class StreamPrefix: PositionalByteSource {
 extension NpyWriter {
     /// The header bytes of an array of `dtype` and `shape`, to be followed by exactly
     /// `shape.product × dtype.byteSize` little-endian data bytes.
-    public static func header(dtype: TensorDType, shape: [Int], path: String = "<memory>") throws -> [UInt8] {
+    package static func header(dtype: TensorDType, shape: [Int], path: String = "<memory>") throws -> [UInt8] {
         let count = try Sizes.elementCount(of: shape, path: path)
         return try header(dtype: dtype, shape: shape, valueCount: count, version: nil, path: path)
     }

@@ -222,6 +222,25 @@ int main(int argc, char **argv) {
             end(what, "-");
         }
     }
+    // FP4 packing of byte codes (CodePacking), lengths around the 32-code groups; high bits set
+    // in the input must not reach the output.
+    static uint8_t bytes[1027], packed[514];
+    for (int i = 0; i < 1027; i++) bytes[i] = (uint8_t)(i * 37 + (i >> 3));
+    const int packLengths[] = {0, 1, 31, 32, 33, 64, 1027};
+    for (size_t k = 0; k < sizeof packLengths / sizeof packLengths[0]; k++) {
+        const int n = packLengths[k];
+        for (int i = 0; i < 514; i++) packed[i] = 0xAA;
+        begin();
+        exmy_pack4(bytes, n, packed);
+        emit(packed, sizeof packed);
+        for (int i = 0; i < n; i++) {
+            if (((packed[i / 2] >> (4 * (i & 1))) & 0xF) != (bytes[i] & 0xF)) failures++;
+        }
+        char what[64];
+        snprintf(what, sizeof what, "pack4/%d codes", n);
+        end(what, "-");
+    }
+
     // The fused-group kernel: Hopper FP8 (F = 13 onto E8M13, RZ), Blackwell FP8 (F = 25: 32-bit
     // chunks summed in 64-bit lanes), FP16 output (RNE), Volta FP16 (L = 4, F = 23), MXFP8 scales.
     //                                         L   F    e_zero chunk bits M_acc emin M_g emax RNE block
@@ -230,7 +249,6 @@ int main(int argc, char **argv) {
     fused_group_case(isa, "hopper-e4m3-f16", (ExMyFusedGroupParameters){32, 13, -21, 32, 16, 10, -14, 10, 15, 1, 0}, 3, -6, 8, 0);
     fused_group_case(isa, "volta-f16-f16", (ExMyFusedGroupParameters){4, 23, -19, 4, 16, 10, -14, 10, 15, 1, 0}, 10, -14, 15, 0);
     fused_group_case(isa, "blackwell-mxf8-e4m3", (ExMyFusedGroupParameters){32, 25, -133, 8, 32, 23, -126, 23, 127, 0, 32}, 3, -6, 8, 1);
-
     exmy_fp_restore(fp);
     free(raw);
     fclose(out);

@@ -3,6 +3,7 @@ import FuzzSupport
 #if canImport(Glibc)
 import Glibc
 #endif
+#if MPFR
 import ExMyVerification
 import MPFRReference
 
@@ -32,6 +33,13 @@ func check(_ bytes: [UInt8]) {
         fatalError("text cross-check mismatch (\(knobs)): \(mismatch)")
     }
 }
+
+#else
+/// Built without the MPFR trait (`swift build --traits MPFR --product fuzz-crosscheck`): no oracle.
+func check(_ bytes: [UInt8]) {
+    fatalError("fuzz-crosscheck needs the MPFR oracle: build it with --traits MPFR (Fuzz/run.sh does)")
+}
+#endif
 
 #if FUZZING
 import CFuzzerDriver

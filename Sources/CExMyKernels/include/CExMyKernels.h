@@ -112,6 +112,11 @@ enum {
 /// (`CodePacking`); `dst` then points at the byte of lane 0 (the lane count before it is even).
 enum { EXMY_CODES_PACKED4 = 0 };
 
+/// Packs `n` byte codes (their low 4 bits) two per byte, the first in the low nibble
+/// (EXMY_CODES_PACKED4), by the encode kernels' packed-FP4 stores: `CodePacking` for FP4, and the
+/// batch encoder's blocks that the scalar engine converts. `dst` holds ⌈n/2⌉ bytes.
+void exmy_pack4(const uint8_t *src, intptr_t n, uint8_t *dst);
+
 /// The random bits of stochastic rounding for a run of at most 65 536 consecutive elements
 /// (`CounterRandom`, `BatchEncoder.CounterRun` in Swift): element t of the run is at position
 /// `p = position + t` (wrapping at 16 bits) of its 65 536-element counter block, which is the run's

@@ -4,7 +4,7 @@
 extension FloatFormat {
     /// The code of `x + y` for codes `x`, `y` of this format. See ``add(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func add(
+    package func add(
         code x: UInt64, code y: UInt64, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none,
         options: ArithmeticOptions = .default
     ) -> Encoded {
@@ -13,7 +13,7 @@ extension FloatFormat {
 
     /// The code of `x − y` for codes of this format. See ``subtract(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func subtract(
+    package func subtract(
         code x: UInt64, code y: UInt64, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none,
         options: ArithmeticOptions = .default
     ) -> Encoded {
@@ -22,7 +22,7 @@ extension FloatFormat {
 
     /// The code of `x · y` for codes of this format. See ``multiply(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func multiply(
+    package func multiply(
         code x: UInt64, code y: UInt64, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none,
         options: ArithmeticOptions = .default
     ) -> Encoded {
@@ -31,7 +31,7 @@ extension FloatFormat {
 
     /// The code of `x / y` for codes of this format. See ``divide(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func divide(
+    package func divide(
         code x: UInt64, code y: UInt64, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none,
         options: ArithmeticOptions = .default
     ) -> Encoded {
@@ -40,7 +40,7 @@ extension FloatFormat {
 
     /// The code of `√x` for a code of this format. See ``squareRoot(_:rounding:overflow:options:random:)``.
     @inlinable
-    public func squareRoot(
+    package func squareRoot(
         code x: UInt64, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none,
         options: ArithmeticOptions = .default
     ) -> Encoded {
@@ -50,7 +50,7 @@ extension FloatFormat {
     /// The code of `x · y + z` for codes of this format. See
     /// ``fusedMultiplyAdd(_:_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func fusedMultiplyAdd(
+    package func fusedMultiplyAdd(
         code x: UInt64, code y: UInt64, code z: UInt64, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none,
         options: ArithmeticOptions = .default
     ) -> Encoded {
@@ -60,7 +60,7 @@ extension FloatFormat {
     /// The code of the IEEE remainder of codes `x`, `y` of this format. See
     /// ``remainder(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func remainder(
+    package func remainder(
         code x: UInt64, code y: UInt64, rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none,
         options: ArithmeticOptions = .default
     ) -> Encoded {
@@ -70,7 +70,7 @@ extension FloatFormat {
     /// The code of a code `x` of this format rounded to an integral value. See
     /// ``roundToIntegral(_:_:rounding:overflow:options:random:)``.
     @inlinable
-    public func roundToIntegral(
+    package func roundToIntegral(
         code x: UInt64, _ integralRule: FloatingPointRoundingRule, rounding: RoundingRule = .toNearestOrEven,
         overflow: OverflowRule = .none, options: ArithmeticOptions = .default
     ) -> Encoded {

@@ -11,9 +11,9 @@ import Foundation
 ///
 /// ```swift
 /// let fp8 = try BatchArithmetic(.e4m3fn)                          // nearest even, overflow none
-/// let (sums, status) = try fp8.add(xCodes, yCodes)                // [UInt8] in, [UInt8] out
+/// let (sums, status) = try fp8.apply(.add, [xCodes, yCodes])      // [UInt8] in, [UInt8] out
 /// let sr = try BatchArithmetic(.e2m1fn, rounding: .stochasticA(bits: 8))
-/// let (products, _) = try sr.multiply(a, b, options: .init(seed: 42))
+/// let (products, _) = try sr.apply(.multiply, [a, b], options: .init(seed: 42))
 /// // products[i] == FloatFormat.e2m1fn.multiply(decode(a[i]), decode(b[i]), rounding: .stochasticA(bits: 8),
 /// //                  overflow: .none, random: &CounterRandomGenerator(seed: 42, index: UInt64(i))).code
 /// ```
@@ -160,27 +160,27 @@ public struct BatchArithmetic: Sendable {
     }
 
     /// `x + y` element-wise into `result`.
-    public func add<Code: BatchCode>(_ x: UnsafeBufferPointer<Code>, _ y: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>, options: BatchOptions = .init()) throws -> ConversionStatus {
+    package func add<Code: BatchCode>(_ x: UnsafeBufferPointer<Code>, _ y: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>, options: BatchOptions = .init()) throws -> ConversionStatus {
         try apply(.add, x, y, into: result, options: options)
     }
 
     /// `x − y` element-wise into `result`.
-    public func subtract<Code: BatchCode>(_ x: UnsafeBufferPointer<Code>, _ y: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>, options: BatchOptions = .init()) throws -> ConversionStatus {
+    package func subtract<Code: BatchCode>(_ x: UnsafeBufferPointer<Code>, _ y: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>, options: BatchOptions = .init()) throws -> ConversionStatus {
         try apply(.subtract, x, y, into: result, options: options)
     }
 
     /// `x · y` element-wise into `result`.
-    public func multiply<Code: BatchCode>(_ x: UnsafeBufferPointer<Code>, _ y: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>, options: BatchOptions = .init()) throws -> ConversionStatus {
+    package func multiply<Code: BatchCode>(_ x: UnsafeBufferPointer<Code>, _ y: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>, options: BatchOptions = .init()) throws -> ConversionStatus {
         try apply(.multiply, x, y, into: result, options: options)
     }
 
     /// `x / y` element-wise into `result`.
-    public func divide<Code: BatchCode>(_ x: UnsafeBufferPointer<Code>, _ y: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>, options: BatchOptions = .init()) throws -> ConversionStatus {
+    package func divide<Code: BatchCode>(_ x: UnsafeBufferPointer<Code>, _ y: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>, options: BatchOptions = .init()) throws -> ConversionStatus {
         try apply(.divide, x, y, into: result, options: options)
     }
 
     /// `x · y + z` element-wise into `result`, rounded once.
-    public func fusedMultiplyAdd<Code: BatchCode>(
+    package func fusedMultiplyAdd<Code: BatchCode>(
         _ x: UnsafeBufferPointer<Code>, _ y: UnsafeBufferPointer<Code>, _ z: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>,
         options: BatchOptions = .init()
     ) throws -> ConversionStatus {
@@ -188,7 +188,7 @@ public struct BatchArithmetic: Sendable {
     }
 
     /// `√x` element-wise into `result`.
-    public func squareRoot<Code: BatchCode>(_ x: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>, options: BatchOptions = .init()) throws -> ConversionStatus {
+    package func squareRoot<Code: BatchCode>(_ x: UnsafeBufferPointer<Code>, into result: UnsafeMutableBufferPointer<Code>, options: BatchOptions = .init()) throws -> ConversionStatus {
         try apply(.squareRoot, x, into: result, options: options)
     }
 
@@ -222,32 +222,32 @@ public struct BatchArithmetic: Sendable {
     }
 
     /// `x + y` element-wise.
-    public func add<Code: BatchCode>(_ x: [Code], _ y: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
+    package func add<Code: BatchCode>(_ x: [Code], _ y: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
         try apply(.add, [x, y], options: options)
     }
 
     /// `x − y` element-wise.
-    public func subtract<Code: BatchCode>(_ x: [Code], _ y: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
+    package func subtract<Code: BatchCode>(_ x: [Code], _ y: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
         try apply(.subtract, [x, y], options: options)
     }
 
     /// `x · y` element-wise.
-    public func multiply<Code: BatchCode>(_ x: [Code], _ y: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
+    package func multiply<Code: BatchCode>(_ x: [Code], _ y: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
         try apply(.multiply, [x, y], options: options)
     }
 
     /// `x / y` element-wise.
-    public func divide<Code: BatchCode>(_ x: [Code], _ y: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
+    package func divide<Code: BatchCode>(_ x: [Code], _ y: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
         try apply(.divide, [x, y], options: options)
     }
 
     /// `x · y + z` element-wise, rounded once.
-    public func fusedMultiplyAdd<Code: BatchCode>(_ x: [Code], _ y: [Code], _ z: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
+    package func fusedMultiplyAdd<Code: BatchCode>(_ x: [Code], _ y: [Code], _ z: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
         try apply(.fusedMultiplyAdd, [x, y, z], options: options)
     }
 
     /// `√x` element-wise.
-    public func squareRoot<Code: BatchCode>(_ x: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
+    package func squareRoot<Code: BatchCode>(_ x: [Code], options: BatchOptions = .init()) throws -> (codes: [Code], status: ConversionStatus) {
         try apply(.squareRoot, [x], options: options)
     }
 }

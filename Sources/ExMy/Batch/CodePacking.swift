@@ -1,3 +1,5 @@
+internal import CExMyKernels
+
 /// Packing sub-byte codes into bytes, and back.
 ///
 /// ## Bit order
@@ -81,13 +83,7 @@ public enum CodePacking {
         case 8:
             dst.update(from: src, count: n)
         case 4:
-            let pairs = n / 2
-            var j = 0
-            while j < pairs {
-                dst[j] = (src[2 &* j] & 0xF) | (src[2 &* j &+ 1] &<< 4)
-                j &+= 1
-            }
-            if n & 1 == 1 { dst[pairs] = src[n - 1] & 0xF }
+            exmy_pack4(src, n, dst)  // the encode kernels' packed-FP4 store
         case 6:
             let groups = n / 4
             var g = 0

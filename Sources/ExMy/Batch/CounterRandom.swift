@@ -48,18 +48,18 @@ public struct CounterRandom: Hashable, Sendable {
     }
 
     /// The four 16-bit keys (κ₀ in the low bits) of the 65 536-element block `block` for `draw`.
-    public func blockKeys(block: UInt64, draw: UInt64 = 0) -> UInt64 {
+    package func blockKeys(block: UInt64, draw: UInt64 = 0) -> UInt64 {
         exmy_counter_block_keys(seedHash, block, draw)
     }
 
     /// The 16-bit mixing bijection (see the type's documentation).
-    public static func mix16(_ v: UInt16) -> UInt16 {
+    package static func mix16(_ v: UInt16) -> UInt16 {
         exmy_mix16(v)
     }
 
     /// SplitMix64's output function (Steele, Lea and Flood 2014).
     @inlinable @inline(__always)
-    public static func splitmix64(_ v: UInt64) -> UInt64 { SplitMix64.hash(v) }
+    package static func splitmix64(_ v: UInt64) -> UInt64 { SplitMix64.hash(v) }
 }
 
 /// A `RandomNumberGenerator` that yields the words of one element of a ``CounterRandom`` stream:

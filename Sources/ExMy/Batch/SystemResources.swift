@@ -16,23 +16,23 @@ import Foundation
 ///     try ExMyCommand.runCapturing(["bench", "--sizes", "2147483648"])   // refused: 1 GiB available
 /// }
 /// ```
-public struct SystemResources: Sendable, Hashable {
+package struct SystemResources: Sendable, Hashable {
     /// Memory available to this process in bytes, or `nil` to measure it.
-    public var availableMemoryBytes: Int?
+    package var availableMemoryBytes: Int?
     /// Free disk space in bytes (for any folder), or `nil` to measure it.
-    public var freeDiskBytes: Int?
+    package var freeDiskBytes: Int?
 
     /// Limits that replace the measured ones (fields left `nil` are measured).
-    public init(availableMemoryBytes: Int? = nil, freeDiskBytes: Int? = nil) {
+    package init(availableMemoryBytes: Int? = nil, freeDiskBytes: Int? = nil) {
         self.availableMemoryBytes = availableMemoryBytes
         self.freeDiskBytes = freeDiskBytes
     }
 
     /// Limits that replace measured ones in the current task (for tests); nothing is replaced by default.
-    @TaskLocal public static var injected = SystemResources()
+    @TaskLocal package static var injected = SystemResources()
 
     /// The memory this process can still allocate, in bytes (`nil`: unknown).
-    public static func availableMemory() -> Int? {
+    package static func availableMemory() -> Int? {
         if let injected = injected.availableMemoryBytes { return injected }
         let meminfo = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8)
         var folders: [String] = []
@@ -52,7 +52,7 @@ public struct SystemResources: Sendable, Hashable {
 
     /// The available memory from the texts of `/proc/meminfo` and of a cgroup's `memory.max` and
     /// `memory.current`: the least of `MemAvailable` and `max − current` (`max` may be `max`, no limit).
-    public static func availableMemory(meminfo: String?, cgroupMax: String?, cgroupCurrent: String?) -> Int? {
+    package static func availableMemory(meminfo: String?, cgroupMax: String?, cgroupCurrent: String?) -> Int? {
         var result: Int?
         if let meminfo, let line = meminfo.split(separator: "\n").first(where: { $0.hasPrefix("MemAvailable:") }) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -71,7 +71,7 @@ public struct SystemResources: Sendable, Hashable {
 
     /// The free space of the file system holding `path` (a file or a folder; for a file that does
     /// not exist yet, its folder), in bytes; `nil` where it cannot be told.
-    public static func freeDiskSpace(at path: String) -> Int? {
+    package static func freeDiskSpace(at path: String) -> Int? {
         if let injected = injected.freeDiskBytes { return injected }
         var folder = path.isEmpty ? "." : path
         var isFolder: ObjCBool = false
@@ -86,7 +86,7 @@ public struct SystemResources: Sendable, Hashable {
     }
 
     /// A byte count in words: `1.5 GiB`, `12 MiB`, `512 bytes`.
-    public static func describe(bytes: Int) -> String {
+    package static func describe(bytes: Int) -> String {
         let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"]
         guard bytes >= 1024 else { return "\(bytes) bytes" }
         var value = Double(bytes) / 1024

@@ -8,39 +8,39 @@ import Foundation
 /// the exact difference, rounded to `Double` once. Means and maxima are over the trials (the
 /// relative error over those with `d ≠ 0`). A trial whose `ď` is NaN or ±∞ makes both means and
 /// maxima +∞.
-public struct AccumulationRow: Sendable {
+package struct AccumulationRow: Sendable {
     /// The configuration measured.
-    public var configuration: DotConfiguration
+    package var configuration: DotConfiguration
     /// The vector length `K`.
-    public var length: Int
+    package var length: Int
     /// The number of vector pairs.
-    public var trials: Int
+    package var trials: Int
     /// Mean of `|ď − d| / |d|` over trials with `d ≠ 0`.
-    public var meanRelativeError: Double
+    package var meanRelativeError: Double
     /// Maximum of `|ď − d| / |d|` over trials with `d ≠ 0`.
-    public var maxRelativeError: Double
+    package var maxRelativeError: Double
     /// Mean of `|ď − d| / Σ|a_i b_i|`.
-    public var meanNormalizedError: Double
+    package var meanNormalizedError: Double
     /// Maximum of `|ď − d| / Σ|a_i b_i|`.
-    public var maxNormalizedError: Double
+    package var maxNormalizedError: Double
     /// Trials whose emulated result was NaN or ±∞.
-    public var nonFinite: Int
+    package var nonFinite: Int
     /// Trials whose exact dot product was 0 (left out of the relative error).
-    public var zeroReference: Int
+    package var zeroReference: Int
     /// Terms that were not exact in `Double` (see ``DotEvaluation/inexactTerms``), over all trials.
-    public var inexactTerms: Int
+    package var inexactTerms: Int
 }
 
 /// The error of emulated dot products against the exact result as the length grows.
-public enum AccumulationStudy {
+package enum AccumulationStudy {
     /// The largest vector length accepted (2^24).
-    public static let maximumLength = 1 << 24
+    package static let maximumLength = 1 << 24
     /// The largest `length × trials` accepted per length (2^28 element products).
-    public static let maximumWork = 1 << 28
+    package static let maximumWork = 1 << 28
 
     /// Runs every configuration on `trials` vector pairs of each length (fewer when real data holds
     /// fewer; lengths with none are skipped and returned in `skipped`). Trials run in parallel.
-    public static func run(
+    package static func run(
         _ configurations: [DotConfiguration], lengths: [Int], trials: Int, source: DotVectorSource, seed: UInt64 = 0,
         progress: ((Int, Int) -> Void)? = nil
     ) throws -> (rows: [AccumulationRow], skipped: [Int]) {

@@ -21,9 +21,9 @@ import Foundation
 /// output is well-formed XML with every text escaped, a `viewBox`, and sans-serif fonts.
 /// Points that an axis cannot show (not finite, or ≤ 0 on a logarithmic axis) are left out; a
 /// line series is broken where a point is left out.
-public struct SVGPlot: Hashable, Sendable {
+package struct SVGPlot: Hashable, Sendable {
     /// How an axis maps values to positions.
-    public enum Scale: String, CaseIterable, Hashable, Sendable, Codable {
+    package enum Scale: String, CaseIterable, Hashable, Sendable, Codable {
         /// Linear; ticks at 1-2-5 multiples of a power of ten.
         case linear
         /// Logarithmic base 2; ticks at powers of two, labelled `2^k`. Values ≤ 0 are not shown.
@@ -33,17 +33,17 @@ public struct SVGPlot: Hashable, Sendable {
     }
 
     /// An axis: its label, scale and (optionally) a fixed range.
-    public struct Axis: Hashable, Sendable {
+    package struct Axis: Hashable, Sendable {
         /// The label written along the axis.
-        public var label: String
+        package var label: String
         /// The scale.
-        public var scale: Scale
+        package var scale: Scale
         /// The range shown; `nil` fits the data (expanded to whole ticks, or to whole powers on
         /// logarithmic axes). Ignored where it is not usable on the scale (a bound ≤ 0 on a log axis).
-        public var range: ClosedRange<Double>?
+        package var range: ClosedRange<Double>?
 
         /// Creates an axis.
-        public init(label: String = "", scale: Scale = .linear, range: ClosedRange<Double>? = nil) {
+        package init(label: String = "", scale: Scale = .linear, range: ClosedRange<Double>? = nil) {
             self.label = label
             self.scale = scale
             self.range = range
@@ -51,21 +51,21 @@ public struct SVGPlot: Hashable, Sendable {
     }
 
     /// One data point.
-    public struct Point: Hashable, Sendable {
+    package struct Point: Hashable, Sendable {
         /// The horizontal coordinate, in data units.
-        public var x: Double
+        package var x: Double
         /// The vertical coordinate, in data units.
-        public var y: Double
+        package var y: Double
 
         /// Creates a point.
-        public init(x: Double, y: Double) {
+        package init(x: Double, y: Double) {
             self.x = x
             self.y = y
         }
     }
 
     /// How a series is drawn.
-    public enum SeriesStyle: String, CaseIterable, Hashable, Sendable, Codable {
+    package enum SeriesStyle: String, CaseIterable, Hashable, Sendable, Codable {
         /// A polyline through the points, in the given order.
         case line
         /// A dot at each point.
@@ -75,18 +75,18 @@ public struct SVGPlot: Hashable, Sendable {
     }
 
     /// A named sequence of points.
-    public struct Series: Hashable, Sendable {
+    package struct Series: Hashable, Sendable {
         /// The name shown in the legend.
-        public var name: String
+        package var name: String
         /// The points, in drawing order.
-        public var points: [Point]
+        package var points: [Point]
         /// How the series is drawn.
-        public var style: SeriesStyle
+        package var style: SeriesStyle
         /// A fixed colour (any SVG colour, e.g. `#1f77b4`); `nil` takes the next colour of ``SVGPlot/palette``.
-        public var color: String?
+        package var color: String?
 
         /// Creates a series from points.
-        public init(_ name: String, points: [Point], style: SeriesStyle = .line, color: String? = nil) {
+        package init(_ name: String, points: [Point], style: SeriesStyle = .line, color: String? = nil) {
             self.name = name
             self.points = points
             self.style = style
@@ -94,66 +94,66 @@ public struct SVGPlot: Hashable, Sendable {
         }
 
         /// Creates a series from `(x, y)` pairs.
-        public init(_ name: String, points: [(x: Double, y: Double)], style: SeriesStyle = .line, color: String? = nil) {
+        package init(_ name: String, points: [(x: Double, y: Double)], style: SeriesStyle = .line, color: String? = nil) {
             self.init(name, points: points.map { Point(x: $0.x, y: $0.y) }, style: style, color: color)
         }
     }
 
     /// A labelled vertical line at a given `x` (for example the critical data size `D_crit`).
-    public struct Marker: Hashable, Sendable {
+    package struct Marker: Hashable, Sendable {
         /// Where the line is drawn, in data units.
-        public var x: Double
+        package var x: Double
         /// The text written beside the line at the top of the plot area.
-        public var label: String
+        package var label: String
 
         /// Creates a marker.
-        public init(x: Double, label: String) {
+        package init(x: Double, label: String) {
             self.x = x
             self.label = label
         }
     }
 
     /// One row of a strip plot: a tick mark at each value.
-    public struct Strip: Hashable, Sendable {
+    package struct Strip: Hashable, Sendable {
         /// The row label, written to the left of the row.
-        public var label: String
+        package var label: String
         /// The values to mark (values the x axis cannot show are left out).
-        public var values: [Double]
+        package var values: [Double]
 
         /// Creates a strip row.
-        public init(label: String, values: [Double]) {
+        package init(label: String, values: [Double]) {
             self.label = label
             self.values = values
         }
     }
 
     /// The colours given to series and strips in order (Tableau 10).
-    public static let palette: [String] = [
+    package static let palette: [String] = [
         "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
     ]
 
     /// The title, centred above the plot (empty for none).
-    public var title: String
+    package var title: String
     /// The horizontal axis.
-    public var xAxis: Axis
+    package var xAxis: Axis
     /// The vertical axis (not used in strip mode).
-    public var yAxis: Axis
+    package var yAxis: Axis
     /// The data series (not drawn in strip mode).
-    public var series: [Series]
+    package var series: [Series]
     /// Vertical marker lines.
-    public var markers: [Marker]
+    package var markers: [Marker]
     /// Strip rows. When non-empty the plot is in strip mode: one row per strip, the x axis shared,
     /// ``series`` and ``yAxis`` unused, and the height set by the number of rows.
-    public var strips: [Strip]
+    package var strips: [Strip]
     /// The width in SVG user units (pixels).
-    public var width: Int
+    package var width: Int
     /// The height in SVG user units (pixels); in strip mode it is computed from the number of rows.
-    public var height: Int
+    package var height: Int
     /// Whether the legend is drawn (chart mode, when there is at least one series).
-    public var showsLegend: Bool
+    package var showsLegend: Bool
 
     /// Creates a plot.
-    public init(
+    package init(
         title: String = "", xAxis: Axis = Axis(), yAxis: Axis = Axis(), series: [Series] = [], markers: [Marker] = [],
         strips: [Strip] = [], width: Int = 720, height: Int = 440, showsLegend: Bool = true
     ) {
@@ -173,7 +173,7 @@ public struct SVGPlot: Hashable, Sendable {
     ///
     /// Formats with at most 2^16 positive magnitude codes show every value; wider formats show the
     /// least positive value and every power of two up to the greatest finite value.
-    public static func valueStrips(
+    package static func valueStrips(
         for formats: [FloatFormat], title: String = "Positive finite values", markers: [Marker] = [], width: Int = 720
     ) -> SVGPlot {
         SVGPlot(
@@ -184,7 +184,7 @@ public struct SVGPlot: Hashable, Sendable {
 
     /// The positive finite values of `format`, ascending (see ``valueStrips(for:title:markers:width:)``
     /// for formats with more than 2^16 positive codes).
-    public static func positiveFiniteValues(of format: FloatFormat) -> [Double] {
+    package static func positiveFiniteValues(of format: FloatFormat) -> [Double] {
         if format.maxMagnitudeCode < 1 << 16 {
             var values: [Double] = []
             for code in 0...format.maxMagnitudeCode {
@@ -209,7 +209,7 @@ public struct SVGPlot: Hashable, Sendable {
     // MARK: Rendering
 
     /// The SVG document: an XML declaration and one `svg` element, ending with a newline.
-    public func render() -> String {
+    package func render() -> String {
         var w = SVGWriter()
         let isStrip = !strips.isEmpty
         let hasTitle = !title.isEmpty

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The output formats a ``Table`` renders to.
-public enum TableFormat: String, CaseIterable, Hashable, Sendable, Codable {
+package enum TableFormat: String, CaseIterable, Hashable, Sendable, Codable {
     /// Aligned plain text for terminals.
     case text
     /// A GitHub-flavoured Markdown pipe table.
@@ -14,7 +14,7 @@ public enum TableFormat: String, CaseIterable, Hashable, Sendable, Codable {
     case latex
 
     /// The customary file extension for this format, without the dot.
-    public var fileExtension: String {
+    package var fileExtension: String {
         switch self {
         case .text: return "txt"
         case .markdown: return "md"
@@ -40,9 +40,9 @@ public enum TableFormat: String, CaseIterable, Hashable, Sendable, Codable {
 ///
 /// Rows shorter than the header are padded with empty cells; cells beyond the last column are not
 /// rendered. Every rendering ends with a newline and is deterministic.
-public struct Table: Hashable, Sendable {
+package struct Table: Hashable, Sendable {
     /// How a column's cells are aligned in the text, Markdown and LaTeX renderings.
-    public enum Alignment: String, CaseIterable, Hashable, Sendable, Codable {
+    package enum Alignment: String, CaseIterable, Hashable, Sendable, Codable {
         /// Flush left.
         case left
         /// Flush right (the usual choice for numbers).
@@ -52,21 +52,21 @@ public struct Table: Hashable, Sendable {
     }
 
     /// A column: its header and alignment.
-    public struct Column: Hashable, Sendable {
+    package struct Column: Hashable, Sendable {
         /// The header text (the key of the column in the JSON rendering).
-        public var header: String
+        package var header: String
         /// How the column's cells are aligned.
-        public var alignment: Alignment
+        package var alignment: Alignment
 
         /// Creates a column.
-        public init(_ header: String, alignment: Alignment = .left) {
+        package init(_ header: String, alignment: Alignment = .left) {
             self.header = header
             self.alignment = alignment
         }
     }
 
     /// How ``number(_:_:)`` spells a `Double`.
-    public enum NumberStyle: Hashable, Sendable {
+    package enum NumberStyle: Hashable, Sendable {
         /// The shortest text that reads back as the same `Double`; integers without a fraction (`448`).
         case shortest
         /// At most the given number of significant digits (C's `%g`), exponent written `1e-5`.
@@ -79,14 +79,14 @@ public struct Table: Hashable, Sendable {
 
     /// The title, shown above the text and Markdown renderings and as the LaTeX caption; CSV and
     /// JSON leave it out.
-    public var title: String?
+    package var title: String?
     /// The columns, left to right.
-    public var columns: [Column]
+    package var columns: [Column]
     /// The rows of cells, top to bottom.
-    public var rows: [[String]]
+    package var rows: [[String]]
 
     /// Creates a table from columns with explicit alignments.
-    public init(title: String? = nil, columns: [Column], rows: [[String]] = []) {
+    package init(title: String? = nil, columns: [Column], rows: [[String]] = []) {
         self.title = title
         self.columns = columns
         self.rows = rows
@@ -95,7 +95,7 @@ public struct Table: Hashable, Sendable {
     /// Creates a table from header texts. A column is right-aligned when it has at least one
     /// non-empty cell and every non-empty cell is a number (``isNumeric(_:)``, or `nan`/`inf`/`-inf`);
     /// otherwise it is left-aligned.
-    public init(title: String? = nil, headers: [String], rows: [[String]] = []) {
+    package init(title: String? = nil, headers: [String], rows: [[String]] = []) {
         let columns = headers.enumerated().map { index, header -> Column in
             let cells = rows.compactMap { index < $0.count ? $0[index] : nil }.filter { !$0.isEmpty }
             let numeric = !cells.isEmpty && cells.allSatisfy { Table.isNumeric($0) || Table.specialNumbers.contains($0.lowercased()) }
@@ -105,10 +105,10 @@ public struct Table: Hashable, Sendable {
     }
 
     /// Appends a row.
-    public mutating func append(_ row: [String]) { rows.append(row) }
+    package mutating func append(_ row: [String]) { rows.append(row) }
 
     /// Renders the table in `format`.
-    public func render(_ format: TableFormat) -> String {
+    package func render(_ format: TableFormat) -> String {
         switch format {
         case .text: return renderText()
         case .markdown: return renderMarkdown()
@@ -132,7 +132,7 @@ public struct Table: Hashable, Sendable {
     /// Whether `cell` is a number in JSON's grammar: an optional `-`, an integer part without
     /// leading zeros, an optional fraction and an optional exponent (`0`, `-1.5`, `2e-3`, `1E+9`).
     /// `nan`, `inf`, `+1`, `.5`, `0x10` and text with spaces are not.
-    public static func isNumeric(_ cell: String) -> Bool {
+    package static func isNumeric(_ cell: String) -> Bool {
         let s = Array(cell.utf8)
         var i = 0
         func digits() -> Int {
@@ -171,7 +171,7 @@ public struct Table: Hashable, Sendable {
     /// Table.number(2.5, .fixed(2))         // "2.50"
     /// Table.number(1500, .scientific(2))   // "1.50e3"
     /// ```
-    public static func number(_ value: Double, _ style: NumberStyle = .shortest) -> String {
+    package static func number(_ value: Double, _ style: NumberStyle = .shortest) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value < 0 ? "-inf" : "inf" }
         switch style {
@@ -227,7 +227,7 @@ public struct Table: Hashable, Sendable {
     /// Aligned plain text: the title, the header, a rule of dashes under each column, the rows.
     /// Columns are separated by two spaces; trailing spaces are removed; line breaks inside cells
     /// become spaces.
-    public func renderText() -> String {
+    package func renderText() -> String {
         let clean: (String) -> String = { $0.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ") }
         let header = columns.map { clean($0.header) }
         let body = normalizedRows.map { $0.map(clean) }
@@ -248,7 +248,7 @@ public struct Table: Hashable, Sendable {
     /// A GitHub-flavoured Markdown pipe table, padded so that the source is aligned too. The title,
     /// when present, is a bold paragraph above the table. `|` in cells is escaped as `\|` and line
     /// breaks become `<br>`.
-    public func renderMarkdown() -> String {
+    package func renderMarkdown() -> String {
         let escape: (String) -> String = {
             $0.replacingOccurrences(of: "|", with: "\\|")
                 .replacingOccurrences(of: "\r\n", with: "<br>").replacingOccurrences(of: "\n", with: "<br>")
@@ -280,7 +280,7 @@ public struct Table: Hashable, Sendable {
 
     /// Quotes one CSV field as RFC 4180 asks: fields containing a comma, a double quote, CR or LF
     /// are enclosed in double quotes, with inner double quotes doubled.
-    public static func csvField(_ text: String) -> String {
+    package static func csvField(_ text: String) -> String {
         let needsQuotes = text.contains { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }
         guard needsQuotes else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -288,7 +288,7 @@ public struct Table: Hashable, Sendable {
 
     /// RFC 4180 CSV: a header record, then one record per row, every record ended by CRLF. The
     /// title is not written.
-    public func renderCSV() -> String {
+    package func renderCSV() -> String {
         var out = columns.map { Self.csvField($0.header) }.joined(separator: ",") + "\r\n"
         for row in normalizedRows {
             out += row.map(Self.csvField).joined(separator: ",") + "\r\n"
@@ -299,7 +299,7 @@ public struct Table: Hashable, Sendable {
     // MARK: JSON
 
     /// A JSON string literal for `text` (quotes, backslashes and control characters escaped).
-    public static func jsonString(_ text: String) -> String {
+    package static func jsonString(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
@@ -324,7 +324,7 @@ public struct Table: Hashable, Sendable {
     /// (``isNumeric(_:)``) are JSON numbers; every other cell, `nan` and `inf` included, is a
     /// string. A repeated header gets a suffix (`value`, `value_2`) so that keys stay unique. The
     /// title is not written.
-    public func renderJSON() -> String {
+    package func renderJSON() -> String {
         var seen: [String: Int] = [:]
         let keys = columns.map { column -> String in
             let n = (seen[column.header] ?? 0) + 1
@@ -347,7 +347,7 @@ public struct Table: Hashable, Sendable {
 
     /// Escapes LaTeX's special characters (`\ & % $ # _ { } ~ ^ < > |`) so that `text` prints as
     /// written; line breaks become spaces.
-    public static func latexEscaped(_ text: String) -> String {
+    package static func latexEscaped(_ text: String) -> String {
         var out = ""
         for ch in text {
             switch ch {
@@ -373,7 +373,7 @@ public struct Table: Hashable, Sendable {
 
     /// A LaTeX `tabular` with `\hline` rules (no packages needed). With a title, the tabular sits in
     /// a centred `table` float whose `\caption` is the title.
-    public func renderLaTeX() -> String {
+    package func renderLaTeX() -> String {
         let spec = columns.map { column -> String in
             switch column.alignment {
             case .left: return "l"

@@ -1,4 +1,5 @@
 import ExMy
+import ExMyAnalysis
 import Foundation
 import TensorIO
 
@@ -281,7 +282,7 @@ public enum AnalyzerBenchmark {
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e9 }
 
     /// The peak resident set size of this process, in bytes (Linux reports KiB, macOS bytes).
-    static func peakResidentBytes() -> Int {
+    package static func peakResidentBytes() -> Int {
         var usage = rusage()
         #if os(Linux)
         guard getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage) == 0 else { return 0 }

@@ -178,9 +178,11 @@ struct VectorTests {
 
     static func variant(_ rule: RoundingRule) -> ReferenceStochastic {
         switch rule {
+        case .stochasticA, .stochastic: return .variantA
         case .stochasticB: return .variantB
         case .stochasticC: return .variantC
-        default: return .variantA
+        case .toNearestOrEven, .toNearestOrAwayFromZero, .toNearestOrZero, .towardZero, .up, .down, .awayFromZero, .toOdd:
+            return .variantA  // not used: deterministic rules have no stochastic variant
         }
     }
 

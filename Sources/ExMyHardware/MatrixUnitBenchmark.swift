@@ -5,33 +5,33 @@ import Foundation
 /// (standard-normal values quantized into A's and B's formats, C = 0, scales 2^0), timed through
 /// ``MatrixUnitKernel/multiply(_:threads:)`` (decoding, packing, the kernel and any scalar
 /// fall-back), the median of `repetitions` runs per thread count.
-public enum MatrixUnitBenchmark {
+package enum MatrixUnitBenchmark {
     /// The presets measured by default: FP8 (Hopper, Ada, Blackwell, MXFP8), FP16 and BF16.
-    public static let defaultPresets = [
+    package static let defaultPresets = [
         "hopper-wgmma-e4m3-f32", "ada-mma-e4m3-f32", "hopper-wgmma-e4m3-f16", "blackwell-tcgen05-e4m3-f32", "blackwell-tcgen05-mxf8-e4m3",
         "hopper-wgmma-f16-f32", "hopper-wgmma-bf16-f32", "volta-mma-f16-f32",
     ]
 
-    public struct Result: Sendable {
-        public var preset: String
-        public var threads: Int
+    package struct Result: Sendable {
+        package var preset: String
+        package var threads: Int
         /// Median wall-clock seconds of one product.
-        public var seconds: Double
+        package var seconds: Double
         /// Median CPU seconds of the process (all threads) for one product: on a shared machine
         /// the cost per core independent of what else runs.
-        public var cpuSeconds: Double
-        public var products: Double
-        public var productsPerSecond: Double { products / seconds }
-        public var productsPerSecondPerThread: Double { productsPerSecond / Double(threads) }
+        package var cpuSeconds: Double
+        package var products: Double
+        package var productsPerSecond: Double { products / seconds }
+        package var productsPerSecondPerThread: Double { productsPerSecond / Double(threads) }
         /// Products per CPU second: products per second per core.
-        public var productsPerCPUSecond: Double { products / cpuSeconds }
+        package var productsPerCPUSecond: Double { products / cpuSeconds }
         /// Whether the batched kernel ran (else the scalar model).
-        public var batched: Bool
+        package var batched: Bool
     }
 
     /// Random operands for `unit`: values from a standard normal distribution (seeded) quantized
     /// to nearest-even.
-    public static func operands(_ unit: MatrixUnit, m: Int, n: Int, k: Int, seed: UInt64 = 2026) -> MatrixUnitOperands {
+    package static func operands(_ unit: MatrixUnit, m: Int, n: Int, k: Int, seed: UInt64 = 2026) -> MatrixUnitOperands {
         var g = SplitMix64(seed: seed)
         var unused = SystemRandomNumberGenerator()
         func normal() -> Double {
@@ -53,7 +53,7 @@ public enum MatrixUnitBenchmark {
     }
 
     /// Times `unit` on `size`³ for each thread count.
-    public static func run(_ unit: MatrixUnit, size: Int, threads: [Int], repetitions: Int = 3) throws -> [Result] {
+    package static func run(_ unit: MatrixUnit, size: Int, threads: [Int], repetitions: Int = 3) throws -> [Result] {
         let kernel = try MatrixUnitKernel(unit)
         var k = size
         if let s = unit.blockScale { k = max(s.blockSize, size / s.blockSize * s.blockSize) }

@@ -14,24 +14,24 @@ import Foundation
 /// and left out of both sides). C = 0. The exact value is the exact sum of the exact scaled products
 /// (``ExactAccumulator``) rounded once to `Double`; the error is `|d − exact| / |exact|` (cases with
 /// an exact zero are skipped).
-public enum MatrixUnitStudy {
+package enum MatrixUnitStudy {
     /// One row: a unit at one length.
-    public struct Row: Sendable, Hashable {
-        public var unit: String
-        public var k: Int
-        public var meanRelativeError: Double
-        public var maxRelativeError: Double
-        public var trials: Int
+    package struct Row: Sendable, Hashable {
+        package var unit: String
+        package var k: Int
+        package var meanRelativeError: Double
+        package var maxRelativeError: Double
+        package var trials: Int
     }
 
     /// The default units of the report's "what your accumulator loses" table: FP8 and FP4 inputs.
-    public static let reportUnits = [
+    package static let reportUnits = [
         "p3109-block-dot-e4m3", "exmy-dot-fp32-rne-e4m3", "ada-mma-e4m3-f32", "hopper-wgmma-e4m3-f32",
         "blackwell-tcgen05-e4m3-f32", "cdna3-mfma-fp8", "blackwell-tcgen05-mxf8-e4m3", "blackwell-tcgen05-mxf4", "blackwell-tcgen05-nvf4",
     ]
 
     /// Relative error against K for `unit`, `trials` dot products per length.
-    public static func errorVersusK(_ unit: MatrixUnit, lengths: [Int], trials: Int, seed: UInt64) throws -> [Row] {
+    package static func errorVersusK(_ unit: MatrixUnit, lengths: [Int], trials: Int, seed: UInt64) throws -> [Row] {
         let kernel = try MatrixUnitKernel(unit)
         var rows: [Row] = []
         for k in lengths {
@@ -123,7 +123,7 @@ public enum MatrixUnitStudy {
     }
 
     /// The table as Markdown (one row per unit, one column per K, mean relative error).
-    public static func markdown(_ rows: [Row]) -> String {
+    package static func markdown(_ rows: [Row]) -> String {
         let ks = Array(Set(rows.map(\.k))).sorted()
         var units: [String] = []
         for r in rows where !units.contains(r.unit) { units.append(r.unit) }
@@ -154,7 +154,7 @@ public enum MatrixUnitStudy {
     }
 
     /// The table as CSV: unit, k, mean and max relative error, trials.
-    public static func csv(_ rows: [Row]) -> String {
+    package static func csv(_ rows: [Row]) -> String {
         var text = "unit,k,mean_relative_error,max_relative_error,trials\r\n"
         for r in rows { text += "\(r.unit),\(r.k),\(r.meanRelativeError),\(r.maxRelativeError),\(r.trials)\r\n" }
         return text

@@ -214,6 +214,14 @@ struct VectorsGenerateCommand: ParsableCommand {
         let generator: VectorGenerator
         do { generator = try VectorGenerator(model, level: level, count: count, seed: seed) } catch let e as VectorError { throw CLIError(e.message) }
         let layout = VectorLayout(model)
+        try write(header: layout.hexHeader) { line in
+            try generator.generate { v in try line(hex ? layout.hexWord(v) : layout.line(v)) }
+        }
+    }
+
+    /// Writes the lines `produce` gives (after the `$readmemh` header with --hex) to --output or
+    /// standard output, in 64 KiB pieces; a file is replaced only once complete.
+    func write(header: String, _ produce: (_ line: (String) throws -> Void) throws -> Void) throws {
         let sink: any OutputSink
         if let output, output != "-", output != "/dev/stdout" {
             do { sink = try OutputFile(path: output) } catch let e as TensorIOError { throw CLIError.file(e) }
@@ -222,10 +230,10 @@ struct VectorsGenerateCommand: ParsableCommand {
         }
         var buffer = ""
         buffer.reserveCapacity(1 << 17)
-        if hex { buffer += layout.hexHeader + "\n" }
+        if hex { buffer += header + "\n" }
         do {
-            try generator.generate { v in
-                buffer += hex ? layout.hexWord(v) : layout.line(v)
+            try produce { text in
+                buffer += text
                 buffer += "\n"
                 if buffer.utf8.count >= 1 << 16 {
                     try sink.write(buffer)
@@ -244,25 +252,9 @@ extension VectorsGenerateCommand {
         let generator: BlockVectorGenerator
         do { generator = try BlockVectorGenerator(model, level: level, count: count, seed: seed) } catch let e as VectorError { throw CLIError(e.message) }
         let layout = BlockLayout(model)
-        let sink: any OutputSink
-        if let output, output != "-", output != "/dev/stdout" {
-            do { sink = try OutputFile(path: output) } catch let e as TensorIOError { throw CLIError.file(e) }
-        } else {
-            sink = ConsoleSink()
+        try write(header: layout.hexHeader) { line in
+            try generator.generate { v in try line(hex ? layout.hexWord(v) : layout.line(v)) }
         }
-        var buffer = hex ? layout.hexHeader + "\n" : ""
-        do {
-            try generator.generate { v in
-                buffer += hex ? layout.hexWord(v) : layout.line(v)
-                buffer += "\n"
-                if buffer.utf8.count >= 1 << 16 {
-                    try sink.write(buffer)
-                    buffer.removeAll(keepingCapacity: true)
-                }
-            }
-            try sink.write(buffer)
-            try sink.commit()
-        } catch let e as TensorIOError { throw CLIError.file(e) }
     }
 }
 

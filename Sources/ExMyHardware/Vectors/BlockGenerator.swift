@@ -35,8 +35,7 @@ public struct BlockVectorGenerator: Sendable {
     ///   - seed: the seed of every random choice.
     /// - Throws: ``VectorError`` for a level other than 1 or 2 or a negative count.
     public init(_ model: BlockVectorModel, level: Int = 1, count: Int? = nil, seed: UInt64 = 1) throws {
-        guard level == 1 || level == 2 else { throw VectorError("-level takes 1 or 2, not \(level)") }
-        if let c = count, c < 0 { throw VectorError("the count must be at least 0, not \(c)") }
+        try VectorGenerator.validate(level: level, count: count)
         self.model = model
         self.level = level
         self.count = count

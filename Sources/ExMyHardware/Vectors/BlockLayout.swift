@@ -50,28 +50,7 @@ public struct BlockLayout: Sendable {
     ///
     /// - Throws: ``VectorError`` saying what is wrong with the line.
     public func parse<S: StringProtocol>(_ text: S) throws -> BlockVector {
-        var values: [UInt64] = []
-        values.reserveCapacity(fieldCount)
-        var current: UInt64 = 0, digits = 0, bad = false
-        func finish() throws {
-            guard digits > 0 else { return }
-            if bad || digits > 16 { throw VectorError("field \(values.count + 1) is not a hex number of at most 16 digits") }
-            values.append(current)
-            current = 0; digits = 0
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"):
-                try finish()
-                continue
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): current = current &<< 4 | UInt64(byte - UInt8(ascii: "0"))
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): current = current &<< 4 | UInt64(byte - UInt8(ascii: "a") + 10)
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): current = current &<< 4 | UInt64(byte - UInt8(ascii: "A") + 10)
-            default: bad = true
-            }
-            digits += 1
-        }
-        try finish()
+        let values = try VectorLayout.hexFields(text, capacity: fieldCount)
         guard values.count == fieldCount else {
             throw VectorError("expected \(fieldCount) hex fields (\(inputWidths.count) inputs, \(outputWidths.count) outputs, flags), found \(values.count)")
         }

@@ -33,12 +33,17 @@ public struct VectorGenerator: Sendable {
     public let seed: UInt64
 
     public init(_ model: VectorModel, level: Int = 1, count: Int? = nil, seed: UInt64 = 1) throws {
-        guard level == 1 || level == 2 else { throw VectorError("-level takes 1 or 2, not \(level)") }
-        if let c = count, c < 0 { throw VectorError("the count must be at least 0, not \(c)") }
+        try Self.validate(level: level, count: count)
         self.model = model
         self.level = level
         self.count = count
         self.seed = seed
+    }
+
+    /// Checks a level (1 or 2) and a count (at least 0), for every generator.
+    static func validate(level: Int, count: Int?) throws {
+        guard level == 1 || level == 2 else { throw VectorError("-level takes 1 or 2, not \(level)") }
+        if let c = count, c < 0 { throw VectorError("the count must be at least 0, not \(c)") }
     }
 
     var scale: Int { level == 1 ? 1 : 10 }

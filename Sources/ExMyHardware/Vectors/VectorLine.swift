@@ -48,14 +48,13 @@ public struct VectorLayout: Sendable {
         return fields.joined(separator: " ")
     }
 
-    /// Reads a line: hex fields as ``line(_:)`` writes them (any case, any width that fits),
-    /// separated by spaces or tabs; surrounding white space (a `\r` included) is ignored.
+    /// The hex fields of a line, separated by spaces, tabs, `\r` or `\n`, in one pass over the
+    /// bytes (TestFloat files run to millions of lines); any case, at most 16 digits each.
     ///
-    /// - Throws: ``VectorError`` saying what is wrong with the line.
-    public func parse<S: StringProtocol>(_ text: S) throws -> Vector {
-        // One pass over the bytes: TestFloat files run to millions of lines.
+    /// - Throws: ``VectorError`` naming the first field that is not such a number.
+    static func hexFields<S: StringProtocol>(_ text: S, capacity: Int) throws -> [UInt64] {
         var values: [UInt64] = []
-        values.reserveCapacity(fieldCount)
+        values.reserveCapacity(capacity)
         var current: UInt64 = 0, digits = 0, bad = false
         func finish() throws {
             guard digits > 0 else { return }
@@ -78,6 +77,15 @@ public struct VectorLayout: Sendable {
             digits += 1
         }
         try finish()
+        return values
+    }
+
+    /// Reads a line: hex fields as ``line(_:)`` writes them (any case, any width that fits),
+    /// separated by spaces or tabs; surrounding white space (a `\r` included) is ignored.
+    ///
+    /// - Throws: ``VectorError`` saying what is wrong with the line.
+    public func parse<S: StringProtocol>(_ text: S) throws -> Vector {
+        let values = try Self.hexFields(text, capacity: fieldCount)
         guard values.count == fieldCount else {
             throw VectorError("expected \(fieldCount) hex fields (\(fieldNames.joined(separator: " "))), found \(values.count)")
         }

@@ -8,8 +8,9 @@ extension FloatFormat {
         case infinity
         /// The +0 code, or −0 where the format has one (never for a format without zero).
         case zero
-        /// A nonzero code in exponent field 0 of a format with subnormals; every nonzero code of a
-        /// format with no exponent field (E = 0, e.g. MXINT8).
+        /// A nonzero code in exponent field 0 of a format with subnormals: for a fixed-point format
+        /// (E = 0, such as MXINT8) every nonzero code. (Without subnormals such a code is
+        /// ``nonCanonical``; two's-complement codes with E = 0 are always `subnormal`.)
         case subnormal
         /// A code with a nonzero exponent field that is not NaN or ∞; every non-NaN code of a format
         /// without zero (E8M0FNU).

@@ -2,7 +2,19 @@
 extension FloatFormat {
     /// What a code means, without its value.
     public enum CodeClass: String, Hashable, Sendable, Codable {
-        case nan, infinity, zero, subnormal, normal
+        /// A NaN code (with either sign, where the format's NaNs carry one).
+        case nan
+        /// The +∞ or −∞ code (IEEE-style and P3109 extended formats only).
+        case infinity
+        /// The +0 code, or −0 where the format has one (never for a format without zero).
+        case zero
+        /// A nonzero code in exponent field 0 of a format with subnormals: for a fixed-point format
+        /// (E = 0, such as MXINT8) every nonzero code. (Without subnormals such a code is
+        /// ``nonCanonical``; two's-complement codes with E = 0 are always `subnormal`.)
+        case subnormal
+        /// A code with a nonzero exponent field that is not NaN or ∞; every non-NaN code of a format
+        /// without zero (E8M0FNU).
+        case normal
         /// A code in exponent field 0 of a format without subnormals: decodes as zero, never produced.
         case nonCanonical = "non-canonical"
     }

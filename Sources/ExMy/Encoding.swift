@@ -8,6 +8,7 @@ extension FloatFormat {
         /// The exception flags.
         public var status: ConversionStatus
 
+        /// Pairs `code` with `status`, as given: the code is not masked or checked against a format.
         @inlinable public init(code: UInt64, status: ConversionStatus) {
             self.code = code
             self.status = status

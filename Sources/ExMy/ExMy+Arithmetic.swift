@@ -112,6 +112,9 @@ extension ExMy {
     @inlinable public func rounded() -> ExMy { rounded(.toNearestOrAwayFromZero) }
 
     @inlinable public mutating func round(_ rule: FloatingPointRoundingRule) { self = rounded(rule) }
+    /// Rounds to an integral value with `.toNearestOrAwayFromZero` in place (IEEE 754
+    /// `roundToIntegralTiesToAway`, as Swift's `round()`); see ``rounded(_:)`` for integers the
+    /// format cannot represent.
     @inlinable public mutating func round() { self = rounded() }
 
     // MARK: Any rule, with flags

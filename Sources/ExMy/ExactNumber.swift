@@ -43,7 +43,14 @@
 public struct ExactNumber: Hashable, Sendable {
     /// What the text denotes.
     public enum Kind: Hashable, Sendable {
-        case nan, infinity, zero, finite
+        /// Not a number (`nan`, with an optional sign).
+        case nan
+        /// Infinity (`inf` / `infinity`, with an optional sign).
+        case infinity
+        /// Zero (`0`, `-0`, or any spelling of a zero significand).
+        case zero
+        /// A finite nonzero number, held in ``ExactNumber/significand`` and ``ExactNumber/exponent``.
+        case finite
     }
 
     /// NaN, ±∞, ±0 or a finite nonzero number.

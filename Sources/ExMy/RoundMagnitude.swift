@@ -15,6 +15,7 @@ extension FloatFormat {
         /// Always `false` for fixed-point formats (E = 0 with subnormals): they have no normal range.
         public var tiny: Bool
 
+        /// Creates an outcome from its parts, as given (nothing is checked).
         @inlinable public init(code: UInt64, inexact: Bool, tiny: Bool) {
             self.code = code
             self.inexact = inexact

@@ -15,24 +15,43 @@ import Foundation
 /// - `ulpHistogram`: `e_i / ulp_i`, with `ulp_i` the element grid's spacing at `|x_i| / s` times the
 ///   scale `s`, counted in bins of 1/8 ulp over [−2, 2) plus two overflow bins.
 public struct ErrorMetrics: Hashable, Sendable {
+    /// The number of finite inputs added (`n`), whatever their outputs.
     public private(set) var count = 0
+    /// The number of NaN or ±∞ inputs added; they enter no other statistic.
     public private(set) var nonFiniteInputs = 0
+    /// The number of finite inputs whose output is NaN or ±∞ (``nanOutputs`` + ``infiniteOutputs``).
     public private(set) var nonFiniteOutputs = 0
+    /// The number of finite inputs whose output is NaN.
     public private(set) var nanOutputs = 0
+    /// The number of finite inputs whose output is ±∞.
     public private(set) var infiniteOutputs = 0
+    /// `Σ e_i²` over the finite inputs with a finite output.
     public private(set) var sumSquaredError = 0.0
+    /// `Σ x_i²` over every finite input (those with a non-finite output included).
     public private(set) var sumSquaredInput = 0.0
+    /// `Σ |e_i|` over the finite inputs with a finite output.
     public private(set) var sumAbsoluteError = 0.0
+    /// The greatest `|e_i|` over the finite inputs with a finite output (0 before any).
     public private(set) var maxAbsoluteError = 0.0
+    /// `Σ |e_i| / |x_i|` over the nonzero finite inputs with a finite output.
     public private(set) var sumRelativeError = 0.0
+    /// The greatest `|e_i| / |x_i|` over the nonzero finite inputs with a finite output (0 before any).
     public private(set) var maxRelativeError = 0.0
+    /// The number of nonzero finite inputs with a finite output: the denominator of
+    /// ``meanRelativeError``.
     public private(set) var nonzeroInputs = 0
+    /// `Σ e_i` (signed) over the finite inputs with a finite output.
     public private(set) var sumError = 0.0
+    /// The number of nonzero finite inputs whose output is ±0.
     public private(set) var flushedCount = 0
+    /// The number of finite inputs with `|x_i| > |q_i|` and `|q_i|` equal to the element format's
+    /// greatest finite magnitude times the group's scale (counted only for a finite positive scale).
     public private(set) var saturatedCount = 0
     /// Bins of 1/8 ulp over [−2, 2): index 0 is [−2, −1.875); plus `below` and `above`.
     public private(set) var ulpHistogram = [Int](repeating: 0, count: 32)
+    /// The number of errors below −2 ulp (the histogram's lower overflow bin).
     public private(set) var ulpBelow = 0
+    /// The number of errors of 2 ulp or more (the histogram's upper overflow bin).
     public private(set) var ulpAbove = 0
 
     let elementMax: Double
@@ -48,6 +67,8 @@ public struct ErrorMetrics: Hashable, Sendable {
     let significandScale: Double
     let bitwiseSpacing: Bool
 
+    /// Creates empty statistics for outputs in `element` (whose greatest finite magnitude and grid
+    /// spacing define ``saturated`` and the ulp histogram). The format is not validated.
     public init(element: FloatFormat) {
         self.element = element
         elementMax = element.greatestFiniteMagnitude
@@ -202,18 +223,38 @@ public struct ErrorMetrics: Hashable, Sendable {
         ulpBelow += o.ulpBelow; ulpAbove += o.ulpAbove
     }
 
+    /// `Σ e_i² / n`: +∞ when any finite input has a NaN or ±∞ output, 0 when ``count`` is 0.
     public var mse: Double { nonFiniteOutputs > 0 ? .infinity : count == 0 ? 0 : sumSquaredError / Double(count) }
+    /// ``mse`` divided by the mean squared input `Σ x_i² / n`; when every input is zero, 0 if
+    /// ``mse`` is 0 and +∞ otherwise.
     public var relativeMSE: Double { sumSquaredInput == 0 ? (mse == 0 ? 0 : .infinity) : mse / (sumSquaredInput / Double(count)) }
+    /// The signal-to-quantization-noise ratio `10·log10(Σ x_i² / Σ e_i²)`, in decibels: −∞ when any
+    /// output is NaN or ±∞, +∞ when `Σ e_i²` is 0 (so also with no inputs), −∞ when every input is
+    /// zero and some error is not.
     public var sqnrDB: Double {
         if nonFiniteOutputs > 0 { return -.infinity }
         if sumSquaredError == 0 { return .infinity }
         return 10 * log10(sumSquaredInput / sumSquaredError)
     }
+    /// ``sumAbsoluteError`` divided by the number of finite inputs with a finite output
+    /// (``count`` − ``nonFiniteOutputs``); 0 when there are none.
     public var meanAbsoluteError: Double { count == 0 ? 0 : sumAbsoluteError / Double(count - nonFiniteOutputs > 0 ? count - nonFiniteOutputs : 1) }
+    /// ``sumRelativeError`` / ``nonzeroInputs``: the mean of `|e_i| / |x_i|` over nonzero inputs; 0
+    /// when there are none.
     public var meanRelativeError: Double { nonzeroInputs == 0 ? 0 : sumRelativeError / Double(nonzeroInputs) }
+    /// The mean signed error ``sumError`` / (``count`` − ``nonFiniteOutputs``), over the finite
+    /// inputs with a finite output; 0 when there are none. Positive when outputs exceed inputs.
     public var bias: Double { count - nonFiniteOutputs <= 0 ? 0 : sumError / Double(count - nonFiniteOutputs) }
+    /// ``flushedCount`` / ``count``: the fraction, in [0, 1], of finite inputs that were nonzero and
+    /// became ±0; 0 when ``count`` is 0.
     public var flushedToZero: Double { count == 0 ? 0 : Double(flushedCount) / Double(count) }
+    /// ``saturatedCount`` / ``count``: the fraction, in [0, 1], of finite inputs clipped to the
+    /// greatest finite element value times the scale; 0 when ``count`` is 0.
     public var saturated: Double { count == 0 ? 0 : Double(saturatedCount) / Double(count) }
+    /// ``nanOutputs`` / ``count``: the fraction, in [0, 1], of finite inputs that became NaN; 0 when
+    /// ``count`` is 0.
     public var nanFraction: Double { count == 0 ? 0 : Double(nanOutputs) / Double(count) }
+    /// ``infiniteOutputs`` / ``count``: the fraction, in [0, 1], of finite inputs that became ±∞; 0
+    /// when ``count`` is 0.
     public var infiniteFraction: Double { count == 0 ? 0 : Double(infiniteOutputs) / Double(count) }
 }

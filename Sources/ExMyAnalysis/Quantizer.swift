@@ -3,11 +3,18 @@ import Foundation
 
 /// A tensor of `Float` values with a C-order shape.
 public struct Tensor: Sendable {
+    /// The tensor's name, used in error messages and reports.
     public var name: String
+    /// The dimensions, outermost first. Checked against ``values`` by the initializer only;
+    /// assigning it later is not checked.
     public var shape: [Int]
+    /// The elements in C (row-major) order; their count is the product of ``shape``.
     public var values: [Float]
 
     /// Creates a tensor; `shape` defaults to one dimension.
+    ///
+    /// - Throws: ``AnalysisError`` when a dimension is negative, the product of `shape` overflows
+    ///   `Int`, or it differs from `values.count`.
     public init(name: String, values: [Float], shape: [Int]? = nil) throws {
         let s = shape ?? [values.count]
         var product = 1

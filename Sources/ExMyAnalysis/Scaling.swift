@@ -68,14 +68,19 @@ public enum ScaleFormat: Hashable, Sendable, CustomStringConvertible {
 public struct QuantizationScheme: Hashable, Sendable, CustomStringConvertible {
     /// A display name (`mxfp4`, `nvfp4`, `absmax`, …).
     public var name: String
+    /// The element format the scaled values are rounded into.
     public var element: FloatFormat
+    /// Which elements share a scale: the whole tensor, a channel, or a block along the last axis.
     public var granularity: Granularity
+    /// The format and rule of the scale factors.
     public var scale: ScaleFormat
     /// Rounding of elements (ties-to-even in every spec; the Capybara paper's QPyTorch used ties-away).
     public var rounding: RoundingRule
     /// Element overflow rule (saturating in OCP MX and NVFP4).
     public var overflow: OverflowRule
 
+    /// Creates a scheme from its parts. Nothing is validated here: a block size below 1 or a
+    /// channel axis the tensor lacks is refused (``AnalysisError``) when a tensor is quantized.
     public init(name: String, element: FloatFormat, granularity: Granularity, scale: ScaleFormat,
                 rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .saturateFinite) {
         self.name = name

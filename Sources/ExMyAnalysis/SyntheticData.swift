@@ -133,5 +133,6 @@ public enum Distribution: Hashable, Sendable, CustomStringConvertible {
 /// An error of the analyzer, with a message naming the problem.
 public struct AnalysisError: Error, CustomStringConvertible, Sendable {
     public let description: String
+    /// Creates an error whose ``description`` is `message`.
     public init(_ message: String) { description = message }
 }

@@ -26,14 +26,22 @@ public enum AnalyzerBenchmark {
         public var threads: [Int?] = [nil]
         /// The seed of the generated data.
         public var seed: UInt64 = 1
+        /// The default configuration: a generated checkpoint of 100 million parameters (seed 1) in a
+        /// temporary file, the ``defaultSchemes``, one run on every active processor. Nothing is
+        /// validated until ``run(_:progress:)``.
         public init() {}
     }
 
     /// One measured run.
     public struct Result: Sendable {
+        /// The path of the checkpoint analysed (given, or generated; a temporary one is removed
+        /// after the runs).
         public var checkpoint: String
+        /// The number of float parameters analysed: elements of the F32, F64, F16 and BF16 tensors.
         public var parameters: Int
+        /// The number of float tensors analysed (other dtypes are skipped).
         public var tensors: Int
+        /// The number of schemes (measured formats) each parameter went through.
         public var formats: Int
         /// The threads the study was given.
         public var threads: Int
@@ -50,13 +58,17 @@ public enum AnalyzerBenchmark {
         public var peakResidentBytes: Int
         /// The largest tensor's size in bytes (one tensor is held at a time).
         public var largestTensorBytes: Int
-        /// The machine's load average (1 minute) before and after the run.
+        /// The machine's load average (1 minute) before the run.
         public var loadBefore: Double
+        /// The machine's load average (1 minute) after the run.
         public var loadAfter: Double
         /// Σ over schemes of the summed squared error: a checksum that the work was done.
         public var checksum: Double
 
+        /// ``parameters`` / ``wallSeconds``: parameters analysed per second of the study, all
+        /// formats together.
         public var parametersPerSecond: Double { Double(parameters) / wallSeconds }
+        /// ``parameters`` · ``formats`` / ``wallSeconds``: parameter·format pairs per second.
         public var parameterFormatsPerSecond: Double { Double(parameters) * Double(formats) / wallSeconds }
     }
 

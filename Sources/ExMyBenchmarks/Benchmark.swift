@@ -21,16 +21,27 @@ public enum ExMyBenchmark {
     public struct Case: Hashable, Sendable, Codable {
         /// What is measured.
         public enum Operation: String, Hashable, Sendable, Codable {
-            case encode, encodePacked = "encode-packed", decode, decodePacked = "decode-packed"
+            /// Values into one code per byte (``BatchEncoder``).
+            case encode
+            /// Values into codes packed at the format's bit width (e.g. two FP4 codes per byte).
+            /// Spelled `encode-packed`.
+            case encodePacked = "encode-packed"
+            /// One code per byte into values (``BatchDecoder``).
+            case decode
+            /// Codes packed at the format's bit width into values. Spelled `decode-packed`.
+            case decodePacked = "decode-packed"
         }
         /// The format spelling (`FloatFormat(parsing:)`).
         public var format: String
+        /// Whether values are encoded or codes decoded, and whether the codes are packed.
         public var operation: Operation
         /// The value type read (encode) or written (decode).
         public var valueType: String
         /// The rounding rule (`"nearest-even"`, `"stochastic-a8"`, …).
         public var rule: String
 
+        /// Creates a case; `valueType` is stored as its raw value. Nothing is parsed here:
+        /// ``ExMyBenchmark/run(_:progress:)`` throws ``FormatError`` for an unknown format or rule.
         public init(format: String, operation: Operation, valueType: BatchElementKind = .float, rule: String = "nearest-even") {
             self.format = format
             self.operation = operation
@@ -50,6 +61,7 @@ public enum ExMyBenchmark {
 
     /// What to run.
     public struct Configuration: Hashable, Sendable {
+        /// The conversions to measure, in order.
         public var cases: [Case]
         /// Element counts.
         public var sizes: [Int]
@@ -60,6 +72,8 @@ public enum ExMyBenchmark {
         /// Timed repetitions per measurement (the best is kept).
         public var repetitions: Int
 
+        /// Creates a configuration as given. ``ExMyBenchmark/run(_:progress:)`` throws ``BatchError``
+        /// for sizes or thread counts below 1 and for sizes whose buffers the machine cannot afford.
         public init(cases: [Case], sizes: [Int], threads: [Int], minimumSeconds: Double = 0.02, repetitions: Int = 5) {
             self.cases = cases
             self.sizes = sizes
@@ -397,20 +411,29 @@ public enum ExMyBenchmark {
 
 /// One measurement.
 public struct BenchmarkResult: Hashable, Sendable, Codable {
+    /// The case's short name (``ExMyBenchmark/Case/name``).
     public var caseName: String
+    /// The format spelling, as the case gave it.
     public var format: String
+    /// The operation's raw value (`encode`, `encode-packed`, `decode`, `decode-packed`).
     public var operation: String
+    /// The value type's raw value (`float`, `double`, …), as the case gave it.
     public var valueType: String
+    /// The rounding rule's spelling, as the case gave it.
     public var rule: String
+    /// The number of elements converted per timed conversion.
     public var elements: Int
+    /// The thread count the conversion was given.
     public var threads: Int
     /// Best time of one conversion of `elements` elements.
     public var seconds: Double
+    /// ``elements`` / ``seconds``.
     public var elementsPerSecond: Double
     /// Bytes read plus written per element (the traffic the limit kernel moves).
     public var bytesPerElement: Double
     /// Best time of the stream kernel with the same traffic.
     public var limitSeconds: Double
+    /// ``elements`` / ``limitSeconds``: the rate the memory-bandwidth limit allows.
     public var limitElementsPerSecond: Double
     /// `limitSeconds / seconds`: 1 means the conversion runs at the memory-bandwidth limit.
     public var fractionOfLimit: Double

@@ -103,6 +103,7 @@ struct OperandDecoder: @unchecked Sendable {
 
 /// The decoders and constants of one model, built once and shared by every dot product.
 public struct MatrixUnitKernel: Sendable {
+    /// The model this kernel was built for (validated by ``init(_:)``).
     public let unit: MatrixUnit
     let a: OperandDecoder
     let b: OperandDecoder

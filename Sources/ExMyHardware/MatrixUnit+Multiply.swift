@@ -4,10 +4,30 @@ import ExMy
 /// Operands of a batched `D = A·B + C`, as codes: A is `batch × m × k`, B `batch × k × n`, C and D
 /// `batch × m × n` (row-major); block scales A `batch × m × (k / block)`, B `batch × (k / block) × n`.
 public struct MatrixUnitOperands: Sendable {
-    public var batch: Int, m: Int, n: Int, k: Int
-    public var a: [UInt64], b: [UInt64], c: [UInt64]
-    public var scaleA: [UInt64]?, scaleB: [UInt64]?
+    /// The number of independent products in the batch (at least 1).
+    public var batch: Int
+    /// The rows of A, C and D (at least 1).
+    public var m: Int
+    /// The columns of B, C and D (at least 1).
+    public var n: Int
+    /// The reduction length: columns of A, rows of B (at least 1; a multiple of the scale block
+    /// for block-scaled units).
+    public var k: Int
+    /// A's codes in the unit's ``MatrixUnit/aFormat``, `batch × m × k` row-major.
+    public var a: [UInt64]
+    /// B's codes in the unit's ``MatrixUnit/bFormat``, `batch × k × n` row-major.
+    public var b: [UInt64]
+    /// C's codes in the unit's ``MatrixUnit/accumulatorFormat``, `batch × m × n` row-major.
+    public var c: [UInt64]
+    /// A's block-scale codes in ``MatrixUnit/BlockScale/format``, `batch × m × (k / block)`;
+    /// `nil` for a unit without block scales.
+    public var scaleA: [UInt64]?
+    /// B's block-scale codes in ``MatrixUnit/BlockScale/format``, `batch × (k / block) × n`;
+    /// `nil` for a unit without block scales.
+    public var scaleB: [UInt64]?
 
+    /// Collects the operands as given; ``MatrixUnitKernel/multiply(_:threads:)`` checks the sizes
+    /// and the presence of scales against its unit and throws ``MatrixUnitError`` on a mismatch.
     public init(batch: Int = 1, m: Int, n: Int, k: Int, a: [UInt64], b: [UInt64], c: [UInt64], scaleA: [UInt64]? = nil, scaleB: [UInt64]? = nil) {
         self.batch = batch
         self.m = m

@@ -113,6 +113,8 @@ public struct MatrixUnit: Hashable, Sendable {
             /// The rounding onto ``outputGrid``: toward zero into FP32/E8M13, nearest-even into FP16.
             public var rounding: RoundingRule
 
+            /// Creates the parameters as given; ``MatrixUnit/validate()`` checks `groupSize` (1 … 4096)
+            /// and `fractionBits` (0 … 60).
             public init(groupSize: Int, fractionBits: Int, zeroExponent: Int = -126, outputGrid: FloatFormat, rounding: RoundingRule) {
                 self.groupSize = groupSize
                 self.fractionBits = fractionBits
@@ -135,6 +137,8 @@ public struct MatrixUnit: Hashable, Sendable {
         /// term whose exponent is the scales' exponents alone (NVIDIA `kind::mxf4nvf4`, s = 16).
         public var subBlockSize: Int?
 
+        /// Creates the block scales as given; ``MatrixUnit/validate()`` checks that `blockSize` is at
+        /// least 1 and that `subBlockSize` divides it.
         public init(format: FloatFormat, blockSize: Int, subBlockSize: Int? = nil) {
             self.format = format
             self.blockSize = blockSize
@@ -145,7 +149,9 @@ public struct MatrixUnit: Hashable, Sendable {
 
 /// A problem with a matrix-unit model or its operands.
 public struct MatrixUnitError: Error, CustomStringConvertible, Sendable {
+    /// What is wrong, in words.
     public var description: String
+    /// Creates an error with the explanation `description`.
     public init(_ description: String) { self.description = description }
 }
 

@@ -67,12 +67,21 @@ public struct TensorIOError: Error, CustomStringConvertible, Sendable, Equatable
 
     /// What a path names when it is not a regular file.
     public enum FileType: String, Sendable, Equatable {
+        /// A directory (`S_IFDIR`).
         case directory = "a directory"
+        /// A FIFO, or named pipe (`S_IFIFO`).
         case fifo = "a FIFO (named pipe)"
+        /// A character device such as `/dev/null` or a terminal (`S_IFCHR`).
         case characterDevice = "a character device"
+        /// A block device such as a disk (`S_IFBLK`).
         case blockDevice = "a block device"
+        /// A Unix-domain socket (`S_IFSOCK`).
         case socket = "a socket"
+        /// A symbolic link itself (`S_IFLNK`): only from an `lstat` mode, since `stat` and `fstat`
+        /// follow links.
         case symbolicLink = "a symbolic link"
+        /// Any other file type, a regular file's mode (`S_IFREG`) included when one is passed to
+        /// ``init(mode:)``.
         case other = "not a regular file"
 
         /// The type of a `stat` mode (`st_mode`).

@@ -29,6 +29,8 @@ public struct BatchError: Error, Hashable, Sendable, CustomStringConvertible {
     /// For ``Kind/nanInput(index:)``: the NaN that was found (its sign and payload kept).
     public let value: Double?
 
+    /// Creates an error of `kind` with its explanation and, for ``Kind/nanInput(index:)``, the NaN
+    /// found. Nothing is validated: `value` is kept as given, whatever `kind` is.
     public init(_ kind: Kind, _ message: String, value: Double? = nil) {
         self.kind = kind
         self.message = message
@@ -84,6 +86,10 @@ public struct BatchOptions: Hashable, Sendable {
     /// Arrays shorter than this are converted on the calling thread when ``threads`` is `nil`.
     public static let parallelThreshold = 1 << 18
 
+    /// Creates options with the given thread cap, stochastic-rounding seed and stream start index.
+    ///
+    /// Nothing is checked here; a `threads` count below 1 is refused (``BatchError/Kind/invalidArgument``)
+    /// by the conversion that receives it.
     public init(threads: Int? = nil, seed: UInt64 = 0, startIndex: UInt64 = 0) {
         self.threads = threads
         self.seed = seed
@@ -100,7 +106,14 @@ public protocol BatchFloatingPoint: BinaryFloatingPoint, Sendable {
 
 /// The floating-point element layouts the batch API reads and writes.
 public enum BatchElementKind: String, Hashable, Sendable, CaseIterable {
-    case float, double, float16, bfloat16
+    /// `Float`: IEEE 754 binary32, 4 bytes.
+    case float
+    /// `Double`: IEEE 754 binary64, 8 bytes.
+    case double
+    /// `Float16`: IEEE 754 binary16, 2 bytes.
+    case float16
+    /// bfloat16 (E8M7), passed as its `UInt16` bit pattern, 2 bytes.
+    case bfloat16
 
     /// Bytes per element.
     public var byteCount: Int {

@@ -16,7 +16,14 @@ import TensorIO
 public struct CheckpointDequantizer: Sendable {
     /// The output element type.
     public enum Target: String, Sendable, CaseIterable {
-        case f32, bf16, f16, f64
+        /// safetensors `F32` (`Float`): bit for bit the analyzer's `Float` output.
+        case f32
+        /// safetensors `BF16`, rounded to nearest even from the exact `Double` product.
+        case bf16
+        /// safetensors `F16` (IEEE binary16), rounded to nearest even from the exact `Double` product.
+        case f16
+        /// safetensors `F64` (`Double`): the exact dequantized value.
+        case f64
 
         var dtype: TensorDType {
             switch self {
@@ -28,11 +35,17 @@ public struct CheckpointDequantizer: Sendable {
         }
     }
 
+    /// The element type of every restored tensor (copied tensors keep their own dtype).
     public var target: Target
+    /// The most threads a chunk's decoding uses, or `nil` to let the batch API choose; a value below
+    /// 1 makes ``run(_:plan:output:progress:)`` throw ``AnalysisError``.
     public var threads: Int?
     /// Elements per chunk (at least one block).
     public var chunkElements: Int
 
+    /// Creates a dequantizer writing `target` elements. Nothing is validated here: `threads` is
+    /// checked by ``run(_:plan:output:progress:)``, and a `chunkElements` below one block is raised
+    /// to one block there.
     public init(target: Target = .f32, threads: Int? = nil, chunkElements: Int = 1 << 20) {
         self.target = target
         self.threads = threads
@@ -59,7 +72,10 @@ public struct CheckpointDequantizer: Sendable {
         let header: [UInt8]
         /// The restored tensors' names, in file order.
         public let restored: [String]
+        /// The size of the output file in bytes: its safetensors header plus every tensor's data.
         public let outputByteCount: Int
+        /// The bytes of tensor data in the input (every tensor, header excluded): the total that
+        /// `run`'s `progress` counts towards.
         public let inputByteCount: Int
     }
 

@@ -19,10 +19,19 @@ import TensorIO
 /// Dequantized element: `decode(code) · scale` (times `NAME_scale_2` for ``nvfp4``), computed
 /// exactly in `Double`; an E8M0 scale byte `e` is `2^(e − 127)` (0xFF: NaN, the whole block NaN).
 public enum CheckpointLayout: String, Codable, Sendable, CaseIterable {
+    /// `NAME`: one U8/U16/U32 code per element, source shape; no scale (plain codes of any format).
     case codes
+    /// `NAME_blocks` (U8, codes packed `w` bits each, FP4 low nibble first) and `NAME_scales` (U8
+    /// E8M0, one per block): gpt-oss / transformers MXFP4. Spelled `mx-packed`.
     case mxPacked = "mx-packed"
+    /// `NAME` (F8_E4M3, F8_E5M2 or I8, one byte per element) and `NAME_scales` (U8 E8M0, one per
+    /// block): MXFP8 / MXINT8. Spelled `mx-bytes`.
     case mxBytes = "mx-bytes"
+    /// `NAME` (U8, packed E2M1, low nibble first), `NAME_scale` (F8_E4M3 block scales) and
+    /// `NAME_scale_2` (F32 scalar tensor scale): NVIDIA ModelOpt NVFP4.
     case nvfp4
+    /// `NAME` (U8 codes, one per element) and `NAME_scale` (F32, one per block): exmy's FP32 absmax
+    /// blocks.
     case absmax
 
     /// The stored tensors' names for source tensor `name`: element codes first, then block scales,
@@ -62,13 +71,15 @@ public struct QuantizedTensorRecord: Codable, Sendable, Hashable {
     public var block: Int?
     /// The scale format and rule (`e8m0(floor)`, `ue4m3(up, fp32 tensor scale)`, `fp32`).
     public var scale: String?
-    /// The element rounding and overflow rules.
+    /// The element rounding rule, as ``RoundingRule/spelling`` writes it (`nearest-even`, …).
     public var rounding: String
+    /// The element overflow rule, as its raw value (`sat-finite`, `sat-propagate` or `none`).
     public var overflow: String
     /// The seed of stochastic rounding (absent for deterministic rules).
     public var seed: UInt64?
-    /// The source tensor's shape and safetensors dtype.
+    /// The source tensor's shape (before any padding).
     public var shape: [Int]
+    /// The source tensor's safetensors dtype name (`F32`, `F16`, `BF16` or `F64`).
     public var dtype: String
     /// The last dimension as stored when it was padded up to a multiple of ``block``; absent when
     /// not padded.

@@ -44,6 +44,7 @@ public struct CheckpointQuantizer: Sendable {
         case scheme(QuantizationScheme)
     }
 
+    /// What each selected tensor becomes: plain codes or a block-scaled scheme.
     public var element: Element
     /// The seed of stochastic rounding.
     public var seed: UInt64
@@ -54,6 +55,9 @@ public struct CheckpointQuantizer: Sendable {
     /// Elements per chunk (rounded down to whole blocks, at least one block).
     public var chunkElements: Int
 
+    /// Creates a quantizer. Nothing is validated here: ``run(_:plan:output:progress:)`` throws
+    /// ``AnalysisError`` for `threads` below 1, and ``plan(_:patterns:)`` for a scheme without a
+    /// checkpoint layout or a row that does not divide into blocks without `pad`.
     public init(_ element: Element, seed: UInt64 = 0, pad: Bool = false, threads: Int? = nil, chunkElements: Int = 1 << 20) {
         self.element = element
         self.seed = seed

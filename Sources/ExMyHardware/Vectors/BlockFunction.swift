@@ -35,6 +35,8 @@ public struct BlockFunction: Hashable, Sendable {
 
     /// The name as given.
     public let name: String
+    /// Whether the function is a scaled conversion (and from which source format) or a dot product
+    /// (and its K, 1 … 4096).
     public let kind: Kind
     /// The scaling scheme (spec defaults; ``BlockSettings`` may change its rule, element and
     /// block), or `nil` for the unscaled P3109 BlockDotProduct.
@@ -112,6 +114,9 @@ public struct BlockSettings: Hashable, Sendable {
     /// Dot product: generate C = +0 in every vector (a device without an accumulator input).
     public var zeroC: Bool
 
+    /// Creates settings as given (by default: every rule the scheme's, the per-tensor scale kept,
+    /// the exact reference, C generated). Nothing is validated here: ``BlockVectorModel/init(_:_:)``
+    /// throws ``VectorError`` for a choice that does not apply to its function.
     public init(rounding: RoundingRule? = nil, overflow: OverflowRule? = nil, options: ArithmeticOptions = .default,
                 scaleRule: String? = nil, tensorScale: Bool = true, element: FloatFormat? = nil, block: Int? = nil,
                 unit: MatrixUnit? = nil, zeroC: Bool = false) {

@@ -23,9 +23,13 @@ import ExMy
 ///
 /// Level 2 writes ten times as many constructed-random and random blocks.
 public struct BlockVectorGenerator: Sendable {
+    /// The model that computes each vector's expected outputs and flags.
     public let model: BlockVectorModel
+    /// 1, or 2 for ten times as many constructed-random and random blocks.
     public let level: Int
+    /// Exactly this many vectors (at least 0), or `nil` for the level's own number.
     public let count: Int?
+    /// The seed of every random choice: the same seed gives the same vectors.
     public let seed: UInt64
 
     /// - Parameters:

@@ -18,10 +18,13 @@ import ExMy
 /// `{a_1, …, a_K, b_1, …, b_K, sa…, sb…, c, d, flags[4:0]}` (one word of a few hundred bits; the
 /// header comment gives every field's part-select).
 public struct BlockLayout: Sendable {
+    /// The model whose function fixes the fields and their widths.
     public let model: BlockVectorModel
     let inputWidths: [Int]
     let outputWidths: [Int]
 
+    /// Creates the layout of `model`'s vectors (the field widths are read from the model; nothing
+    /// can fail).
     public init(_ model: BlockVectorModel) {
         self.model = model
         inputWidths = model.inputWidths
@@ -111,10 +114,15 @@ extension BlockVectorModel {
 /// compared (OCP MX: a NaN scale makes every element NaN). The flags must match, unless the model
 /// does not model them (a device's accumulator model).
 public struct BlockVectorChecker: Sendable {
+    /// The model that computes the expected outputs and flags.
     public let model: BlockVectorModel
+    /// The layout lines are parsed with (``model``'s).
     public let layout: BlockLayout
+    /// Whether a NaN output must have exactly the expected NaN code (`false`: any NaN code of its
+    /// format matches).
     public var checkNaNs: Bool
 
+    /// Creates a checker for `model`'s lines; `checkNaNs` as the property of that name.
     public init(_ model: BlockVectorModel, checkNaNs: Bool = false) {
         self.model = model
         self.layout = BlockLayout(model)

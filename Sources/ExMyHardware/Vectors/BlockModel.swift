@@ -8,8 +8,11 @@ public struct BlockVector: Hashable, Sendable {
     public var inputs: [UInt64]
     /// Scaled conversion: the scale code, then the element codes. Dot: the result code.
     public var outputs: [UInt64]
+    /// The exception flags raised (scaled conversion: those of the element conversions together);
+    /// empty and not compared where ``BlockVectorModel/flagsModelled`` is `false`.
     public var flags: TestFloatFlags
 
+    /// Creates a vector from its columns, as given (nothing is checked against a model).
     public init(inputs: [UInt64], outputs: [UInt64], flags: TestFloatFlags) {
         self.inputs = inputs
         self.outputs = outputs
@@ -49,7 +52,9 @@ public struct BlockVector: Hashable, Sendable {
 /// models' rule; IEEE 754 would give −0 when every term is −0, or under rounding down). A device
 /// model's flags are not modelled: the generator writes 00 and the checker does not compare them.
 public struct BlockVectorModel: Sendable {
+    /// The block function this model computes.
     public let function: BlockFunction
+    /// The settings as given (validated against ``function`` by ``init(_:_:)``).
     public let settings: BlockSettings
     /// The scheme with the settings applied (`nil`: an unscaled dot product).
     public let scheme: QuantizationScheme?

@@ -9,7 +9,9 @@ import ExMy
 /// exponent and trailing-significand fields in hex), flags `vzoux` (invalid, infinite, overflow,
 /// underflow, inexact; `.` when clear).
 public struct VectorChecker: Sendable {
+    /// The reference model that computes each line's expected result and flags.
     public let model: VectorModel
+    /// The layout lines are parsed with (``model``'s).
     public let layout: VectorLayout
     /// Compare NaN results code for code (TestFloat's `-checkNaNs`).
     public var checkNaNs: Bool
@@ -19,10 +21,14 @@ public struct VectorChecker: Sendable {
 
     /// Counts of one run.
     public struct Summary: Sendable, Equatable {
+        /// Lines checked (passed or failed; skipped lines not included).
         public var tests = 0
+        /// Lines whose result or flags differ from the model's (all counted, however many were
+        /// reported).
         public var errors = 0
         /// Lines skipped under ``VectorChecker/skipUnmodelled``.
         public var skipped = 0
+        /// Creates counts as given (nothing is checked).
         public init(tests: Int = 0, errors: Int = 0, skipped: Int = 0) {
             self.tests = tests
             self.errors = errors
@@ -30,6 +36,8 @@ public struct VectorChecker: Sendable {
         }
     }
 
+    /// Creates a checker for `model`'s lines; `checkNaNs` and `skipUnmodelled` as the properties of
+    /// those names. Nothing can fail.
     public init(_ model: VectorModel, checkNaNs: Bool = false, skipUnmodelled: Bool = false) {
         self.model = model
         self.layout = VectorLayout(model)
@@ -39,7 +47,10 @@ public struct VectorChecker: Sendable {
 
     /// The outcome of one line.
     public enum Outcome: Equatable, Sendable {
+        /// The line's result and flags match the model's.
         case pass
+        /// The line was not checked: its operands are not modelled and ``VectorChecker/skipUnmodelled``
+        /// is set.
         case skipped
         /// The TestFloat-style error line.
         case error(String)

@@ -5,6 +5,7 @@ import ExMy
 public struct VectorError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The message, in words a user can act on.
     public let message: String
+    /// Creates an error whose ``message`` (and description) is `message`.
     public init(_ message: String) { self.message = message }
     public var description: String { message }
 }
@@ -17,13 +18,31 @@ public struct VectorError: Error, CustomStringConvertible, Sendable, Equatable {
 /// ``VectorFunction/init(parsing:customFormats:)``'s `customFormats`.
 ///
 /// ```swift
-/// try VectorFunction(parsing: "f32_mulAdd").operation          // .fusedMultiplyAdd
+/// try VectorFunction(parsing: "f32_mulAdd").operation          // .mulAdd
 /// try VectorFunction(parsing: "f32_to_e4m3fn").resultFormat    // E4M3FN
 /// ```
 public struct VectorFunction: Hashable, Sendable {
     /// The operations a vector can exercise.
     public enum Operation: String, Hashable, Sendable, CaseIterable {
-        case add, sub, mul, div, rem, sqrt, mulAdd, roundToInt
+        /// IEEE 754 `addition`: `x + y`, rounded once.
+        case add
+        /// IEEE 754 `subtraction`: `x − y`, rounded once.
+        case sub
+        /// IEEE 754 `multiplication`: `x · y`, rounded once.
+        case mul
+        /// IEEE 754 `division`: `x / y`, rounded once (divideByZero, TestFloat's "infinite", for a
+        /// finite nonzero `x` over ±0).
+        case div
+        /// IEEE 754 `remainder`: `x − n·y` with `n` the integer nearest `x / y`, ties to even (exact
+        /// in IEEE-style formats; rounded by the settings where a format cannot hold it).
+        case rem
+        /// IEEE 754 `squareRoot`, rounded once.
+        case sqrt
+        /// IEEE 754 `fusedMultiplyAdd`: `x · y + z` with a single rounding.
+        case mulAdd
+        /// IEEE 754 `roundToIntegral…` in the operand's format, the integral rule chosen by the
+        /// settings' rounding rule (inexact raised only with ``VectorSettings/exact``).
+        case roundToInt
         /// IEEE 754 `compareQuietEqual`, `compareSignalingLessEqual`, `compareSignalingLess`,
         /// `compareSignalingEqual`, `compareQuietLessEqual`, `compareQuietLess` (TestFloat's names).
         case eq, le, lt, eqSignaling = "eq_signaling", leQuiet = "le_quiet", ltQuiet = "lt_quiet"

@@ -24,14 +24,24 @@ import ExMy
 /// unless the options model them, and `mulAdd(0, ∞, NaN)` (IEEE 754 §7.2 lets it raise invalid or not; ExMy does not, SoftFloat
 /// does), so that the vectors hold under either implementation's choice.
 public struct VectorGenerator: Sendable {
+    /// The model that computes each vector's expected result and flags.
     public let model: VectorModel
     /// 1 or 2.
     public let level: Int
     /// The exact number of vectors to write (truncating the constructed cases or filling up with
     /// random ones), or `nil` for the level's own number.
     public let count: Int?
+    /// The seed of every random choice (random operands, the stochastic rule's random column): the
+    /// same seed gives the same vectors.
     public let seed: UInt64
 
+    /// Creates a generator for `model`.
+    ///
+    /// - Parameters:
+    ///   - level: 1, or 2 for ten times denser vectors.
+    ///   - count: exactly this many vectors, or `nil` for the level's own number.
+    ///   - seed: the seed of every random choice.
+    /// - Throws: ``VectorError`` for a level other than 1 or 2 or a negative count.
     public init(_ model: VectorModel, level: Int = 1, count: Int? = nil, seed: UInt64 = 1) throws {
         try Self.validate(level: level, count: count)
         self.model = model

@@ -10,11 +10,16 @@ import ExMy
 ///     3F800000 33800000 3F800000 01        f32_add: 1 + 2^-24, a tie, rounds to 1 (inexact)
 ///     47E8 60 1 03                         f16_to_e4m3fn… (example layout only)
 public struct Vector: Hashable, Sendable {
+    /// The operand codes in the function's operand format, as many as its
+    /// ``VectorFunction/Operation/arity``.
     public var operands: [UInt64]
     /// The stochastic rule's random bits (0 for a deterministic rule).
     public var random: UInt64
+    /// The result code and flags the line states (the model's, for a generated vector; the
+    /// device's, for a line being checked).
     public var expected: VectorResult
 
+    /// Creates a vector from its fields, as given (nothing is checked against a model).
     public init(operands: [UInt64], random: UInt64 = 0, expected: VectorResult) {
         self.operands = operands
         self.random = random
@@ -24,8 +29,10 @@ public struct Vector: Hashable, Sendable {
 
 /// Text and `$readmemh` layouts of a model's vectors.
 public struct VectorLayout: Sendable {
+    /// The model whose function fixes the fields and their widths.
     public let model: VectorModel
 
+    /// Creates the layout of `model`'s vectors (nothing can fail).
     public init(_ model: VectorModel) { self.model = model }
 
     var operandDigits: Int { (model.function.operandFormat.bitWidth + 3) / 4 }

@@ -4,11 +4,16 @@ import ExMy
 public struct TestFloatFlags: OptionSet, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: UInt8
     public init(rawValue: UInt8) { self.rawValue = rawValue }
+    /// IEEE 754 inexact (bit 0, value 1): the result differs from the exact one.
     public static let inexact = TestFloatFlags(rawValue: 1)
+    /// IEEE 754 underflow (bit 1, value 2): a tiny, inexact result (tininess as the settings'
+    /// ``ArithmeticOptions`` detect it).
     public static let underflow = TestFloatFlags(rawValue: 2)
+    /// IEEE 754 overflow (bit 2, value 4): the rounded magnitude exceeded the greatest finite value.
     public static let overflow = TestFloatFlags(rawValue: 4)
     /// IEEE 754 divideByZero (TestFloat calls it "infinite").
     public static let infinite = TestFloatFlags(rawValue: 8)
+    /// IEEE 754 invalid operation (bit 4, value 16).
     public static let invalid = TestFloatFlags(rawValue: 16)
 
     /// ExMy's ``ConversionStatus`` in TestFloat's bits.
@@ -45,6 +50,8 @@ public struct VectorSettings: Hashable, Sendable {
     /// TestFloat's default). Its integral-rounding fields are set from ``exact`` and the rule.
     public var options: ArithmeticOptions
 
+    /// Creates settings as given. Nothing is validated here: ``VectorModel/init(_:_:)`` throws
+    /// ``VectorError`` for a rule or `exact` that its function cannot take.
     public init(rounding: RoundingRule = .toNearestOrEven, overflow: OverflowRule = .none, exact: Bool = false, options: ArithmeticOptions = .default) {
         self.rounding = rounding
         self.overflow = overflow
@@ -68,8 +75,11 @@ public struct VectorSettings: Hashable, Sendable {
 
 /// One expected answer: the result code (0 or 1 for a comparison) and the flags.
 public struct VectorResult: Hashable, Sendable {
+    /// The result code in the function's result format (for a comparison, 1 for true, 0 for false).
     public var result: UInt64
+    /// The exception flags raised.
     public var flags: TestFloatFlags
+    /// Creates an answer as given (nothing is checked).
     public init(result: UInt64, flags: TestFloatFlags) {
         self.result = result
         self.flags = flags
@@ -83,7 +93,9 @@ public struct VectorResult: Hashable, Sendable {
 /// operand raises no flag except in a signaling comparison); fma(0, ∞, NaN) gives NaN without
 /// invalid. A NaN result is the format's canonical NaN.
 public struct VectorModel: Sendable {
+    /// The function this model computes.
     public let function: VectorFunction
+    /// The settings as given (validated against ``function`` by ``init(_:_:)``).
     public let settings: VectorSettings
 
     /// The number of random bits each vector carries: the stochastic rule's N, or 0.

@@ -55,7 +55,7 @@ extension MatrixUnitKernel {
     /// (default: all cores); the result never depends on the thread count.
     ///
     /// - Throws: ``MatrixUnitError`` for shape mismatches, missing or unexpected scales, K not a
-    ///   multiple of the scale block.
+    ///   multiple of the scale block, a thread count below 1.
     ///
     /// The NVIDIA fused-group models run a batched, vectorised kernel (MatrixUnit+Batch.swift) that
     /// gives the same bits as the scalar model, which computes every element the kernel does not
@@ -81,6 +81,7 @@ extension MatrixUnitKernel {
 
     package func multiply(_ x: MatrixUnitOperands, threads: Int?, path: MultiplyPath) throws -> [UInt64] {
         let (batch, m, n, k) = (x.batch, x.m, x.n, x.k)
+        if let threads, threads < 1 { throw MatrixUnitError("the thread count must be at least 1, not \(threads)") }
         guard batch >= 1, m >= 1, n >= 1, k >= 1 else { throw MatrixUnitError("batch, M, N and K must be at least 1 (got \(batch), \(m), \(n), \(k))") }
         for (label, count) in [("A", batch.multipliedReportingOverflow(by: m).partialValue.multipliedReportingOverflow(by: k)),
                                ("B", batch.multipliedReportingOverflow(by: k).partialValue.multipliedReportingOverflow(by: n)),

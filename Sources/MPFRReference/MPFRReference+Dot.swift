@@ -1,3 +1,4 @@
+#if MPFR  // the oracle needs GNU MPFR (libmpfr-dev): built with the package trait MPFR
 import CMPFR
 
 extension MPFRReference {
@@ -94,3 +95,4 @@ extension MPFRReference {
         return round(acc, negative: sign < 0, rounding: rounding, overflow: overflow, plan, w)
     }
 }
+#endif

@@ -216,3 +216,13 @@ struct MatrixUnitBatchTests {
         #expect(compared >= 400)
     }
 }
+
+extension MatrixUnitBatchTests {
+    /// A thread count below 1 is an error, as in every other threaded API of the package.
+    @Test func threadCountBelowOneIsAnError() throws {
+        let kernel = try MatrixUnitKernel(try MatrixUnit.preset(named: "hopper-wgmma-e4m3-f32"))
+        let x = MatrixUnitOperands(m: 1, n: 1, k: 32, a: [UInt64](repeating: 0x38, count: 32), b: [UInt64](repeating: 0x38, count: 32), c: [0])
+        for t in [0, -1] { #expect(throws: MatrixUnitError.self) { _ = try kernel.multiply(x, threads: t) } }
+        #expect(try kernel.multiply(x, threads: 1) == [UInt64(Float(32).bitPattern)])
+    }
+}

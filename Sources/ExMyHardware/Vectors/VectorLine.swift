@@ -8,7 +8,8 @@ import ExMy
 /// bits come after the operands, `ceil(N / 4)` digits:
 ///
 ///     3F800000 33800000 3F800000 01        f32_add: 1 + 2^-24, a tie, rounds to 1 (inexact)
-///     47E8 60 1 03                         f16_to_e4m3fn… (example layout only)
+///     47E8 1 4F 01                         f16_to_e4m3fn, stochastic-a with 4 bits: 7.90625 lies
+///                                          13/16 of the way from 7.5 to 8; R = 1 < 3 rounds down
 public struct Vector: Hashable, Sendable {
     /// The operand codes in the function's operand format, as many as its
     /// ``VectorFunction/Operation/arity``.

@@ -177,15 +177,7 @@ struct VectorOptions: ParsableArguments {
         } catch let e as ValidationError { throw CLIError(e.message) } catch {
             throw CLIError(RoundingOptions.message(for: error))
         }
-        var options: ArithmeticOptions = softfloat ? .softFloat : .default
-        switch tininess {
-        case nil: break
-        case "before": options.tininess = .beforeRounding
-        case "after": options.tininess = .afterRounding
-        case let t?: throw CLIError("unknown tininess '\(t)': use before or after")
-        }
-        if signalingNaNs { options.signalingNaNs = true }
-        if fmaInvalid { options.invalidZeroTimesInfinityPlusNaN = true }
+        let options = try arithmeticOptions()
         if exact && notExact { throw CLIError("--exact and --not-exact contradict each other; give one") }
         do { return try VectorModel(fn, VectorSettings(rounding: rule, overflow: over, exact: exact, options: options)) } catch let e as VectorError {
             throw CLIError(e.message)
